@@ -1,0 +1,138 @@
+"""Decode any file ffmpeg can read into 16 kHz mono float32.
+
+PyAV (shipped with faster-whisper, with its own ffmpeg libraries) does the
+decoding, so no system ffmpeg is needed. Every failure becomes a
+:class:`BadInputError` that names the file and says why.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import numpy as np
+
+from meetingapp.engine.cancel import CancelToken
+from meetingapp.engine.types import SAMPLE_RATE, Audio, ProgressFn
+from meetingapp.errors import BadInputError
+
+#: A file whose header promises this much more audio than decodes is truncated.
+TRUNCATION_TOLERANCE_S = 1.0
+
+
+@dataclass
+class AudioInfo:
+    duration: float
+    sample_rate: int
+    channels: int
+    codec: str
+    has_video: bool
+
+
+def check_readable(path: Path) -> None:
+    """Fail early, with a clear cause, for paths that cannot be decoded."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise BadInputError(path, "file not found (was it moved or deleted?)") from None
+    except PermissionError:
+        raise BadInputError(path, "permission denied") from None
+    if path.is_dir():
+        raise BadInputError(path, "is a folder, not an audio file")
+    if st.st_size == 0:
+        raise BadInputError(path, "file is empty (0 bytes)")
+    if not os.access(path, os.R_OK):
+        raise BadInputError(path, "permission denied (file is not readable)")
+
+
+def _open(path: Path) -> av.container.InputContainer:
+    check_readable(path)
+    try:
+        return av.open(str(path), metadata_errors="ignore")
+    except PermissionError:
+        raise BadInputError(path, "permission denied") from None
+    except FileNotFoundError:
+        raise BadInputError(path, "file not found (was it moved or deleted?)") from None
+    except av.error.InvalidDataError:
+        raise BadInputError(path, "not an audio or video file (ffmpeg cannot read it)") from None
+    except (av.error.FFmpegError, OSError) as e:
+        raise BadInputError(path, f"cannot open: {_reason(e)}") from None
+
+
+def _reason(e: BaseException) -> str:
+    if isinstance(e, av.error.FFmpegError) and e.strerror:
+        return str(e.strerror)
+    if isinstance(e, OSError) and e.errno is not None:
+        return os.strerror(e.errno) if e.errno != errno.EIO else "input/output error"
+    return str(e) or type(e).__name__
+
+
+def _declared_duration(container: av.container.InputContainer, stream: av.AudioStream) -> float:
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        return container.duration / av.time_base
+    return 0.0
+
+
+def probe(path: Path) -> AudioInfo:
+    """Read the header: duration, format, whether there is a video track."""
+    path = Path(path)
+    with _open(path) as container:
+        if not container.streams.audio:
+            raise BadInputError(path, "has no audio track")
+        stream = container.streams.audio[0]
+        return AudioInfo(
+            duration=_declared_duration(container, stream),
+            sample_rate=stream.rate or 0,
+            channels=stream.channels or 0,
+            codec=stream.codec_context.name,
+            has_video=bool(container.streams.video),
+        )
+
+
+def load_audio(
+    path: Path,
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+) -> Audio:
+    """Decode ``path`` to 16 kHz mono; multi-channel audio is mixed down."""
+    path = Path(path)
+    chunks: list[np.ndarray] = []
+    with _open(path) as container:
+        if not container.streams.audio:
+            raise BadInputError(path, "has no audio track")
+        stream = container.streams.audio[0]
+        declared = _declared_duration(container, stream)
+        resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+        decoded = 0
+        try:
+            for frame in container.decode(stream):
+                for out in resampler.resample(frame):
+                    chunks.append(out.to_ndarray().reshape(-1))
+                    decoded += out.samples
+                if cancel is not None:
+                    cancel.check()
+                if progress is not None and declared > 0:
+                    progress(min(1.0, decoded / SAMPLE_RATE / declared))
+            for out in resampler.resample(None):
+                chunks.append(out.to_ndarray().reshape(-1))
+        except (av.error.FFmpegError, OSError) as e:
+            got = sum(len(c) for c in chunks) / SAMPLE_RATE
+            raise BadInputError(
+                path, f"damaged or truncated: decoding failed at {got:.1f} s ({_reason(e)})"
+            ) from None
+    samples = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
+    got = len(samples) / SAMPLE_RATE
+    if got == 0:
+        raise BadInputError(path, "contains no decodable audio (empty or truncated)")
+    if declared - got > max(TRUNCATION_TOLERANCE_S, 0.02 * declared):
+        raise BadInputError(
+            path, f"truncated: header says {declared:.1f} s but only {got:.1f} s could be decoded"
+        )
+    if progress is not None:
+        progress(1.0)
+    return Audio(samples=samples.astype(np.float32) / 32768.0)
