@@ -1,0 +1,158 @@
+"""The processing pipeline: decode → VAD → transcription → … → store.
+
+A stage is a named function ``(ctx, progress, cancel) -> artifact``; its
+JSON-able artifact is saved when it finishes, so an interrupted job skips
+the stages it already did. Decoding is lazy: it only happens when a stage
+that still has to run needs the audio. Speakers, minutes and search plug in
+as further stages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from meetingapp.config import Settings
+from meetingapp.engine.asr import AsrSettings, cached_whisper, transcribe
+from meetingapp.engine.audio import load_audio
+from meetingapp.engine.cancel import CancelToken
+from meetingapp.engine.models import resolve_whisper
+from meetingapp.engine.types import Audio, ProgressFn, SpeechRegion, Transcript
+from meetingapp.engine.vad import detect_speech
+from meetingapp.store.jobs import Job, save_artifact, update_job
+from meetingapp.store.meetings import NewMeeting, insert_meeting
+
+#: Called with (stage name, fraction of that stage done).
+StageProgressFn = Callable[[str, float], None]
+
+
+@dataclass
+class JobContext:
+    """Everything a stage may read: the job, earlier artifacts, the audio."""
+
+    job: Job
+    data: Path
+    settings: Settings
+    artifacts: dict[str, Any] = field(default_factory=dict)
+    report: StageProgressFn = lambda stage, fraction: None
+    cancel: CancelToken = field(default_factory=CancelToken)
+    _audio: Audio | None = None
+
+    @property
+    def source(self) -> Path:
+        assert self.job.stored_path is not None
+        return self.data / self.job.stored_path
+
+    def audio(self) -> Audio:
+        if self._audio is None:
+            self._audio = load_audio(self.source, lambda f: self.report("decode", f), self.cancel)
+        return self._audio
+
+    def regions(self) -> list[SpeechRegion]:
+        return [SpeechRegion(**r) for r in self.artifacts["vad"]]
+
+    def transcript(self) -> Transcript:
+        return Transcript.from_dict(self.artifacts["transcribe"])
+
+
+StageFn = Callable[[JobContext, ProgressFn, CancelToken], Any]
+
+
+@dataclass
+class Stage:
+    name: str
+    #: share of the job's progress bar
+    weight: float
+    run: StageFn
+    #: False for cheap stages whose output is recomputed rather than saved
+    persist: bool = True
+
+
+def run_decode(ctx: JobContext, progress: ProgressFn, cancel: CancelToken) -> Any:
+    ctx.audio(progress)
+    return None
+
+
+def run_vad(ctx: JobContext, progress: ProgressFn, cancel: CancelToken) -> Any:
+    regions = detect_speech(ctx.audio())
+    progress(1.0)
+    return [{"start": round(r.start, 3), "end": round(r.end, 3)} for r in regions]
+
+
+def run_transcribe(ctx: JobContext, progress: ProgressFn, cancel: CancelToken) -> Any:
+    opts = ctx.job.options
+    model = resolve_whisper(opts.model, ctx.data)
+    whisper = cached_whisper(model, ctx.settings.device)
+    settings = AsrSettings(language=opts.language, device=ctx.settings.device)
+    result = transcribe(whisper, ctx.audio(), ctx.regions(), settings, progress, cancel)
+    return result.to_dict()
+
+
+def default_stages() -> list[Stage]:
+    return [
+        Stage("decode", 0.05, run_decode, persist=False),
+        Stage("vad", 0.05, run_vad),
+        Stage("transcribe", 0.85, run_transcribe),
+    ]
+
+
+def run_pipeline(
+    db: sqlite_utils.Database,
+    ctx: JobContext,
+    stages: list[Stage],
+    attempt: int,
+) -> int:
+    """Run the stages not yet done, then save the meeting; returns its id."""
+    total = sum(s.weight for s in stages) or 1.0
+    done = 0.0
+    pending = [s.name for s in stages if s.persist and s.name not in ctx.artifacts]
+    for i, stage in enumerate(stages):
+        later = any(s.name in pending for s in stages[i:])
+        if stage.name in ctx.artifacts or not later:
+            done += stage.weight
+            continue
+        ctx.cancel.check()
+        base = done
+
+        def progress(fraction: float, stage: Stage = stage, base: float = base) -> None:
+            ctx.report(stage.name, (base + stage.weight * fraction) / total)
+
+        update_job(db, ctx.job.id, stage=stage.name)
+        ctx.report(stage.name, base / total)
+        artifact = stage.run(ctx, progress, ctx.cancel)
+        ctx.cancel.check()
+        if stage.persist:
+            save_artifact(db, ctx.job.id, stage.name, attempt, artifact)
+            ctx.artifacts[stage.name] = artifact
+        done += stage.weight
+    ctx.report("store", 1.0)
+    return store_meeting(db, ctx)
+
+
+def store_meeting(db: sqlite_utils.Database, ctx: JobContext) -> int:
+    """Save the meeting and mark the job done in one transaction: never half a meeting."""
+    job, opts = ctx.job, ctx.job.options
+    transcript = ctx.transcript()
+    source_name = Path(job.source_path).name
+    new = NewMeeting(
+        title=opts.title or Path(job.source_path).stem,
+        type=opts.type,
+        date=opts.date or datetime.now(UTC).isoformat(timespec="seconds"),
+        source_sha256=job.source_sha256 or "",
+        source_name=source_name,
+        source_path=job.stored_path or "",
+        model=opts.model,
+    )
+    with db.conn:
+        meeting_id = insert_meeting(db, new, transcript)
+        db.execute(
+            "UPDATE jobs SET status = 'done', stage = 'done', progress = 1.0, meeting_id = ?"
+            " WHERE id = ?",
+            [meeting_id, job.id],
+        )
+    return meeting_id
