@@ -48,9 +48,9 @@ class JobContext:
         assert self.job.stored_path is not None
         return self.data / self.job.stored_path
 
-    def audio(self) -> Audio:
+    def audio(self, progress: ProgressFn | None = None) -> Audio:
         if self._audio is None:
-            self._audio = load_audio(self.source, lambda f: self.report("decode", f), self.cancel)
+            self._audio = load_audio(self.source, progress, self.cancel)
         return self._audio
 
     def regions(self) -> list[SpeechRegion]:
