@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import ctranslate2
 from faster_whisper import BatchedInferencePipeline, WhisperModel
+from faster_whisper.transcribe import Segment as FwSegment
 
 from meetingapp.engine.cancel import CancelToken
 from meetingapp.engine.models import ResolvedModel
@@ -103,40 +104,46 @@ def transcribe(
     if not spans:
         return Transcript(language=s.language or "", duration=audio.duration, segments=[])
     pipeline = BatchedInferencePipeline(whisper)
-    pieces, info = pipeline.transcribe(
-        audio.samples,
-        language=s.language if whisper.model.is_multilingual else "en",
-        beam_size=s.beam_size,
-        batch_size=s.batch_size,
-        word_timestamps=True,
-        vad_filter=False,
-        clip_timestamps=[{"start": sp.start, "end": sp.end} for sp in spans],
-    )
+    language = s.language if whisper.model.is_multilingual else "en"
+    language_probability = 1.0 if language else 0.0
     segments: list[Segment] = []
-    for piece in pieces:  # a generator: stopping here stops decoding
+    # One batch at a time: cancelling waits for at most one batch.
+    for i in range(0, len(spans), s.batch_size):
         if cancel is not None:
             cancel.check()
-        words = [
-            Word(round(w.start, 3), round(w.end, 3), w.word, round(w.probability, 4))
-            for w in piece.words or []
-        ]
-        text = piece.text.strip()
-        if text:
-            segments.append(
-                Segment(
-                    start=round(piece.start, 3),
-                    end=round(piece.end, 3),
-                    text=text,
-                    words=words,
-                    confidence=round(math.exp(piece.avg_logprob), 4),
-                )
-            )
+        group = spans[i : i + s.batch_size]
+        pieces, info = pipeline.transcribe(
+            audio.samples,
+            language=language,
+            beam_size=s.beam_size,
+            batch_size=s.batch_size,
+            word_timestamps=True,
+            vad_filter=False,
+            clip_timestamps=[{"start": sp.start, "end": sp.end} for sp in group],
+        )
+        if language is None:  # detected on the first batch, kept for the rest
+            language, language_probability = info.language, info.language_probability
+        segments += [_segment(piece) for piece in pieces if piece.text.strip()]
         if progress is not None:
-            progress(min(1.0, piece.end / max(audio.duration, 1e-6)))
+            progress(min(1.0, group[-1].end / max(audio.duration, 1e-6)))
     segments.sort(key=lambda seg: seg.start)
     return Transcript(
-        language=info.language,
+        language=language or "",
         duration=audio.duration,
         segments=segments,
-        language_probability=round(info.language_probability, 4),
+        language_probability=round(language_probability, 4),
+    )
+
+
+def _segment(piece: FwSegment) -> Segment:
+    words = [
+        Word(round(w.start, 3), round(w.end, 3), w.word, round(w.probability, 4))
+        for w in piece.words or []
+    ]
+    return Segment(
+        start=round(piece.start, 3),
+        end=round(piece.end, 3),
+        text=piece.text.strip(),
+        words=words,
+        confidence=round(math.exp(piece.avg_logprob), 4),
     )

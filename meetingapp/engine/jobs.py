@@ -142,7 +142,21 @@ class Engine:
         db = open_db(self.data)
         jobstore.update_job(db, job_id, status="cancelled")
         jobstore.clear_artifacts(db, job_id)
+        self._release_original(db, job_id)
         self._emit(JobEvent(job_id, "cancelled", None, 0.0))
+
+    def _release_original(self, db: sqlite_utils.Database, job_id: int) -> None:
+        """Drop the stored copy of a recording that no meeting or live job needs."""
+        job = jobstore.get_job(db, job_id)
+        if job.stored_path is None or find_by_source(db, job.source_sha256 or "") is not None:
+            return
+        live = [
+            j
+            for j in jobstore.list_jobs(db, jobstore.UNFINISHED)
+            if j.stored_path == job.stored_path
+        ]
+        if not live:
+            (self.data / job.stored_path).unlink(missing_ok=True)
 
     def _run(self, job_id: int) -> None:
         db = open_db(self.data)  # one connection per worker thread
@@ -180,5 +194,6 @@ class Engine:
     def _fail(self, db: sqlite_utils.Database, job_id: int, message: str) -> None:
         try:
             jobstore.update_job(db, job_id, status="failed", error=message)
+            self._release_original(db, job_id)
         finally:
             self._emit(JobEvent(job_id, "failed", None, 0.0, error=message))

@@ -155,8 +155,9 @@ def download_whisper(
 
         if not (staging / fname).exists():
             download(url, staging / fname, progress=part, cancel=cancel)
-    os.replace(staging, models_dir(data) / spec.name)
-    return resolve_whisper(name, data)
+    folder = models_dir(data) / spec.name
+    os.replace(staging, folder)
+    return ResolvedModel(spec.name, "downloaded", str(folder), folder, None, spec.multilingual)
 
 
 @dataclass
