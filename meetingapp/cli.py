@@ -100,7 +100,6 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
         err("interrupted: cancelling")
         engine.shutdown(cancel=True)
         return 130
-    engine.shutdown()
     for file, job_id, existing in submitted:
         if job_id is None:
             print(existing)
@@ -111,6 +110,7 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
         else:
             failures += 1
             err(job.error or f"{file}: {job.status}")
+    engine.close()
     return 1 if failures else 0
 
 
@@ -185,16 +185,14 @@ def cmd_jobs(args: argparse.Namespace) -> int:
     data = data_dir()
     if args.action == "resume":
         engine = Engine(data)
-        ids = engine.resume_unfinished()
         engine.add_listener(ProgressBar({}))
+        ids = engine.resume_unfinished()
         engine.wait(ids)
-        engine.shutdown()
         for job_id in ids:
             job = jobstore.get_job(engine.db, job_id)
-            print(
-                f"job {job_id}: {job.status}"
-                + (f" → meeting {job.meeting_id}" if job.meeting_id else "")
-            )
+            where = f" → meeting {job.meeting_id}" if job.meeting_id else ""
+            print(f"job {job_id}: {job.status}{where}")
+        engine.close()
         return 0
     db = open_db(data)
     if args.action == "cancel":

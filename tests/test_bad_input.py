@@ -130,10 +130,16 @@ def test_corrupt_database_is_reported_and_left_alone(cli, existing, home: Path) 
         (home / extra).unlink(missing_ok=True)
     db.write_bytes(b"garbage" * 1000)
     before = digest(db)
-    for args in (("list",), ("transcribe", STANDUP, "--model", "tiny.en")):
-        r = cli(*args)
-        assert r.code == 1
-        assert "meetings.db" in r.err and "corrupt" in r.err, r.err
+    for args in (("list",), ("transcribe", str(STANDUP), "--model", "tiny.en")):
+        r = subprocess.run(
+            [sys.executable, "-m", "meetingapp", *args],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "MEETINGAPP_HOME": str(home)},
+        )
+        assert r.returncode == 1
+        assert "meetings.db" in r.stderr and "corrupt" in r.stderr, r.stderr
     assert digest(db) == before
     assert any((home / "originals").iterdir())  # recordings untouched
 

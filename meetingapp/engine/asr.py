@@ -118,6 +118,7 @@ def transcribe(
             beam_size=s.beam_size,
             batch_size=s.batch_size,
             word_timestamps=True,
+            without_timestamps=False,  # natural sentence-sized segments, not one per window
             vad_filter=False,
             clip_timestamps=[{"start": sp.start, "end": sp.end} for sp in group],
         )

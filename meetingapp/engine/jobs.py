@@ -125,6 +125,10 @@ class Engine:
                     token.cancel()
         self._pool.shutdown(wait=True, cancel_futures=cancel)
 
+    def close(self) -> None:
+        self.shutdown()
+        self.db.close()
+
     # -- internals --------------------------------------------------------
     def _emit(self, event: JobEvent) -> None:
         for listener in list(self._listeners):
@@ -138,8 +142,8 @@ class Engine:
             self._emit(JobEvent(job_id, "queued", None, 0.0))
             self._futures[job_id] = self._pool.submit(self._run, job_id)
 
-    def _finish_cancelled(self, job_id: int) -> None:
-        db = open_db(self.data)
+    def _finish_cancelled(self, job_id: int, db: sqlite_utils.Database | None = None) -> None:
+        db = db or self.db
         jobstore.update_job(db, job_id, status="cancelled")
         jobstore.clear_artifacts(db, job_id)
         self._release_original(db, job_id)
@@ -160,12 +164,18 @@ class Engine:
 
     def _run(self, job_id: int) -> None:
         db = open_db(self.data)  # one connection per worker thread
+        try:
+            self._run_job(db, job_id)
+        finally:
+            db.close()
+
+    def _run_job(self, db: sqlite_utils.Database, job_id: int) -> None:
         token = self._tokens[job_id]
         job = jobstore.get_job(db, job_id)
         if job.status != "queued":
             return
         if token.cancelled:
-            self._finish_cancelled(job_id)
+            self._finish_cancelled(job_id, db)
             return
         attempt = jobstore.start_attempt(db, job_id)
         artifacts = {k: v for k, (_, v) in jobstore.load_artifacts(db, job_id).items()}
@@ -183,7 +193,7 @@ class Engine:
         try:
             meeting_id = run_pipeline(db, ctx, self._stages(), attempt)
         except Cancelled:
-            self._finish_cancelled(job_id)
+            self._finish_cancelled(job_id, db)
         except MeetingAppError as e:
             self._fail(db, job_id, str(e))
         except Exception as e:  # noqa: BLE001 - a bug must fail the job, not the engine
