@@ -34,6 +34,8 @@ class Settings:
     language: str | None = None
     device: str = "auto"
     workers: int = 1
+    #: transcription windows decoded together; lower it on low-memory machines
+    batch_size: int = 8
 
     @classmethod
     def load(cls, folder: Path) -> Settings:

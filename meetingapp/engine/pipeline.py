@@ -88,7 +88,9 @@ def run_transcribe(ctx: JobContext, progress: ProgressFn, cancel: CancelToken) -
     opts = ctx.job.options
     model = resolve_whisper(opts.model, ctx.data)
     whisper = cached_whisper(model, ctx.settings.device)
-    settings = AsrSettings(language=opts.language, device=ctx.settings.device)
+    settings = AsrSettings(
+        language=opts.language, batch_size=ctx.settings.batch_size, device=ctx.settings.device
+    )
     result = transcribe(whisper, ctx.audio(), ctx.regions(), settings, progress, cancel)
     return result.to_dict()
 
