@@ -83,4 +83,42 @@ CREATE TABLE job_artifacts (
 )
 """
 
-MIGRATIONS: list[tuple[int, str]] = [(1, V1)]
+# Speakers: people known across meetings (profiles with voice vectors) and, per
+# meeting, each diarized voice with the name shown on its segments.
+V2 = """
+CREATE TABLE profiles (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+
+CREATE TABLE voice_embeddings (
+    id INTEGER PRIMARY KEY,
+    profile_id INTEGER NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,
+    vector BLOB NOT NULL,
+    source TEXT NOT NULL,
+    meeting_id INTEGER REFERENCES meetings (id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX voice_embeddings_profile ON voice_embeddings (profile_id);
+
+CREATE TABLE meeting_speakers (
+    meeting_id INTEGER NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+    label TEXT NOT NULL,
+    name TEXT NOT NULL,
+    profile_id INTEGER REFERENCES profiles (id) ON DELETE SET NULL,
+    status TEXT NOT NULL DEFAULT 'unknown'
+        CHECK (status IN ('unknown', 'suggested', 'auto', 'confirmed')),
+    suggested_profile_id INTEGER REFERENCES profiles (id) ON DELETE SET NULL,
+    score REAL,
+    centroid BLOB,
+    PRIMARY KEY (meeting_id, label)
+);
+CREATE INDEX meeting_speakers_profile ON meeting_speakers (profile_id);
+
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO meta VALUES ('voice_generation', '0');
+"""
+
+MIGRATIONS: list[tuple[int, str]] = [(1, V1), (2, V2)]
