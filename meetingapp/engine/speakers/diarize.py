@@ -3,8 +3,8 @@
 Recipe (measured on the AMI clips in ../shared/eval/diar, see
 benchmarks/diarization.py): one d-vector window (0.8 s) every 0.1 s of
 speech, averaged into 1.5 s segments with 0.75 s hop inside each speech
-region; average-linkage cosine clustering of the segments with a fixed
-threshold; clusters holding under a fifth of the segments are folded into
+region; average-linkage cosine clustering of the segments, stopped at the
+median distance between segments; clusters holding under a fifth of the segments are folded into
 the nearest big one (they were mostly overlap and noise, not people); every
 0.1 s step then takes the majority label of the segments covering it.
 A known speaker count switches to Ward clustering cut at that count, which
@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import pdist
 
 from meetingapp.engine.cancel import CancelToken
 from meetingapp.engine.speakers.embedding import (
@@ -54,8 +55,10 @@ class DiarizationSettings:
     step_s: float = 0.1
     segment_s: float = 1.5
     segment_hop_s: float = 0.75
-    #: Cosine distance at which average-linkage clustering stops merging.
-    threshold: float = 0.3
+    #: Average-linkage clustering stops merging at this multiple of the median cosine
+    #: distance between segments: clean close-talk audio puts every voice closer together
+    #: than noisy far-field audio does, so a fixed distance either over- or under-splits.
+    relative_threshold: float = 1.0
     #: Clusters with fewer segments than this fraction are merged into the nearest big one.
     min_cluster_fraction: float = 0.2
 
@@ -158,7 +161,8 @@ def _cluster(
     if n < 2:
         return np.zeros(n, dtype=int)
     if num_speakers is None:
-        labels = fcluster(linkage(x, "average", metric="cosine"), settings.threshold, "distance") - 1
+        cut = settings.relative_threshold * float(np.median(pdist(x, "cosine")))
+        labels = fcluster(linkage(x, "average", metric="cosine"), cut, "distance") - 1
         labels = _fold_small(x, labels, settings.min_cluster_fraction)
         k = int(labels.max()) + 1
         if min_speakers is not None and k < min_speakers:
