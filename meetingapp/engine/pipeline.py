@@ -10,11 +10,12 @@ as further stages.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import sqlite_utils
 
 from meetingapp.config import Settings
@@ -22,10 +23,14 @@ from meetingapp.engine.asr import AsrSettings, cached_whisper, transcribe
 from meetingapp.engine.audio import load_audio
 from meetingapp.engine.cancel import CancelToken
 from meetingapp.engine.models import resolve_whisper
-from meetingapp.engine.types import Audio, ProgressFn, SpeechRegion, Transcript
+from meetingapp.engine.speakers.assign import assign_speakers
+from meetingapp.engine.speakers.diarize import diarize
+from meetingapp.engine.types import Audio, ProgressFn, Segment, SpeechRegion, Transcript
 from meetingapp.engine.vad import detect_speech
 from meetingapp.store.jobs import Job, save_artifact, update_job
 from meetingapp.store.meetings import NewMeeting, insert_meeting
+from meetingapp.store.speakers import MeetingSpeaker, find_profile, save_meeting_speakers
+from meetingapp.store.voice_index import identify
 
 #: Called with (stage name, fraction of that stage done).
 StageProgressFn = Callable[[str, float], None]
@@ -95,11 +100,30 @@ def run_transcribe(ctx: JobContext, progress: ProgressFn, cancel: CancelToken) -
     return result.to_dict()
 
 
+def run_speakers(ctx: JobContext, progress: ProgressFn, cancel: CancelToken) -> Any:
+    opts = ctx.job.options
+    diar = diarize(
+        ctx.audio(),
+        ctx.regions(),
+        num_speakers=opts.num_speakers,
+        min_speakers=opts.min_speakers,
+        max_speakers=opts.max_speakers,
+        progress=progress,
+        cancel=cancel,
+    )
+    segments = assign_speakers(ctx.transcript().segments, diar)
+    return {
+        "centroids": {k: [round(float(x), 6) for x in v] for k, v in diar.centroids.items()},
+        "segments": [asdict(s) for s in segments],
+    }
+
+
 def default_stages() -> list[Stage]:
     return [
         Stage("decode", 0.05, run_decode, persist=False),
-        Stage("vad", 0.05, run_vad),
-        Stage("transcribe", 0.85, run_transcribe),
+        Stage("vad", 0.03, run_vad),
+        Stage("transcribe", 0.77, run_transcribe),
+        Stage("speakers", 0.15, run_speakers),
     ]
 
 
@@ -136,6 +160,43 @@ def run_pipeline(
     return store_meeting(db, ctx)
 
 
+def name_speakers(
+    db: sqlite_utils.Database, data: Path, artifact: dict[str, Any]
+) -> tuple[list[Segment], list[MeetingSpeaker]]:
+    """Put names on diarized voices: known people by name, others as "Speaker N"."""
+    segments = [Segment.from_dict(s) for s in artifact["segments"]]
+    centroids = {k: np.asarray(v, dtype=np.float32) for k, v in artifact["centroids"].items()}
+    has_profiles = db.execute("SELECT COUNT(*) FROM profiles").fetchone()[0] > 0
+    matches = identify(db, data, centroids) if has_profiles and centroids else {}
+    order = list(dict.fromkeys(s.speaker for s in segments if s.speaker))
+    order += [label for label in centroids if label not in order]
+    names: dict[str, str] = {}
+    speakers: list[MeetingSpeaker] = []
+    for n, label in enumerate(order, 1):
+        match = matches.get(label)
+        auto = match is not None and match.decision == "assign"
+        names[label] = match.name if auto and match and match.name else f"Speaker {n}"
+        profile = find_profile(db, names[label]) if auto else None
+        speakers.append(
+            MeetingSpeaker(
+                label=label,
+                name=names[label],
+                profile_id=profile.id if profile else None,
+                status="auto"
+                if auto
+                else ("suggested" if match and match.decision == "suggest" else "unknown"),
+                suggested_name=match.name if match and match.decision == "suggest" else None,
+                score=round(match.score, 4) if match else None,
+                centroid=centroids.get(label),
+            )
+        )
+    for seg in segments:
+        seg.speaker = names.get(seg.speaker or "", seg.speaker)
+        for w in seg.words:
+            w.speaker = names.get(w.speaker or "", w.speaker)
+    return segments, speakers
+
+
 def store_meeting(db: sqlite_utils.Database, ctx: JobContext) -> int:
     """Save the meeting and mark the job done in one transaction: never half a meeting."""
     job, opts = ctx.job, ctx.job.options
@@ -150,8 +211,12 @@ def store_meeting(db: sqlite_utils.Database, ctx: JobContext) -> int:
         source_path=job.stored_path or "",
         model=opts.model,
     )
+    speakers: list[MeetingSpeaker] = []
+    if "speakers" in ctx.artifacts:
+        transcript.segments, speakers = name_speakers(db, ctx.data, ctx.artifacts["speakers"])
     with db.conn:
         meeting_id = insert_meeting(db, new, transcript)
+        save_meeting_speakers(db, meeting_id, speakers)
         db.execute(
             "UPDATE jobs SET status = 'done', stage = 'done', progress = 1.0, meeting_id = ?"
             " WHERE id = ?",

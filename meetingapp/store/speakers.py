@@ -112,9 +112,7 @@ def _add_vector(
     _bump(db)
 
 
-def enroll(
-    db: sqlite_utils.Database, name: str, vectors: list[np.ndarray], source: str
-) -> Profile:
+def enroll(db: sqlite_utils.Database, name: str, vectors: list[np.ndarray], source: str) -> Profile:
     """Create (or extend) a profile from voice vectors of a known person."""
     if not vectors:
         raise SpeakerError(f"{source}: no speech found to learn {name}'s voice from")
@@ -147,7 +145,10 @@ def rename_profile(db: sqlite_utils.Database, old: str, new: str) -> None:
     if find_profile(db, new) is not None and new.lower() != old.lower():
         raise SpeakerError(f"a profile named {new!r} exists: use `speakers merge` instead")
     with db.conn:
-        db.execute("UPDATE profiles SET name = ?, updated_at = ? WHERE id = ?", [new, now_iso(), profile.id])
+        db.execute(
+            "UPDATE profiles SET name = ?, updated_at = ? WHERE id = ?",
+            [new, now_iso(), profile.id],
+        )
         _rename_everywhere(db, profile.id, old, new)
         _bump(db)
 
@@ -316,8 +317,13 @@ def reassign_segment(
             db.execute(
                 "INSERT INTO meeting_speakers (meeting_id, label, name, profile_id, status)"
                 " VALUES (?, ?, ?, ?, ?)",
-                [meeting_id, f"MANUAL_{n:02d}", name, profile.id if profile else None,
-                 "confirmed" if profile else "unknown"],
+                [
+                    meeting_id,
+                    f"MANUAL_{n:02d}",
+                    name,
+                    profile.id if profile else None,
+                    "confirmed" if profile else "unknown",
+                ],
             )
         db.execute("UPDATE segments SET speaker = ? WHERE id = ?", [name, row[0]])
         db.execute("UPDATE words SET speaker = ? WHERE segment_id = ?", [name, row[0]])

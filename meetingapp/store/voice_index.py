@@ -8,6 +8,7 @@ writes, or a deleted ``vectors`` folder — so SQLite stays the only truth.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -57,10 +58,8 @@ class VoiceIndex:
         generation = voice_generation(db)
         rows = list(db.query("SELECT id, name FROM profiles"))
         vectors = profile_vectors(db)
-        try:
+        with contextlib.suppress(Exception):  # chromadb's "missing" error type varies
             self.client.delete_collection(COLLECTION)
-        except Exception:  # noqa: BLE001 - chromadb raises different types for "missing"
-            pass
         col = self._collection()
         rows = [r for r in rows if vectors.get(r["name"])]
         if rows:

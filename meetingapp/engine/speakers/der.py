@@ -70,9 +70,11 @@ def _scored_regions(
     reference: list[Turn], uem: list[tuple[float, float]], collar: float
 ) -> list[tuple[float, float]]:
     """UEM minus ``collar`` seconds around every reference boundary."""
-    cuts = sorted(
-        (t - collar, t + collar) for s, e, _ in reference for t in (s, e)
-    ) if collar > 0 else []
+    cuts = (
+        sorted((t - collar, t + collar) for s, e, _ in reference for t in (s, e))
+        if collar > 0
+        else []
+    )
     regions: list[tuple[float, float]] = []
     for u0, u1 in sorted(uem):
         pos = u0
@@ -104,8 +106,7 @@ def diarization_error(
         uem = [(min(starts), max(ends))] if ends else []
     regions = _scored_regions(reference, uem, collar)
     bounds = sorted(
-        {t for r in regions for t in r}
-        | {t for s, e, _ in reference + hypothesis for t in (s, e)}
+        {t for r in regions for t in r} | {t for s, e, _ in reference + hypothesis for t in (s, e)}
     )
     pieces: list[tuple[float, set[str], set[str]]] = []
     for r0, r1 in regions:

@@ -140,7 +140,9 @@ def _segment_embeddings(
     half = settings.step_s / 2
     clips = [
         audio.samples[
-            int((steps.times[s[0]] - half) * SAMPLE_RATE) : int((steps.times[s[-1]] + half) * SAMPLE_RATE)
+            int((steps.times[s[0]] - half) * SAMPLE_RATE) : int(
+                (steps.times[s[-1]] + half) * SAMPLE_RATE
+            )
         ]
         for s in segs
     ]
@@ -236,10 +238,7 @@ def diarize(
     order = list(dict.fromkeys(int(v) for v in step_labels))
     name = {lab: f"SPEAKER_{i:02d}" for i, lab in enumerate(order)}
     turns = [SpeakerTurn(a, b, name[lab]) for a, b, lab in _turns(regions, steps, step_labels)]
-    centroids = {
-        name[lab]: _l2(x[labels == lab].mean(axis=0)).astype(np.float32)
-        for lab in order
-    }
+    centroids = {name[lab]: _l2(x[labels == lab].mean(axis=0)).astype(np.float32) for lab in order}
     if progress is not None:
         progress(1.0)
     return Diarization(turns=turns, centroids=centroids)
