@@ -64,12 +64,20 @@ class LiveTranscriber:
         self.error: Exception | None = None
         self._queue: queue.Queue[np.ndarray | None] = queue.Queue()
         self._buffer = np.zeros(0, dtype=np.float32)
+        self._fed = 0
+        self._done = 0
         self._thread = threading.Thread(target=self._run, name="live-transcript", daemon=True)
         self._thread.start()
 
     def feed(self, block: np.ndarray) -> None:
         """Queue audio; never blocks the recording thread."""
+        self._fed += len(block)
         self._queue.put(block.astype(np.float32))
+
+    @property
+    def backlog_s(self) -> float:
+        """Seconds of audio fed but not yet in the text: how far the transcript lags."""
+        return (self._fed - self._done) / SAMPLE_RATE
 
     def close(self) -> LiveText:
         """Transcribe what is left and return the final text."""
@@ -80,17 +88,20 @@ class LiveTranscriber:
         return self.result
 
     def _run(self) -> None:
-        new = 0
+        new = taken = 0
         try:
             while True:
                 block = self._queue.get()
                 if block is None:
                     self._pass(final=True)
+                    self._done = self._fed
                     return
                 self._buffer = np.concatenate([self._buffer, block])
                 new += len(block)
+                taken += len(block)
                 if new >= self.settings.step_s * SAMPLE_RATE and self._queue.empty():
                     self._pass(final=False)
+                    self._done = taken
                     new = 0
         except Exception as e:  # noqa: BLE001 - reported by close(), must not kill the recording
             self.error = e
