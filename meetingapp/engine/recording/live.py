@@ -1,12 +1,13 @@
 """Live transcript while recording: text that grows as people talk.
 
 Audio is transcribed in a background thread every ``step_s`` of new audio,
-re-reading the not yet settled tail of the buffer. Segments that end well
-before the buffer end (``settle_s``) and once enough context has been heard
-(``commit_after_s``) are committed and their audio dropped; the rest is shown
-as tentative text that later passes may still correct. The final text is
-rough (small model, no diarization): the pipeline re-transcribes the saved
-file properly afterwards.
+re-reading the not yet committed buffer: that text is shown as tentative,
+since later passes with more context may still correct it. Once the buffer
+holds ``commit_after_s``, it is cut in the middle of its latest pause (found
+by VAD, at least ``settle_s`` before the end): the audio before the cut is
+transcribed once more as committed text and dropped, so nothing is lost or
+repeated. The text is rough (small model, no speakers): the pipeline
+re-transcribes the saved file properly afterwards.
 """
 
 from __future__ import annotations
@@ -19,13 +20,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from meetingapp.engine.types import SAMPLE_RATE
+from meetingapp.engine.types import SAMPLE_RATE, Audio
+from meetingapp.engine.vad import detect_speech
 
 if TYPE_CHECKING:
     from faster_whisper import WhisperModel
-
-#: Committed text handed back to the model as context, in characters.
-PROMPT_CHARS = 200
 
 
 @dataclass
@@ -43,7 +42,7 @@ class LiveSettings:
     step_s: float = 3.0
     commit_after_s: float = 10.0
     settle_s: float = 2.0
-    #: Past this, everything but the last segment is committed whatever happens.
+    #: Speech without any pause for this long is cut at its quietest moment.
     max_buffer_s: float = 25.0
     language: str | None = None
 
@@ -107,42 +106,60 @@ class LiveTranscriber:
             self.error = e
 
     def _pass(self, final: bool) -> None:
+        committed = self.result.committed
+        if not final and len(self._buffer) >= self.settings.commit_after_s * SAMPLE_RATE:
+            cut = self._cut_point()
+            if cut:
+                head, self._buffer = self._buffer[:cut], self._buffer[cut:]
+                committed = _join(committed, self._transcribe(head))
+        tentative = self._transcribe(self._buffer)
+        if final:
+            committed, tentative = _join(committed, tentative), ""
+            self._buffer = np.zeros(0, dtype=np.float32)
+        self._emit(committed, tentative)
+
+    def _cut_point(self) -> int | None:
+        """Sample index in the middle of the latest settled pause, or a forced cut.
+
+        Cutting in a pause means no word is split between the committed text
+        and the rest; whisper's own timestamps are too loose for this.
+        """
         s = self.settings
         duration = len(self._buffer) / SAMPLE_RATE
-        if duration < 0.1:
-            self._emit(self.result.committed, "")
-            return
+        regions = detect_speech(Audio(self._buffer))
+        edges = [0.0] + [t for r in regions for t in (r.start, r.end)] + [duration]
+        pauses = [(a + b) / 2 for a, b in zip(edges[::2], edges[1::2], strict=True)]
+        settled = [m for m in pauses if 0 < m <= duration - s.settle_s]
+        if settled:
+            return int(settled[-1] * SAMPLE_RATE)
+        if duration < s.max_buffer_s:
+            return None
+        # Speech with no pause for max_buffer_s: cut at the quietest 100 ms that is settled.
+        hop = SAMPLE_RATE // 10
+        end = int((duration - s.settle_s) * SAMPLE_RATE) // hop
+        frames = self._buffer[: end * hop].reshape(end, hop)
+        start = end // 2
+        quietest = start + int(np.argmin(np.square(frames[start:]).mean(axis=1)))
+        return quietest * hop + hop // 2
+
+    def _transcribe(self, audio: np.ndarray) -> str:
+        """Text of ``audio`` alone: no prompt, which makes tiny models drop a closing sentence."""
+        if len(audio) < SAMPLE_RATE // 10:
+            return ""
         segments, _ = self.model.transcribe(
-            self._buffer,
-            language=s.language,
+            audio,
+            language=self.settings.language,
             beam_size=1,
             vad_filter=True,
             condition_on_previous_text=False,
-            initial_prompt=self.result.committed[-PROMPT_CHARS:] or None,
         )
-        segs = [(seg.start, seg.end, seg.text.strip()) for seg in segments]
-        if final:
-            done = len(segs)
-        elif duration >= s.max_buffer_s:
-            done = max(len(segs) - 1, 0)
-        elif duration >= s.commit_after_s:
-            done = sum(1 for _, end, _ in segs if end <= duration - s.settle_s)
-        else:
-            done = 0
-        committed = " ".join([self.result.committed, *(t for _, _, t in segs[:done])]).strip()
-        if done:
-            # Cut between the last committed segment and the next, never inside a word.
-            cut = (
-                segs[done - 1][1] if done == len(segs) else (segs[done - 1][1] + segs[done][0]) / 2
-            )
-            self._buffer = self._buffer[int(cut * SAMPLE_RATE) :]
-        elif not segs and duration > s.max_buffer_s:
-            self._buffer = self._buffer[-SAMPLE_RATE:]
-        if final:
-            self._buffer = np.zeros(0, dtype=np.float32)
-        self._emit(committed, " ".join(t for _, _, t in segs[done:]))
+        return " ".join(seg.text.strip() for seg in segments)
 
     def _emit(self, committed: str, tentative: str) -> None:
         self.result = LiveText(committed, tentative)
         if self.on_text is not None:
             self.on_text(self.result)
+
+
+def _join(a: str, b: str) -> str:
+    return " ".join(t for t in (a, b) if t)
