@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from recording_helpers import words
 
 from meetingapp.engine.recording.live import LiveSettings, LiveText, LiveTranscriber
@@ -20,6 +21,7 @@ def _wer(ref: list[str], hyp: list[str]) -> float:
     return d[-1] / len(ref)
 
 
+@pytest.mark.slow
 def test_live_transcript_grows_and_matches_the_meeting(whisper, standup, standup_turns):
     texts: list[LiveText] = []
     live = LiveTranscriber(whisper, texts.append, LiveSettings(language="en"))

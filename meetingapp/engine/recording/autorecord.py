@@ -174,6 +174,7 @@ class _Recorder:
             return
         path = self._sink.close()
         self._sink = None
+        self._recorded = 0
         if path is not None:
             self.finished.append(path)
 

@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 
 from meetingapp.errors import MeetingAppError
@@ -29,7 +30,7 @@ class AudioDeviceError(MeetingAppError):
 class RecordingInterrupted(AudioDeviceError):
     """The device failed mid-recording; ``paths`` holds what was saved up to then."""
 
-    def __init__(self, message: str, paths: list | None = None) -> None:
+    def __init__(self, message: str, paths: list[Path] | None = None) -> None:
         super().__init__(message)
         self.paths = paths or []
 
