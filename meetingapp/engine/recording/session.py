@@ -106,9 +106,6 @@ def record(
     saved and :class:`RecordingInterrupted` carries the paths.
     """
     out_dir = Path(out_dir)
-    if source is None:
-        names = [device] if device is None or isinstance(device, str) else list(device)
-        source = open_devices([find_device(n) for n in names])
 
     def open_sink() -> _Recording:
         live = None
@@ -121,6 +118,9 @@ def record(
         if auto
         else ManualRecorder(open_sink, on_status)
     )
+    if source is None:
+        names = [device] if device is None or isinstance(device, str) else list(device)
+        source = open_devices([find_device(n) for n in names])
     limit = None if max_duration is None else int(max_duration * SAMPLE_RATE)
     fed = 0
     try:
@@ -141,9 +141,9 @@ def record(
     except KeyboardInterrupt:
         pass
     except MeetingAppError as e:
-        raise RecordingInterrupted(
-            f"{e} Recording stopped; what was recorded so far is saved.", recorder.stop()
-        ) from None
+        paths = recorder.stop()
+        saved = f" {len(paths)} recording(s) saved." if paths else ""
+        raise RecordingInterrupted(f"{e} Recording stopped.{saved}", paths) from None
     finally:
         source.close()
         recorder.stop()
