@@ -16,8 +16,22 @@ from collections.abc import Callable
 from pathlib import Path
 
 from meetingapp.config import Settings, data_dir
-from meetingapp.engine.jobs import Engine, JobEvent
-from meetingapp.engine.models import DEFAULT_MODEL, download_whisper, list_whisper
+from meetingapp.engine.asr import cached_whisper
+from meetingapp.engine.jobs import Engine, JobEvent, recordings_dir
+from meetingapp.engine.models import (
+    DEFAULT_MODEL,
+    download_whisper,
+    list_whisper,
+    resolve_whisper,
+)
+from meetingapp.engine.recording import (
+    RecordingInterrupted,
+    format_devices,
+    list_input_devices,
+    record,
+)
+from meetingapp.engine.recording.autorecord import RecorderStatus
+from meetingapp.engine.recording.live import LiveText
 from meetingapp.errors import MeetingAppError
 from meetingapp.store import jobs as jobstore
 from meetingapp.store.db import describe_db_error, open_db
@@ -67,7 +81,7 @@ class ProgressBar:
 def cmd_transcribe(args: argparse.Namespace) -> int:
     data = data_dir()
     engine = Engine(data, workers=args.workers)
-    resumed = engine.resume_unfinished()
+    resumed = engine.recover_recordings() + engine.resume_unfinished()
     if resumed:
         err(f"resuming {len(resumed)} unfinished job(s) from an earlier run: {resumed}")
     names: dict[int, str] = {}
@@ -112,6 +126,68 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
             err(job.error or f"{file}: {job.status}")
     engine.close()
     return 1 if failures else 0
+
+
+def _finish(engine: Engine, job_ids: list[int]) -> int:
+    """Wait for jobs, print each meeting id (stdout), report failures (stderr)."""
+    engine.wait(job_ids)
+    failures = 0
+    for job_id in job_ids:
+        job = jobstore.get_job(engine.db, job_id)
+        if job.status == "done":
+            print(job.meeting_id, flush=True)
+        else:
+            failures += 1
+            err(job.error or f"{job.source_path}: {job.status}")
+    engine.close()
+    return 1 if failures else 0
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    if args.list_devices:
+        print(format_devices(list_input_devices()))
+        return 0
+    data = data_dir()
+    engine = Engine(data)
+    engine.add_listener(ProgressBar({}))
+    recovered = engine.recover_recordings()
+    if recovered:
+        err(f"recovered {len(recovered)} interrupted recording(s)")
+    live = None
+    if not args.no_live:
+        live = cached_whisper(resolve_whisper(engine.settings.live_model, data))
+
+    def show_text(text: LiveText) -> None:
+        if sys.stderr.isatty():
+            tail = (text.committed + " " + text.tentative).strip()[-100:]
+            print(f"\r\033[K{tail}", end="", file=sys.stderr, flush=True)
+
+    def show_status(status: RecorderStatus) -> None:
+        nonlocal state
+        if status.state != state:
+            state = status.state
+            err(f"{state} (recordings so far: {status.recordings})")
+
+    state = ""
+    interrupted: RecordingInterrupted | None = None
+    try:
+        paths = record(
+            recordings_dir(data),
+            device=args.device,
+            auto=args.auto,
+            max_duration=args.max_duration,
+            live_model=live,
+            on_text=show_text,
+            on_status=show_status,
+        )
+    except RecordingInterrupted as e:
+        interrupted, paths = e, e.paths
+    print(file=sys.stderr)
+    code = _finish(engine, recovered + engine.import_recordings(paths, title=args.title))
+    if interrupted is not None:
+        err(str(interrupted))
+        return 1
+    return code
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -186,7 +262,7 @@ def cmd_jobs(args: argparse.Namespace) -> int:
     if args.action == "resume":
         engine = Engine(data)
         engine.add_listener(ProgressBar({}))
-        ids = engine.resume_unfinished()
+        ids = engine.recover_recordings() + engine.resume_unfinished()
         engine.wait(ids)
         for job_id in ids:
             job = jobstore.get_job(engine.db, job_id)
@@ -247,6 +323,17 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("action", nargs="?", choices=("list", "download"), default="list")
     m.add_argument("name", nargs="?")
     m.set_defaults(func=cmd_models)
+
+    r = sub.add_parser("record", help="record a meeting from a microphone or system audio")
+    r.add_argument(
+        "--device", action="append", help="input name (repeat to mix, e.g. mic + monitor)"
+    )
+    r.add_argument("--auto", action="store_true", help="record only while people talk")
+    r.add_argument("--max-duration", type=float, metavar="S", help="stop after S seconds")
+    r.add_argument("--list-devices", action="store_true", help="list inputs and exit")
+    r.add_argument("--title")
+    r.add_argument("--no-live", action="store_true", help="no live transcript while recording")
+    r.set_defaults(func=cmd_record)
 
     j = sub.add_parser("jobs", help="list, resume or cancel processing jobs")
     j.add_argument("action", nargs="?", choices=("list", "resume", "cancel"), default="list")

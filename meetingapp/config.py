@@ -29,6 +29,8 @@ class Settings:
     """User choices that outlive a run; paths empty mean "use the default"."""
 
     asr_model: str = "base"
+    #: fast model for the live transcript while recording
+    live_model: str = "tiny.en"
     #: name → explicit path the user chose for a model kind (asr, llm, speaker...)
     model_paths: dict[str, str] = field(default_factory=dict)
     language: str | None = None

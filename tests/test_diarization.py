@@ -143,7 +143,11 @@ def test_assign_splits_at_speaker_change() -> None:
         centroids={},
     )
     words = [Word(0.1, 0.5, " Hi", 0.9), Word(0.6, 1.9, " there.", 0.9)]
-    words += [Word(2.3, 2.6, " Yes,", 0.9), Word(2.7, 3.0, " sure", 0.9), Word(4.5, 4.8, " ok", 0.9)]
+    words += [
+        Word(2.3, 2.6, " Yes,", 0.9),
+        Word(2.7, 3.0, " sure", 0.9),
+        Word(4.5, 4.8, " ok", 0.9),
+    ]
     seg = Segment(0.0, 5.0, " Hi there. Yes, sure ok", words)
     split = assign_speakers([seg], d)
     assert [(s.speaker, s.text) for s in split] == [
@@ -167,7 +171,9 @@ def test_assign_on_real_transcript() -> None:
     model = WhisperModel(model_dir, device="cpu", compute_type="int8", cpu_threads=2)
     raw, _ = model.transcribe(audio.samples, word_timestamps=True, language="en", beam_size=1)
     segments = [
-        Segment(s.start, s.end, s.text, [Word(w.start, w.end, w.word, w.probability) for w in s.words])
+        Segment(
+            s.start, s.end, s.text, [Word(w.start, w.end, w.word, w.probability) for w in s.words]
+        )
         for s in raw
     ]
     lines = assign_speakers(segments, d)

@@ -22,11 +22,18 @@ from meetingapp.config import Settings
 from meetingapp.engine.audio import probe
 from meetingapp.engine.cancel import CancelToken
 from meetingapp.engine.pipeline import JobContext, Stage, default_stages, run_pipeline
+from meetingapp.engine.recording import recover_interrupted
 from meetingapp.errors import Cancelled, MeetingAppError
 from meetingapp.store import jobs as jobstore
 from meetingapp.store.db import open_db
 from meetingapp.store.meetings import find_by_source
 from meetingapp.store.originals import sha256_of, store_original
+
+
+def recordings_dir(data: Path) -> Path:
+    """Where recordings are written while they are made."""
+    return data / "recordings"
+
 
 #: Write progress to the database at most this often (seconds).
 PROGRESS_WRITE_INTERVAL = 0.5
@@ -75,23 +82,46 @@ class Engine:
     def add_listener(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
-    def submit(self, path: Path, options: jobstore.JobOptions, force: bool = False) -> Submitted:
-        """Validate and copy the recording, then queue it. Raises on bad input."""
+    def submit(
+        self, path: Path, options: jobstore.JobOptions, force: bool = False, move: bool = False
+    ) -> Submitted:
+        """Validate and copy the recording, then queue it. Raises on bad input.
+
+        ``move`` takes the file instead of copying it (the app's own recordings).
+        """
         path = Path(path).expanduser().absolute()
         sha = sha256_of(path)
         existing = find_by_source(self.db, sha)
         if existing is not None and not force:
             return Submitted(None, existing.id)
         probe(path)  # not audio / no audio track: fail now, before copying anything
-        stored = store_original(path, sha, self.data)
         if options.date is None:
             mtime = path.stat().st_mtime
             options.date = datetime.fromtimestamp(mtime, UTC).isoformat(timespec="seconds")
+        stored = store_original(path, sha, self.data, move=move)
         job_id = jobstore.create_job(
             self.db, str(path), options, sha, str(stored.relative_to(self.data))
         )
         self._schedule(job_id)
         return Submitted(job_id)
+
+    def import_recordings(self, paths: list[Path], title: str | None = None) -> list[int]:
+        """Queue finished recordings (moved into the data folder) as meetings."""
+        ids = []
+        for p in paths:
+            stamp = datetime.fromtimestamp(p.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+            opts = jobstore.JobOptions(
+                title=title or f"Recording {stamp}", model=self.settings.asr_model
+            )
+            job_id = self.submit(p, opts, force=True, move=True).job_id
+            if job_id is not None:
+                ids.append(job_id)
+        return ids
+
+    def recover_recordings(self) -> list[int]:
+        """Recordings a crash or power cut interrupted become meetings too."""
+        paths = recover_interrupted(recordings_dir(self.data))
+        return self.import_recordings(paths, title=None)
 
     def resume_unfinished(self) -> list[int]:
         """Queue every job a previous run left queued or running."""
@@ -150,9 +180,15 @@ class Engine:
         self._emit(JobEvent(job_id, "cancelled", None, 0.0))
 
     def _release_original(self, db: sqlite_utils.Database, job_id: int) -> None:
-        """Drop the stored copy of a recording that no meeting or live job needs."""
+        """Drop the stored copy of a recording that no meeting or live job needs.
+
+        Only when the user still has the file: a recording made by the app was
+        moved in, and its stored copy is the only one.
+        """
         job = jobstore.get_job(db, job_id)
-        if job.stored_path is None or find_by_source(db, job.source_sha256 or "") is not None:
+        if job.stored_path is None or not Path(job.source_path).exists():
+            return
+        if find_by_source(db, job.source_sha256 or "") is not None:
             return
         live = [
             j

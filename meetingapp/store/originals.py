@@ -36,11 +36,16 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def store_original(path: Path, sha256: str, data: Path) -> Path:
-    """Copy ``path`` into the data folder (once per content) and return the copy."""
+def store_original(path: Path, sha256: str, data: Path, move: bool = False) -> Path:
+    """Copy ``path`` into the data folder (once per content) and return the copy.
+
+    ``move`` is for the app's own recordings: they move in instead of being copied.
+    """
     folder = originals_dir(data)
     dest = folder / f"{sha256}{path.suffix.lower()}"
     if dest.exists():
+        if move:
+            path.unlink()
         return dest
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -55,9 +60,15 @@ def store_original(path: Path, sha256: str, data: Path) -> Path:
         )
     tmp = dest.with_name(dest.name + ".tmp")
     try:
+        if move and path.stat().st_dev == folder.stat().st_dev:
+            os.chmod(path, 0o444)
+            os.replace(path, dest)
+            return dest
         shutil.copyfile(path, tmp)
         os.chmod(tmp, 0o444)
         os.replace(tmp, dest)
+        if move:
+            path.unlink()
     except OSError as e:
         tmp.unlink(missing_ok=True)
         raise StoreError(f"{folder}: cannot copy {path.name} ({e.strerror})") from None
