@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from meetingapp.cli_speakers import add_commands as add_speaker_commands
 from meetingapp.config import Settings, data_dir
 from meetingapp.engine.asr import cached_whisper
 from meetingapp.engine.jobs import Engine, JobEvent, recordings_dir
@@ -96,6 +97,8 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
             language=args.language,
             model=args.model or Settings.load(data).asr_model or DEFAULT_MODEL,
             num_speakers=args.speakers,
+            min_speakers=args.min_speakers,
+            max_speakers=args.max_speakers,
         )
         try:
             sub = engine.submit(Path(file), opts, force=args.force)
@@ -300,6 +303,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--title")
     t.add_argument("--type", default="general", choices=MEETING_TYPES)
     t.add_argument("--speakers", type=int, help="exact number of speakers, if known")
+    t.add_argument("--min-speakers", type=int)
+    t.add_argument("--max-speakers", type=int)
     t.add_argument("--force", action="store_true", help="process again even if imported")
     t.add_argument("--workers", type=int, default=1, help="files processed at once")
     t.set_defaults(func=cmd_transcribe)
@@ -334,6 +339,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--title")
     r.add_argument("--no-live", action="store_true", help="no live transcript while recording")
     r.set_defaults(func=cmd_record)
+
+    add_speaker_commands(sub)
 
     j = sub.add_parser("jobs", help="list, resume or cancel processing jobs")
     j.add_argument("action", nargs="?", choices=("list", "resume", "cancel"), default="list")

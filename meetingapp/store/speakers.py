@@ -232,7 +232,7 @@ def meeting_speakers(db: sqlite_utils.Database, meeting_id: int) -> list[Meeting
     ]
 
 
-def _meeting_speaker(db: sqlite_utils.Database, meeting_id: int, who: str) -> MeetingSpeaker:
+def meeting_speaker(db: sqlite_utils.Database, meeting_id: int, who: str) -> MeetingSpeaker:
     get_meeting(db, meeting_id)
     for s in meeting_speakers(db, meeting_id):
         if who.lower() in (s.name.lower(), s.label.lower()):
@@ -263,7 +263,7 @@ def name_speaker(
     new_name = new_name.strip()
     if not new_name:
         raise SpeakerError("a speaker name cannot be empty")
-    speaker = _meeting_speaker(db, meeting_id, who)
+    speaker = meeting_speaker(db, meeting_id, who)
     other = next(
         (
             s
