@@ -16,7 +16,7 @@ from difflib import SequenceMatcher
 
 from meetingapp.engine.minutes.dates import find_due, resolve_due
 from meetingapp.engine.minutes.model import ActionItem, Item
-from meetingapp.engine.minutes.text import Sentence, tokens
+from meetingapp.engine.minutes.text import Sentence, tokens, word_set
 
 _MODAL_1P = r"(?:will|'ll|’ll|can|shall|am going to|'m going to|am gonna|'m gonna)"
 _FIRST_PERSON = re.compile(rf"\b(?:I\s*{_MODAL_1P}|let me)\s+(?P<rest>.+)", re.IGNORECASE)
@@ -24,77 +24,16 @@ _SECOND_PERSON = re.compile(
     r"\b(?:(?:can|could|would|will) you|please)\s+(?:please\s+)?(?P<rest>.+)", re.IGNORECASE
 )
 #: Verbs after a modal that state or perceive rather than commit to work.
-_NOT_TASKS = frozenset(
-    [
-        "be",
-        "been",
-        "say",
-        "admit",
-        "see",
-        "hear",
-        "think",
-        "guess",
-        "imagine",
-        "remember",
-        "bet",
-        "need",
-        "like",
-        "love",
-        "agree",
-        "believe",
-        "wonder",
-        "know",
-        "mean",
-        "feel",
-        "hope",
-        "understand",
-        "suppose",
-        "confess",
-        "tell",
-        "repeat",
-    ]
+_NOT_TASKS = word_set(
+    "be been say admit see hear think guess imagine remember bet need like love agree "
+    "believe wonder know mean feel hope understand suppose confess tell repeat"
 )
 #: Verbs of running the meeting itself: "let's go around", "can you walk us through it".
-_PROCEDURE = frozenset(
-    [
-        "go",
-        "start",
-        "begin",
-        "kick",
-        "move",
-        "wrap",
-        "recap",
-        "review",
-        "see",
-        "look",
-        "talk",
-        "discuss",
-        "continue",
-        "jump",
-        "dive",
-        "hear",
-        "turn",
-        "circle",
-        "take",
-        "call",
-        "do",
-        "get",
-        "finish",
-        "keep",
-        "stop",
-        "walk",
-        "share",
-        "hold",
-        "bear",
-        "note",
-        "proceed",
-        "introduce",
-        "welcome",
-        "thank",
-        "come",
-    ]
+_PROCEDURE = word_set(
+    "go start begin kick move wrap recap review see look talk discuss continue jump dive "
+    "hear turn circle call get finish walk hold bear proceed introduce welcome thank come"
 )
-_PRONOUN_OBJECTS = frozenset(["it", "that", "this", "so", "them", "those", "these"])
+_PRONOUN_OBJECTS = word_set("it that this so them those these")
 _CONDITIONAL = re.compile(r"\b(?:if|unless|would|could|might|maybe|perhaps)\b", re.IGNORECASE)
 _CLAUSE_SPLIT = re.compile(
     r"(?:,\s*|\s+)(?:and|but|so|then)\s+(?=(?:i|we|you|he|she|they|today|tomorrow|also)\b)"
@@ -139,7 +78,7 @@ def extract_actions(
     sentences: list[Sentence], meeting_date: dt.date, names: set[str] | None = None
 ) -> list[ActionItem]:
     """Commitments ("I'll...") and requests ("can you...", "Bob will...") as action items."""
-    known = frozenset(names if names is not None else _speaker_names(sentences))
+    known = frozenset(names if names is not None else speaker_names(sentences))
     items: list[ActionItem] = []
     for k, s in enumerate(sentences):
         turn = _Turn(s.speaker, _addressee(sentences, k, known), known)
@@ -166,11 +105,10 @@ def _is_decision(text: str) -> bool:
         r"\b(?:would|could|might)\b", text, re.IGNORECASE
     ):
         return True
-    lets = _LETS.search(text)
-    if lets and lets.group("verb").lower() not in _PROCEDURE:
-        return True
-    we = _WE_WILL.search(text)
-    return bool(we) and we.group("verb").lower() not in _PROCEDURE | _NOT_TASKS
+    for m in (_LETS.search(text), _WE_WILL.search(text)):
+        if m and m.group("verb").lower() not in _PROCEDURE | _NOT_TASKS:
+            return len(tokens(text[m.end() :])) >= 2
+    return False
 
 
 def _action_in(clause: str, s: Sentence, turn: _Turn, meeting_date: dt.date) -> ActionItem | None:
@@ -257,7 +195,7 @@ def _addressee(sentences: list[Sentence], k: int, names: frozenset[str]) -> str 
     return next(later, None)
 
 
-def _speaker_names(sentences: list[Sentence]) -> set[str]:
+def speaker_names(sentences: list[Sentence]) -> set[str]:
     """Speaker labels that are names (not "Speaker 1" / "SPEAKER_00")."""
     return {
         s.speaker

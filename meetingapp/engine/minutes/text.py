@@ -39,6 +39,11 @@ def split_sentences(segments: list[Segment]) -> list[Sentence]:
     return out
 
 
+def word_set(text: str) -> frozenset[str]:
+    """A word list written as one string, for readable lexicons."""
+    return frozenset(text.split())
+
+
 def tokens(text: str) -> list[str]:
     """Lower-case word tokens ("pull", "bob's")."""
     return [t.lower().replace("’", "'") for t in _WORD.findall(text)]
