@@ -14,6 +14,7 @@ from meetingapp.engine.minutes.dates import resolve_due
 from meetingapp.engine.minutes.highlights import export_clips
 from meetingapp.engine.minutes.scoring import score_actions, score_decisions
 from meetingapp.engine.minutes.sentiment import segment_sentiment
+from meetingapp.engine.minutes.templates import load_template, render_markdown
 from meetingapp.engine.types import Segment
 from meetingapp.errors import Cancelled
 from tests import minutes_data
@@ -133,3 +134,24 @@ def test_highlight_clips_are_wav_with_subtitles(standup: Meeting, tmp_path: Path
 def test_unknown_meeting_type_is_refused() -> None:
     with pytest.raises(ValueError, match="meeting type"):
         build_minutes([Segment(0, 1, "hi")], MONDAY, "party")
+
+
+def test_templates_are_copied_once_then_user_edits_win(tmp_path: Path) -> None:
+    for kind in MEETING_TYPES:
+        t = load_template(kind, tmp_path)
+        assert t.path == tmp_path / "templates" / f"{kind}.md"
+        assert t.prompt and "{action_items}" in t.body and "<!--" not in t.body
+    path = tmp_path / "templates" / "standup.md"
+    path.write_text("<!-- prompt: Be brief. -->\n## Todo\n{action_items}\n## Said\n{summary}\n")
+    t = load_template("standup", tmp_path)
+    assert t.prompt == "Be brief." and t.body.startswith("## Todo")
+
+
+def test_minutes_render_in_template_order(standup: Meeting, tmp_path: Path) -> None:
+    minutes = build_minutes(standup.segments, standup.date, "standup")
+    md = render_markdown(minutes, load_template("standup", tmp_path), standup.date)
+    headings = [line for line in md.splitlines() if line.startswith("## ")]
+    assert headings[:3] == ["## Summary", "## Action items", "## Decisions"]
+    for a in minutes.action_items:
+        assert f"**{a.owner}**: {a.task}" in md
+    assert "{" not in md and standup.date.isoformat() in md
