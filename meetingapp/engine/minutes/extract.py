@@ -154,7 +154,7 @@ def _commitment(
         swap = {"me": turn.speaker, "my": _possessive(turn.speaker), "your": "the"}
         return _vocative(clause, turn) or turn.addressee, swap, m
     for m in _NAMED_MODAL.finditer(clause):
-        if name := _known_name(m.group("name"), turn.names):
+        if name := known_name(m.group("name"), turn.names):
             return name, {}, m
     return None
 
@@ -169,11 +169,11 @@ def _vocative(clause: str, turn: _Turn) -> str | None:
 
 def _mentions(text: str, names: frozenset[str]) -> list[str]:
     """Known names said in ``text``, tolerating ASR spelling ("Farrah" for Farah)."""
-    found = (_known_name(w, names) for w in re.findall(r"\b[A-Z][a-z]+\b", text))
+    found = (known_name(w, names) for w in re.findall(r"\b[A-Z][a-z]+\b", text))
     return [n for n in found if n]
 
 
-def _known_name(word: str, names: frozenset[str]) -> str | None:
+def known_name(word: str, names: frozenset[str]) -> str | None:
     for name in names:
         if SequenceMatcher(None, word.lower(), name.lower()).ratio() >= 0.8:
             return name
