@@ -90,7 +90,13 @@ def main() -> None:
     )
     if args.no_llm:
         return
-    from meetingapp.engine.minutes.llm import LlmConfig, LocalLlm, chunk_transcript, refine_minutes
+    from meetingapp.engine.minutes.llm import (
+        LlmConfig,
+        LocalLlm,
+        chunk_budget,
+        chunk_transcript,
+        refine_minutes,
+    )
     from meetingapp.engine.minutes.templates import load_template
 
     site = Path(next(p for p in sys.path if p.endswith("site-packages")))
@@ -101,8 +107,7 @@ def main() -> None:
     t_load = time.perf_counter() - t0
     with tempfile.TemporaryDirectory() as data:
         template = load_template("general", Path(data))
-    budget = llm.config.n_ctx - llm.config.max_tokens - 400 - llm.count_tokens(template.prompt)
-    n_chunks = len(chunk_transcript(part, budget, llm.count_tokens))
+    n_chunks = len(chunk_transcript(part, chunk_budget(llm, template), llm.count_tokens))
     done: list[float] = []
     t0 = time.perf_counter()
     refined = refine_minutes(offline, part, meetings[0].date, template, llm, progress=done.append)

@@ -186,14 +186,8 @@ def refine_minutes(
     cancel: CancelToken | None = None,
 ) -> Minutes:
     """``minutes`` with summary, key points, decisions, actions and topics from the LLM."""
-    system = (
-        f"{template.prompt} Answer with JSON only. Cite each item with the number in "
-        "brackets of the transcript line it comes from. Owners are speaker names."
-    )
-    overhead = llm.count_tokens(system) + 400  # instructions, candidates and chat markup
-    budget = llm.config.n_ctx - llm.config.max_tokens - overhead
-    if budget < 200:
-        raise MeetingAppError("LLM context is too small for minutes; raise n_ctx")
+    system = _system_prompt(template)
+    budget = chunk_budget(llm, template)
     chunks = chunk_transcript(segments, budget, llm.count_tokens)
     steps = len(chunks) + 1
     names = {s.speaker for s in segments if s.speaker}
@@ -224,6 +218,22 @@ def refine_minutes(
     if progress:
         progress(1.0)
     return out
+
+
+def chunk_budget(llm: LocalLlm, template: Template) -> int:
+    """Transcript tokens per chunk: the context less instructions, hints and the answer."""
+    overhead = llm.count_tokens(_system_prompt(template)) + 400  # hints and chat markup
+    budget = llm.config.n_ctx - llm.config.max_tokens - overhead
+    if budget < 200:
+        raise MeetingAppError("LLM context is too small for minutes; raise n_ctx")
+    return budget
+
+
+def _system_prompt(template: Template) -> str:
+    return (
+        f"{template.prompt} Answer with JSON only. Cite each item with the number in "
+        "brackets of the transcript line it comes from. Owners are speaker names."
+    )
 
 
 def _fit(line: str, budget: int, count: Callable[[str], int]) -> list[str]:
