@@ -155,3 +155,40 @@ def test_minutes_render_in_template_order(standup: Meeting, tmp_path: Path) -> N
     for a in minutes.action_items:
         assert f"**{a.owner}**: {a.task}" in md
     assert "{" not in md and standup.date.isoformat() in md
+
+
+DIALOGUE = [
+    ("Ann", "Okay, let's get started."),
+    ("Ben", "I'm going to draft the press release by Thursday."),
+    ("Ann", "Ben, can you also ping legal about the contract?"),
+    ("Ben", "Yes. I'll be in Berlin next week though."),
+    ("Cal", "I can't make it on Friday."),
+    ("Ann", "We'll see how it goes."),
+    ("Cal", "Honestly I think the old logo was better."),
+    ("Ann", "Cal will prepare the budget slides for the board in two weeks."),
+    ("Cal", "Sure. Let me also check the hotel prices tomorrow morning."),
+    ("Ben", "Will the printer be fixed?"),
+    ("Ann", "We decided not to renew the office lease."),
+    ("Cal", "Let's go with the cheaper vendor."),
+    ("Ann", "The launch is postponed to January."),
+    ("Ben", "I could help if nobody else can."),
+    ("Ann", "I will tell you what, that was a great quarter."),
+    ("Cal", "I would love a vacation."),
+    ("Ann", "Let's move on to the next item."),
+]
+
+
+def test_rules_on_written_dialogue_keep_commitments_and_drop_distractors() -> None:
+    """Phrasings not in the scripted meetings, to guard against rules fitted to them."""
+    segs = [
+        Segment(4.0 * i, 4.0 * i + 3, text, speaker=who) for i, (who, text) in enumerate(DIALOGUE)
+    ]
+    minutes = build_minutes(segs, MONDAY, "general")
+    got = {(a.owner, a.due, a.segment_index) for a in minutes.action_items}
+    assert got == {
+        ("Ben", "2026-11-19", 1),
+        ("Ben", None, 2),
+        ("Cal", "2026-11-30", 7),
+        ("Cal", "2026-11-17", 8),
+    }
+    assert [d.segment_index for d in minutes.decisions] == [10, 11, 12]

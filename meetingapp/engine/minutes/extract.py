@@ -26,7 +26,7 @@ _SECOND_PERSON = re.compile(
 #: Verbs after a modal that state or perceive rather than commit to work.
 _NOT_TASKS = word_set(
     "be been say admit see hear think guess imagine remember bet need like love agree "
-    "believe wonder know mean feel hope understand suppose confess tell repeat"
+    "believe wonder know mean feel hope understand suppose confess repeat"
 )
 #: Verbs of running the meeting itself: "let's go around", "can you walk us through it".
 _PROCEDURE = word_set(
@@ -106,8 +106,12 @@ def _is_decision(text: str) -> bool:
     ):
         return True
     for m in (_LETS.search(text), _WE_WILL.search(text)):
-        if m and m.group("verb").lower() not in _PROCEDURE | _NOT_TASKS:
-            return len(tokens(text[m.end() :])) >= 2
+        if not m:
+            continue
+        verb, after = m.group("verb").lower(), tokens(text[m.end() :])
+        choosing = verb == "go" and after[:1] in (["with"], ["for"])  # "let's go with X"
+        if choosing or verb not in _PROCEDURE | _NOT_TASKS:
+            return len(after) >= 2
     return False
 
 
@@ -121,6 +125,8 @@ def _action_in(clause: str, s: Sentence, turn: _Turn, meeting_date: dt.date) -> 
     rest = m.group("rest")
     words = tokens(rest)
     if len(words) < 2 or words[0] in ("not", "never") or words[0] in _NOT_TASKS:
+        return None
+    if words[:2] == ["tell", "you"]:  # "I'll tell you what..."
         return None
     if words[0] in _PROCEDURE and words[1] in ("us", "ahead", "around", "on", "through"):
         return None
