@@ -49,7 +49,9 @@ def turns_of(d: Diarization) -> list[Turn]:
 
 def diarization_part() -> dict[Path, Diarization]:
     print("== Diarization (Silero VAD defaults + d-vector clustering)")
-    print(f"{'file':<16}{'DER':>7}{'miss':>7}{'FA':>7}{'conf':>7}{'ref spk':>8}{'found':>6}{'x RT':>8}")
+    print(
+        f"{'file':<16}{'DER':>7}{'miss':>7}{'FA':>7}{'conf':>7}{'ref spk':>8}{'found':>6}{'x RT':>8}"
+    )
     results: dict[Path, Diarization] = {}
     ami: list[DerResult] = []
     for path in AMI + OTHERS:
@@ -100,7 +102,9 @@ def identification_part() -> None:
     th = Thresholds()
     fitted = calibrate_thresholds(impostor)
     print(f"closed-set top-1: {right / trials:.1%} of {trials}")
-    print(f"calibrated on these scores: assign >= {fitted.assign:.3f}, suggest >= {fitted.suggest:.3f}")
+    print(
+        f"calibrated on these scores: assign >= {fitted.assign:.3f}, suggest >= {fitted.suggest:.3f}"
+    )
     for label, t in (("defaults", th), ("calibrated", fitted)):
         g = [decide(x, t) for x in genuine]
         u = [decide(x, t) for x in impostor]

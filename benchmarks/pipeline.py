@@ -53,6 +53,8 @@ def run_pipeline(file: str, model: str, batch_size: int, out: mp.Queue) -> None:
     engine = Engine(Path(tempfile.mkdtemp()), Settings(batch_size=batch_size))
     # load the model first so both variants time transcription, not loading
     cached_whisper(resolve_whisper(model, engine.data))
+    stage_start: dict[str, float] = {}
+    engine.add_listener(lambda e: e.stage and stage_start.setdefault(e.stage, time.perf_counter()))
     t = time.perf_counter()
     job = engine.submit(Path(file), JobOptions(model=model)).job_id
     assert job is not None
@@ -62,10 +64,15 @@ def run_pipeline(file: str, model: str, batch_size: int, out: mp.Queue) -> None:
     assert meeting is not None, get_job(engine.db, job).error
     text = " ".join(s.text for s in load_segments(engine.db, meeting))
     engine.close()
-    out.put((elapsed, peak_mb(), text, 0.0))
+    marks = sorted(stage_start.items(), key=lambda kv: kv[1])
+    stages = {
+        name: round(end - start, 1)
+        for (name, start), (_, end) in zip(marks, [*marks[1:], ("end", t + elapsed)])
+    }
+    out.put((elapsed, peak_mb(), text, stages))
 
 
-def measure(target, *args: object) -> tuple[float, float, str, float]:
+def measure(target, *args: object) -> tuple[float, float, str, object]:
     ctx = mp.get_context("spawn")
     q: mp.Queue = ctx.Queue()
     p = ctx.Process(target=target, args=(*args, q))
@@ -85,7 +92,9 @@ def main() -> None:
 
     print(f"file: {args.file}\nmodel: {args.model}, CPU threads: {os.cpu_count()}")
     plain_s, plain_mb, plain_text, duration = measure(run_plain, args.file, args.model)
-    pipe_s, pipe_mb, pipe_text, _ = measure(run_pipeline, args.file, args.model, args.batch_size)
+    pipe_s, pipe_mb, pipe_text, stages = measure(
+        run_pipeline, args.file, args.model, args.batch_size
+    )
     print(f"audio: {duration:.1f} s")
     print(f"{'variant':<34}{'seconds':>9}{'× realtime':>12}{'peak MB':>9}")
     rows = [
@@ -94,7 +103,10 @@ def main() -> None:
     ]
     for name, s, mb in rows:
         print(f"{name:<34}{s:>9.1f}{duration / s:>12.2f}{mb:>9.0f}")
-    print(f"time ratio pipeline/plain:   {pipe_s / plain_s:.2f}")
+    print(f"pipeline stages (s): {stages}")
+    asr_s = stages.get("transcribe", 0.0) + stages.get("decode", 0.0) + stages.get("vad", 0.0)
+    print(f"time ratio pipeline/plain:   {pipe_s / plain_s:.2f} (whole pipeline)")
+    print(f"time ratio transcription/plain: {asr_s / plain_s:.2f} (decode + VAD + ASR only)")
     print(f"memory ratio pipeline/plain: {pipe_mb / plain_mb:.2f}")
     print(f"word difference between the two transcripts (WER): {wer(plain_text, pipe_text):.3f}")
 

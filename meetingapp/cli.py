@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from meetingapp.cli_minutes import add_commands as add_minutes_commands
 from meetingapp.cli_speakers import add_commands as add_speaker_commands
 from meetingapp.config import Settings, data_dir
 from meetingapp.engine.asr import cached_whisper
@@ -39,6 +40,7 @@ from meetingapp.store.db import describe_db_error, open_db
 from meetingapp.store.export import FORMATS, MeetingExport, clock, render
 from meetingapp.store.meetings import delete_meeting, get_meeting, list_meetings, load_segments
 from meetingapp.store.migrations import MEETING_TYPES
+from meetingapp.store.minutes import load_minutes
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -205,7 +207,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def _export_of(meeting_id: int) -> MeetingExport:
     db = open_db(data_dir())
-    return MeetingExport(get_meeting(db, meeting_id), load_segments(db, meeting_id))
+    return MeetingExport(
+        get_meeting(db, meeting_id), load_segments(db, meeting_id), load_minutes(db, meeting_id)
+    )
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -341,6 +345,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.set_defaults(func=cmd_record)
 
     add_speaker_commands(sub)
+    add_minutes_commands(sub)
 
     j = sub.add_parser("jobs", help="list, resume or cancel processing jobs")
     j.add_argument("action", nargs="?", choices=("list", "resume", "cancel"), default="list")

@@ -34,6 +34,8 @@ class Settings:
     #: name → explicit path the user chose for a model kind (asr, llm, speaker...)
     model_paths: dict[str, str] = field(default_factory=dict)
     language: str | None = None
+    #: a GGUF instruction model that refines the minutes; None: offline extraction only
+    llm_model: str | None = None
     device: str = "auto"
     workers: int = 1
     #: transcription windows decoded together; lower it on low-memory machines

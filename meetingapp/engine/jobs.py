@@ -225,7 +225,7 @@ class Engine:
                 last_write = now
                 jobstore.update_job(db, job_id, progress=round(fraction, 4))
 
-        ctx = JobContext(job, self.data, self.settings, artifacts, report, token)
+        ctx = JobContext(job, self.data, self.settings, artifacts, db, report, token)
         try:
             meeting_id = run_pipeline(db, ctx, self._stages(), attempt)
         except Cancelled:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,8 @@ from meetingapp.config import Settings
 from meetingapp.engine.asr import AsrSettings, cached_whisper, transcribe
 from meetingapp.engine.audio import load_audio
 from meetingapp.engine.cancel import CancelToken
+from meetingapp.engine.minutes.generate import generate_minutes
+from meetingapp.engine.minutes.model import Minutes
 from meetingapp.engine.models import resolve_whisper
 from meetingapp.engine.speakers.assign import assign_speakers
 from meetingapp.engine.speakers.diarize import diarize
@@ -29,6 +31,7 @@ from meetingapp.engine.types import Audio, ProgressFn, Segment, SpeechRegion, Tr
 from meetingapp.engine.vad import detect_speech
 from meetingapp.store.jobs import Job, save_artifact, update_job
 from meetingapp.store.meetings import NewMeeting, insert_meeting
+from meetingapp.store.minutes import save_minutes
 from meetingapp.store.speakers import MeetingSpeaker, find_profile, save_meeting_speakers
 from meetingapp.store.voice_index import identify
 
@@ -44,6 +47,7 @@ class JobContext:
     data: Path
     settings: Settings
     artifacts: dict[str, Any] = field(default_factory=dict)
+    db: sqlite_utils.Database | None = None
     report: StageProgressFn = lambda stage, fraction: None
     cancel: CancelToken = field(default_factory=CancelToken)
     _audio: Audio | None = None
@@ -62,7 +66,20 @@ class JobContext:
         return [SpeechRegion(**r) for r in self.artifacts["vad"]]
 
     def transcript(self) -> Transcript:
-        return Transcript.from_dict(self.artifacts["transcribe"])
+        """The transcript, with speaker names once the speakers are identified."""
+        transcript = Transcript.from_dict(self.artifacts["transcribe"])
+        if "identify" in self.artifacts:
+            named = self.artifacts["identify"]["segments"]
+            transcript.segments = [Segment.from_dict(s) for s in named]
+        return transcript
+
+    def speakers(self) -> list[MeetingSpeaker]:
+        if "identify" not in self.artifacts:
+            return []
+        return [
+            MeetingSpeaker(**{**s, "centroid": np.asarray(s["centroid"], np.float32)})
+            for s in self.artifacts["identify"]["speakers"]
+        ]
 
 
 StageFn = Callable[[JobContext, ProgressFn, CancelToken], Any]
@@ -118,12 +135,47 @@ def run_speakers(ctx: JobContext, progress: ProgressFn, cancel: CancelToken) -> 
     }
 
 
+def run_identify(ctx: JobContext, progress: ProgressFn, cancel: CancelToken) -> Any:
+    assert ctx.db is not None
+    segments, speakers = name_speakers(ctx.db, ctx.data, ctx.artifacts["speakers"])
+    return {
+        "segments": [asdict(s) for s in segments],
+        "speakers": [
+            {**asdict(s), "centroid": [round(float(x), 6) for x in s.centroid]}
+            for s in speakers
+            if s.centroid is not None
+        ],
+    }
+
+
+def run_minutes(ctx: JobContext, progress: ProgressFn, cancel: CancelToken) -> Any:
+    opts = ctx.job.options
+    llm = Path(ctx.settings.llm_model) if ctx.settings.llm_model else None
+    minutes = generate_minutes(
+        ctx.transcript().segments,
+        meeting_date(opts.date),
+        opts.type,
+        ctx.data,
+        llm_path=llm,
+        progress=progress,
+        cancel=cancel,
+    )
+    return {"minutes": minutes.to_dict(), "model": llm.name if llm else None}
+
+
+def meeting_date(iso: str | None) -> date:
+    """Relative dates ("tomorrow") are resolved against the meeting's own date."""
+    return datetime.fromisoformat(iso).date() if iso else datetime.now().date()
+
+
 def default_stages() -> list[Stage]:
     return [
         Stage("decode", 0.05, run_decode, persist=False),
         Stage("vad", 0.03, run_vad),
-        Stage("transcribe", 0.77, run_transcribe),
-        Stage("speakers", 0.15, run_speakers),
+        Stage("transcribe", 0.72, run_transcribe),
+        Stage("speakers", 0.14, run_speakers),
+        Stage("identify", 0.01, run_identify),
+        Stage("minutes", 0.05, run_minutes),
     ]
 
 
@@ -211,12 +263,12 @@ def store_meeting(db: sqlite_utils.Database, ctx: JobContext) -> int:
         source_path=job.stored_path or "",
         model=opts.model,
     )
-    speakers: list[MeetingSpeaker] = []
-    if "speakers" in ctx.artifacts:
-        transcript.segments, speakers = name_speakers(db, ctx.data, ctx.artifacts["speakers"])
     with db.conn:
         meeting_id = insert_meeting(db, new, transcript)
-        save_meeting_speakers(db, meeting_id, speakers)
+        save_meeting_speakers(db, meeting_id, ctx.speakers())
+        if "minutes" in ctx.artifacts:
+            art = ctx.artifacts["minutes"]
+            save_minutes(db, meeting_id, Minutes.from_dict(art["minutes"]), art["model"])
         db.execute(
             "UPDATE jobs SET status = 'done', stage = 'done', progress = 1.0, meeting_id = ?"
             " WHERE id = ?",

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from meetingapp.engine.minutes.model import Minutes
 from meetingapp.engine.types import Segment
 from meetingapp.store.meetings import Meeting
 
@@ -24,7 +25,10 @@ MINUTES_KEYS = ("summary", "key_points", "decisions", "action_items", "topics", 
 class MeetingExport:
     meeting: Meeting
     segments: list[Segment]
-    minutes: dict[str, Any] | None = None
+    minutes: Minutes | None = None
+
+    def minutes_dict(self) -> dict[str, Any]:
+        return self.minutes.to_dict() if self.minutes else {}
 
     @property
     def participants(self) -> list[str]:
@@ -65,7 +69,7 @@ def to_markdown(ex: MeetingExport) -> str:
     if ex.participants:
         out.append(f"- **Participants:** {', '.join(ex.participants)}")
     out.append("")
-    mins = ex.minutes or {}
+    mins = ex.minutes_dict()
     if mins.get("summary"):
         out += ["## Summary", "", mins["summary"], ""]
     for key, title in (("key_points", "Key points"), ("decisions", "Decisions")):
@@ -83,6 +87,12 @@ def to_markdown(ex: MeetingExport) -> str:
         out.append("")
     if mins.get("topics"):
         out += ["## Topics", "", ", ".join(mins["topics"]), ""]
+    if mins.get("highlights"):
+        out += ["## Highlights", ""]
+        out += [f"- [{clock(h['start'])}] {h['text']}" for h in mins["highlights"]]
+        out.append("")
+    if ex.minutes:
+        out += [f"_Mood: {ex.minutes.mood}_", ""]
     out += ["## Transcript", ""]
     out += [f"[{clock(s.start)}] {_line(s)}  " for s in ex.segments]
     return "\n".join(out).rstrip() + "\n"
@@ -108,9 +118,15 @@ def to_json(ex: MeetingExport) -> str:
             for s in ex.segments
         ],
     }
+    mins = ex.minutes_dict()
     for key in MINUTES_KEYS:
-        if ex.minutes and key in ex.minutes:
-            doc[key] = ex.minutes[key]
+        if key in mins:
+            doc[key] = mins[key]
+    if ex.minutes:
+        doc["mood"] = ex.minutes.mood
+        if len(ex.minutes.sentiment) == len(doc["segments"]):
+            for seg, score in zip(doc["segments"], ex.minutes.sentiment, strict=True):
+                seg["sentiment"] = score
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 

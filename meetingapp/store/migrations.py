@@ -121,4 +121,32 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT INTO meta VALUES ('voice_generation', '0');
 """
 
-MIGRATIONS: list[tuple[int, str]] = [(1, V1), (2, V2)]
+# Minutes: one JSON document per meeting; action items in their own table so
+# they can be tracked (ticked off, edited) across meetings.
+V3 = """
+CREATE TABLE minutes (
+    meeting_id INTEGER PRIMARY KEY REFERENCES meetings (id) ON DELETE CASCADE,
+    data TEXT NOT NULL,
+    model TEXT,
+    template TEXT,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE action_items (
+    id INTEGER PRIMARY KEY,
+    meeting_id INTEGER NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+    owner TEXT,
+    task TEXT NOT NULL,
+    due TEXT,
+    due_text TEXT,
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done')),
+    start REAL NOT NULL,
+    segment_index INTEGER,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX action_items_meeting ON action_items (meeting_id);
+CREATE INDEX action_items_open ON action_items (status, due);
+"""
+
+MIGRATIONS: list[tuple[int, str]] = [(1, V1), (2, V2), (3, V3)]

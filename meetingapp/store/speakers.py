@@ -250,6 +250,10 @@ def _set_segment_speaker(db: sqlite_utils.Database, meeting_id: int, old: str, n
         "UPDATE segments SET speaker = ? WHERE meeting_id = ? AND speaker = ?",
         [new, meeting_id, old],
     )
+    db.execute(
+        "UPDATE action_items SET owner = ? WHERE meeting_id = ? AND owner = ?",
+        [new, meeting_id, old],
+    )
 
 
 def name_speaker(
