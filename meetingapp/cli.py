@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from meetingapp.cli_minutes import add_commands as add_minutes_commands
@@ -98,6 +99,7 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
             type=args.type,
             language=args.language,
             model=args.model or Settings.load(data).asr_model or DEFAULT_MODEL,
+            date=args.date,
             num_speakers=args.speakers,
             min_speakers=args.min_speakers,
             max_speakers=args.max_speakers,
@@ -296,6 +298,13 @@ def cmd_jobs(args: argparse.Namespace) -> int:
     return 0
 
 
+def iso_date(text: str) -> str:
+    try:
+        return datetime.fromisoformat(text).isoformat(timespec="seconds")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="meetingapp", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
@@ -306,6 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--language", help="force a language code (default: detect)")
     t.add_argument("--title")
     t.add_argument("--type", default="general", choices=MEETING_TYPES)
+    t.add_argument("--date", type=iso_date, help="when it took place (default: the file's time)")
     t.add_argument("--speakers", type=int, help="exact number of speakers, if known")
     t.add_argument("--min-speakers", type=int)
     t.add_argument("--max-speakers", type=int)
