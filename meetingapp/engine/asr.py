@@ -29,7 +29,8 @@ WINDOW_S = 30.0
 class AsrSettings:
     language: str | None = None
     beam_size: int = 5
-    batch_size: int = 8
+    #: 0: by device — batching helps little on a CPU but costs memory
+    batch_size: int = 0
     #: "auto" uses the GPU when CTranslate2 sees one.
     device: str = "auto"
     threads: int = 0
@@ -101,6 +102,7 @@ def transcribe(
             f"this Whisper model is English-only; choose a multilingual model for {s.language!r}"
         )
     spans = group_regions(regions)
+    batch = s.batch_size or (16 if pick_device(s.device)[0] == "cuda" else 4)
     if not spans:
         return Transcript(language=s.language or "", duration=audio.duration, segments=[])
     pipeline = BatchedInferencePipeline(whisper)
@@ -108,15 +110,15 @@ def transcribe(
     language_probability = 1.0 if language else 0.0
     segments: list[Segment] = []
     # One batch at a time: cancelling waits for at most one batch.
-    for i in range(0, len(spans), s.batch_size):
+    for i in range(0, len(spans), batch):
         if cancel is not None:
             cancel.check()
-        group = spans[i : i + s.batch_size]
+        group = spans[i : i + batch]
         pieces, info = pipeline.transcribe(
             audio.samples,
             language=language,
             beam_size=s.beam_size,
-            batch_size=s.batch_size,
+            batch_size=batch,
             word_timestamps=True,
             without_timestamps=False,  # natural sentence-sized segments, not one per window
             vad_filter=False,
