@@ -66,7 +66,7 @@ def assign_speakers(
     out: list[Segment] = []
     for seg in segments:
         raw = [_speaker_at(w.start, w.end, turns) for w in seg.words]
-        words = [replace(w, speaker=s) for w, s in zip(seg.words, _smooth(raw))]
+        words = [replace(w, speaker=s) for w, s in zip(seg.words, _smooth(raw), strict=True)]
         if not words:
             out.append(replace(seg, speaker=_speaker_at(seg.start, seg.end, turns)))
             continue

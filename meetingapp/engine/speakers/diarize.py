@@ -59,8 +59,10 @@ class DiarizationSettings:
     #: distance between segments: clean close-talk audio puts every voice closer together
     #: than noisy far-field audio does, so a fixed distance either over- or under-splits.
     relative_threshold: float = 1.0
-    #: Clusters with fewer segments than this fraction are merged into the nearest big one.
+    #: Clusters with fewer segments than this fraction are merged into the nearest big one...
     min_cluster_fraction: float = 0.2
+    #: ...or with less than this much speech, so long meetings keep their quieter people.
+    min_cluster_s: float = 30.0
 
 
 def _l2(x: np.ndarray) -> np.ndarray:
@@ -138,12 +140,8 @@ def _segment_embeddings(
         per_step = _step_embeddings(audio, steps, embedder, progress, cancel)
         return _l2(np.stack([per_step[s].mean(axis=0) for s in segs]))
     half = settings.step_s / 2
-    clips = [
-        audio.samples[
-            int((steps.times[s[0]] - half) * SAMPLE_RATE) : int((steps.times[s[-1]] + half) * SAMPLE_RATE)
-        ]
-        for s in segs
-    ]
+    spans = [(steps.times[s[0]] - half, steps.times[s[-1]] + half) for s in segs]
+    clips = [audio.samples[max(0, int(a * SAMPLE_RATE)) : int(b * SAMPLE_RATE)] for a, b in spans]
     if cancel is not None:
         cancel.check()
     return _l2(embedder.embed_many(clips))
@@ -163,7 +161,10 @@ def _cluster(
     if num_speakers is None:
         cut = settings.relative_threshold * float(np.median(pdist(x, "cosine")))
         labels = fcluster(linkage(x, "average", metric="cosine"), cut, "distance") - 1
-        labels = _fold_small(x, labels, settings.min_cluster_fraction)
+        min_size = min(
+            settings.min_cluster_fraction * n, settings.min_cluster_s / settings.segment_hop_s
+        )
+        labels = _fold_small(x, labels, min_size)
         k = int(labels.max()) + 1
         if min_speakers is not None and k < min_speakers:
             num_speakers = min_speakers
@@ -175,9 +176,9 @@ def _cluster(
     return fcluster(linkage(x, "ward"), k, "maxclust") - 1
 
 
-def _fold_small(x: np.ndarray, labels: np.ndarray, fraction: float) -> np.ndarray:
+def _fold_small(x: np.ndarray, labels: np.ndarray, min_size: float) -> np.ndarray:
     sizes = np.bincount(labels)
-    big = np.flatnonzero(sizes >= max(2.0, fraction * len(labels)))
+    big = np.flatnonzero(sizes >= max(2.0, min_size))
     if len(big) == 0:
         big = np.array([int(np.argmax(sizes))])
     centroids = _l2(np.stack([x[labels == b].mean(axis=0) for b in big]))
@@ -228,7 +229,7 @@ def diarize(
     labels = _cluster(x, s, num_speakers, min_speakers, max_speakers)
 
     votes = np.zeros((len(steps.times), int(labels.max()) + 1))
-    for seg, lab in zip(segs, labels):
+    for seg, lab in zip(segs, labels, strict=True):
         votes[seg, lab] += 1
     step_labels = votes.argmax(axis=1)
 
@@ -236,10 +237,7 @@ def diarize(
     order = list(dict.fromkeys(int(v) for v in step_labels))
     name = {lab: f"SPEAKER_{i:02d}" for i, lab in enumerate(order)}
     turns = [SpeakerTurn(a, b, name[lab]) for a, b, lab in _turns(regions, steps, step_labels)]
-    centroids = {
-        name[lab]: _l2(x[labels == lab].mean(axis=0)).astype(np.float32)
-        for lab in order
-    }
+    centroids = {name[lab]: _l2(x[labels == lab].mean(axis=0)).astype(np.float32) for lab in order}
     if progress is not None:
         progress(1.0)
     return Diarization(turns=turns, centroids=centroids)

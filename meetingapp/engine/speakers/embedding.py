@@ -16,6 +16,7 @@ import importlib.util
 import os
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -82,8 +83,11 @@ def _mel_to_hz(m: np.ndarray) -> np.ndarray:
 def _mel_basis() -> np.ndarray:
     """``(n_mels, n_fft//2+1)`` Slaney-normalised triangular filters, as librosa builds them."""
     fft_freqs = np.linspace(0, SAMPLE_RATE / 2, N_FFT // 2 + 1)
-    mel_pts = _mel_to_hz(np.linspace(_hz_to_mel(np.array([0.0]))[0],
-                                     _hz_to_mel(np.array([SAMPLE_RATE / 2]))[0], N_MELS + 2))
+    mel_pts = _mel_to_hz(
+        np.linspace(
+            _hz_to_mel(np.array([0.0]))[0], _hz_to_mel(np.array([SAMPLE_RATE / 2]))[0], N_MELS + 2
+        )
+    )
     fdiff = np.diff(mel_pts)
     ramps = mel_pts[:, None] - fft_freqs[None, :]
     lower = -ramps[:-2] / fdiff[:-1, None]
@@ -155,7 +159,7 @@ class DVectorEmbedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         embs = self.embed_windows(np.concatenate(per_clip))
         bounds = np.cumsum([0] + [len(w) for w in per_clip])
-        means = [embs[a:b].mean(axis=0) for a, b in zip(bounds[:-1], bounds[1:])]
+        means = [embs[a:b].mean(axis=0) for a, b in pairwise(bounds)]
         return _l2(np.stack(means)).astype(np.float32)
 
 
@@ -222,7 +226,9 @@ class SpeechBrainEmbedder(_TorchBackend):
     def embed_many(self, clips: list[np.ndarray]) -> np.ndarray:
         import torch
 
-        vecs = [self._model.encode_batch(torch.from_numpy(c[None])).reshape(-1).numpy() for c in clips]
+        vecs = [
+            self._model.encode_batch(torch.from_numpy(c[None])).reshape(-1).numpy() for c in clips
+        ]
         return _l2(np.stack(vecs).astype(np.float32))
 
 

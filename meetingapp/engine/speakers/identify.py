@@ -70,7 +70,7 @@ def identify_speakers(
     c = np.stack([_unit(np.asarray(centroids[s], dtype=np.float32)) for s in speakers])
     scores = c @ p.T
     rows, cols = linear_sum_assignment(-scores)
-    paired = dict(zip(rows.tolist(), cols.tolist()))
+    paired = dict(zip(rows.tolist(), cols.tolist(), strict=True))
     out: dict[str, SpeakerMatch] = {}
     for i, s in enumerate(speakers):
         j = paired.get(i)
@@ -99,5 +99,5 @@ def calibrate_thresholds(
     if not len(imp):
         raise ValueError("calibration needs impostor scores")
     suggest = float(np.quantile(imp, 1.0 - max_false_suggest))
-    assign = max(suggest, float(np.quantile(imp, 1.0 - max_false_assign)))
+    assign = max(suggest, float(np.nextafter(np.quantile(imp, 1.0 - max_false_assign), np.inf)))
     return Thresholds(assign=assign, suggest=suggest)
