@@ -22,6 +22,7 @@ from scipy.spatial.distance import pdist
 from meetingapp.engine.cancel import CancelToken
 from meetingapp.engine.speakers.embedding import (
     FRAME_S,
+    N_FFT,
     WINDOW_FRAMES,
     DVectorEmbedder,
     SpeakerEmbedder,
@@ -104,31 +105,41 @@ def _segments(steps: _Steps, settings: DiarizationSettings) -> list[np.ndarray]:
 
 def _step_embeddings(
     audio: Audio,
+    regions: list[SpeechRegion],
     steps: _Steps,
     embedder: DVectorEmbedder,
     progress: ProgressFn | None,
     cancel: CancelToken | None,
 ) -> np.ndarray:
-    """One d-vector window centred on every step (the model's native 0.8 s view)."""
-    feats = log_mel(audio.samples)
-    if len(feats) < WINDOW_FRAMES:
-        feats = np.pad(feats, ((0, WINDOW_FRAMES - len(feats)), (0, 0)))
-    centre = np.round(steps.times / FRAME_S).astype(int)
-    starts = np.clip(centre - WINDOW_FRAMES // 2, 0, len(feats) - WINDOW_FRAMES)
+    """One d-vector window centred on every step (the model's native 0.8 s view).
+
+    Features are computed region by region so memory stays bounded on long recordings.
+    """
+    margin = WINDOW_FRAMES / 2 * FRAME_S
+    frame_centre_s = N_FFT / 2 / SAMPLE_RATE
     out: list[np.ndarray] = []
-    batch = 64
-    for i in range(0, len(starts), batch):
+    for r in np.unique(steps.region):
         if cancel is not None:
             cancel.check()
-        windows = np.stack([feats[s : s + WINDOW_FRAMES] for s in starts[i : i + batch]])
-        out.append(embedder.embed_windows(windows))
+        first = max(0, int((regions[r].start - margin) * SAMPLE_RATE))
+        last = int((regions[r].end + margin) * SAMPLE_RATE)
+        feats = log_mel(audio.samples[first:last])
+        if len(feats) < WINDOW_FRAMES:
+            feats = np.pad(feats, ((0, WINDOW_FRAMES - len(feats)), (0, 0)))
+        times = steps.times[steps.region == r] - first / SAMPLE_RATE
+        centre = (times - frame_centre_s) / FRAME_S
+        starts = np.clip(
+            np.round(centre - WINDOW_FRAMES / 2).astype(int), 0, len(feats) - WINDOW_FRAMES
+        )
+        out.append(embedder.embed_windows(np.stack([feats[s : s + WINDOW_FRAMES] for s in starts])))
         if progress is not None:
-            progress(0.9 * min(1.0, (i + batch) / len(starts)))
+            progress(0.9 * sum(len(o) for o in out) / len(steps.times))
     return np.concatenate(out)
 
 
 def _segment_embeddings(
     audio: Audio,
+    regions: list[SpeechRegion],
     steps: _Steps,
     segs: list[np.ndarray],
     embedder: SpeakerEmbedder,
@@ -137,7 +148,7 @@ def _segment_embeddings(
     cancel: CancelToken | None,
 ) -> np.ndarray:
     if isinstance(embedder, DVectorEmbedder):
-        per_step = _step_embeddings(audio, steps, embedder, progress, cancel)
+        per_step = _step_embeddings(audio, regions, steps, embedder, progress, cancel)
         return _l2(np.stack([per_step[s].mean(axis=0) for s in segs]))
     half = settings.step_s / 2
     spans = [(steps.times[s[0]] - half, steps.times[s[-1]] + half) for s in segs]
@@ -225,7 +236,9 @@ def diarize(
         return Diarization()
     steps = _steps(regions, s.step_s)
     segs = _segments(steps, s)
-    x = _segment_embeddings(audio, steps, segs, embedder or default_embedder(), s, progress, cancel)
+    x = _segment_embeddings(
+        audio, regions, steps, segs, embedder or default_embedder(), s, progress, cancel
+    )
     labels = _cluster(x, s, num_speakers, min_speakers, max_speakers)
 
     votes = np.zeros((len(steps.times), int(labels.max()) + 1))

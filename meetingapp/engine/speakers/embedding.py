@@ -108,16 +108,22 @@ def _window() -> np.ndarray:
     return padded
 
 
-def log_mel(samples: np.ndarray) -> np.ndarray:
-    """``(frames, 40)`` log10 power mel features, no centre padding (as the model was trained)."""
+def log_mel(samples: np.ndarray, block: int = 6000) -> np.ndarray:
+    """``(frames, 40)`` log10 power mel features, no centre padding (as the model was trained).
+
+    Computed ``block`` frames (60 s) at a time so an hour of audio needs little memory.
+    """
     x = np.asarray(samples, dtype=np.float32)
     if len(x) < N_FFT:
         x = np.pad(x, (0, N_FFT - len(x)))
     n_frames = 1 + (len(x) - N_FFT) // HOP_LENGTH
     frames = np.lib.stride_tricks.sliding_window_view(x, N_FFT)[::HOP_LENGTH][:n_frames]
-    spec = np.fft.rfft(frames * _window(), axis=1)
-    power = (spec.real**2 + spec.imag**2).astype(np.float32)
-    return np.log10(power @ _mel_basis().T + 1e-10).astype(np.float32)
+    out = np.empty((n_frames, N_MELS), dtype=np.float32)
+    for i in range(0, n_frames, block):
+        spec = np.fft.rfft(frames[i : i + block] * _window(), axis=1)
+        power = (spec.real**2 + spec.imag**2).astype(np.float32)
+        out[i : i + block] = np.log10(power @ _mel_basis().T + 1e-10)
+    return out
 
 
 def _l2(x: np.ndarray) -> np.ndarray:
