@@ -201,7 +201,8 @@ class PyannoteEmbedder(_TorchBackend):
     dim = 256
 
     def __init__(self, checkpoint: Path) -> None:
-        os.environ["PYANNOTE_METRICS_ENABLED"] = "0"  # no telemetry
+        os.environ["PYANNOTE_METRICS_ENABLED"] = "0"  # pyannote.audio 4 sends usage metrics
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
         super().__init__()
         from pyannote.audio import Inference, Model
 
