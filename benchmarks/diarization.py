@@ -137,6 +137,36 @@ def identification_part() -> None:
         )
 
 
+def cross_meeting_part(results: dict[Path, Diarization]) -> None:
+    """Meeting centroids against each other: AMI clips share some people across clips."""
+    print("\n== Identification across AMI clips (meeting centroids, far-field audio)")
+    voices: list[tuple[str, str, np.ndarray]] = []
+    for path in AMI:
+        d = results[path]
+        ref = reference(path, 30.0)[0]
+        for spk, centroid in d.centroids.items():
+            talk: dict[str, float] = {}
+            for t in (t for t in d.turns if t.speaker == spk):
+                for a, b, who in ref:
+                    talk[who] = talk.get(who, 0.0) + max(0.0, min(b, t.end) - max(a, t.start))
+            if talk and max(talk.values()) > 2.0:  # a cluster that is mostly one real person
+                voices.append((path.stem, max(talk, key=talk.__getitem__), centroid))
+    genuine: list[float] = []
+    impostor: list[float] = []
+    for i, (clip_a, who_a, va) in enumerate(voices):
+        for clip_b, who_b, vb in voices[i + 1 :]:
+            if clip_a != clip_b:
+                (genuine if who_a == who_b else impostor).append(float(va @ vb))
+    th = Thresholds()
+    same = sorted(round(g, 3) for g in genuine)
+    print(f"same person, other clip: {len(genuine)} pairs, scores {same}")
+    print(
+        f"different people: {len(impostor)} pairs, max {max(impostor):.3f}, "
+        f"assigned at defaults {sum(decide(x, th) == 'assign' for x in impostor)}, "
+        f"suggested {sum(decide(x, th) == 'suggest' for x in impostor)}"
+    )
+
+
 def transcribe(path: Path) -> list[Segment]:
     from importlib import resources
 
@@ -212,6 +242,7 @@ def main() -> None:
     results = diarization_part()
     vad_part()
     identification_part()
+    cross_meeting_part(results)
     if not args.no_asr:
         assignment_part(results)
 

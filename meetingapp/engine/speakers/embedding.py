@@ -183,11 +183,14 @@ class _TorchBackend:
     package = ""
 
     def __init__(self) -> None:
-        if importlib.util.find_spec(self.package) is None:
+        try:
+            found = importlib.util.find_spec(self.package) is not None
+        except ModuleNotFoundError:  # the parent of a dotted name is missing
+            found = False
+        if not found:
             raise ModelNotFoundError(
                 f"the {self.package} speaker back-end is not installed "
-                f"(pip install {self.package.replace('_', '.')}); "
-                "the built-in d-vector back-end needs no extra install"
+                f"(pip install {self.package}); the built-in d-vector one needs no install"
             )
 
     def embed(self, samples: np.ndarray) -> np.ndarray:

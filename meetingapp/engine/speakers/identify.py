@@ -9,7 +9,10 @@ and ``unknown``. A name is given to at most one speaker per meeting.
 Defaults come from benchmarks/diarization.py on ../shared/eval/enroll
 (LibriSpeech, one enrollment utterance per speaker): genuine scores had
 their 5th percentile at 0.77, scores of never-enrolled voices their 99th
-percentile at 0.71.
+percentile at 0.71. Far-field meeting audio is harder: between AMI clips,
+centroids of different people in the same room scored up to 0.9, so those
+defaults suit close-talk recordings; recalibrate on names the user confirmed
+(``calibrate_thresholds``) before trusting ``assign`` on room microphones.
 """
 
 from __future__ import annotations
