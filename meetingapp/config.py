@@ -1,0 +1,60 @@
+"""Where the user's data lives and the few settings the engine reads.
+
+The data folder comes from ``MEETINGAPP_HOME`` when set (tests, scripts,
+portable installs), else the platform's user data folder. Settings are a
+small JSON file in that folder, written atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+from meetingapp.errors import StoreError
+
+APP_NAME = "meetingapp"
+
+
+def data_dir() -> Path:
+    env = os.environ.get("MEETINGAPP_HOME")
+    return Path(env).expanduser() if env else Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+@dataclass
+class Settings:
+    """User choices that outlive a run; paths empty mean "use the default"."""
+
+    asr_model: str = "base"
+    #: fast model for the live transcript while recording
+    live_model: str = "tiny.en"
+    #: name → explicit path the user chose for a model kind (asr, llm, speaker...)
+    model_paths: dict[str, str] = field(default_factory=dict)
+    language: str | None = None
+    #: a GGUF instruction model that refines the minutes; None: offline extraction only
+    llm_model: str | None = None
+    device: str = "auto"
+    workers: int = 1
+    #: transcription windows decoded together; lower it on low-memory machines
+    batch_size: int = 8
+
+    @classmethod
+    def load(cls, folder: Path) -> Settings:
+        path = folder / "settings.json"
+        if not path.exists():
+            return cls()
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise StoreError(f"{path}: settings file is unreadable ({e})") from None
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in raw.items() if k in known})
+
+    def save(self, folder: Path) -> None:
+        path = folder / "settings.json"
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
+        os.replace(tmp, path)

@@ -1,0 +1,245 @@
+"""The background engine: a thread pool working through the persistent job table.
+
+Listeners receive :class:`JobEvent` from worker threads; the CLI draws a
+progress bar from them and the UI forwards them to Qt signals. On start the
+engine re-queues jobs that a crash left running, and they continue from
+their last finished stage.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from meetingapp.config import Settings
+from meetingapp.engine.audio import probe
+from meetingapp.engine.cancel import CancelToken
+from meetingapp.engine.pipeline import JobContext, Stage, default_stages, run_pipeline
+from meetingapp.engine.recording import recover_interrupted
+from meetingapp.errors import Cancelled, MeetingAppError
+from meetingapp.store import jobs as jobstore
+from meetingapp.store.db import open_db
+from meetingapp.store.meetings import find_by_source
+from meetingapp.store.originals import sha256_of, store_original
+
+
+def recordings_dir(data: Path) -> Path:
+    """Where recordings are written while they are made."""
+    return data / "recordings"
+
+
+#: Write progress to the database at most this often (seconds).
+PROGRESS_WRITE_INTERVAL = 0.5
+
+
+@dataclass
+class JobEvent:
+    job_id: int
+    status: str
+    stage: str | None
+    progress: float
+    error: str | None = None
+    meeting_id: int | None = None
+
+
+@dataclass
+class Submitted:
+    """A queued job, or the meeting that already holds this recording."""
+
+    job_id: int | None
+    existing_meeting_id: int | None = None
+
+
+Listener = Callable[[JobEvent], None]
+
+
+class Engine:
+    def __init__(
+        self,
+        data: Path,
+        settings: Settings | None = None,
+        workers: int = 1,
+        stages: Callable[[], list[Stage]] = default_stages,
+    ) -> None:
+        self.data = data
+        self.db = open_db(data)
+        self.settings = settings or Settings.load(data)
+        self._stages = stages
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="meetingapp-job")
+        self._futures: dict[int, Future[None]] = {}
+        self._tokens: dict[int, CancelToken] = {}
+        self._listeners: list[Listener] = []
+        self._lock = threading.Lock()
+
+    # -- public API -------------------------------------------------------
+    def add_listener(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def submit(
+        self, path: Path, options: jobstore.JobOptions, force: bool = False, move: bool = False
+    ) -> Submitted:
+        """Validate and copy the recording, then queue it. Raises on bad input.
+
+        ``move`` takes the file instead of copying it (the app's own recordings).
+        """
+        path = Path(path).expanduser().absolute()
+        sha = sha256_of(path)
+        existing = find_by_source(self.db, sha)
+        if existing is not None and not force:
+            return Submitted(None, existing.id)
+        probe(path)  # not audio / no audio track: fail now, before copying anything
+        if options.date is None:
+            mtime = path.stat().st_mtime
+            options.date = datetime.fromtimestamp(mtime, UTC).isoformat(timespec="seconds")
+        stored = store_original(path, sha, self.data, move=move)
+        job_id = jobstore.create_job(
+            self.db, str(path), options, sha, str(stored.relative_to(self.data))
+        )
+        self._schedule(job_id)
+        return Submitted(job_id)
+
+    def import_recordings(self, paths: list[Path], title: str | None = None) -> list[int]:
+        """Queue finished recordings (moved into the data folder) as meetings."""
+        ids = []
+        for p in paths:
+            stamp = datetime.fromtimestamp(p.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+            opts = jobstore.JobOptions(
+                title=title or f"Recording {stamp}", model=self.settings.asr_model
+            )
+            job_id = self.submit(p, opts, force=True, move=True).job_id
+            if job_id is not None:
+                ids.append(job_id)
+        return ids
+
+    def recover_recordings(self) -> list[int]:
+        """Recordings a crash or power cut interrupted become meetings too."""
+        paths = recover_interrupted(recordings_dir(self.data))
+        return self.import_recordings(paths, title=None)
+
+    def resume_unfinished(self) -> list[int]:
+        """Queue every job a previous run left queued or running."""
+        jobstore.requeue_interrupted(self.db)
+        ids = [j.id for j in jobstore.list_jobs(self.db, ("queued",))]
+        for job_id in ids:
+            self._schedule(job_id)
+        return ids
+
+    def cancel(self, job_id: int) -> None:
+        job = jobstore.get_job(self.db, job_id)
+        with self._lock:
+            token = self._tokens.get(job_id)
+        if token is not None:
+            token.cancel()
+        if job.status == "queued" and (token is None or job_id not in self._futures):
+            self._finish_cancelled(job_id)
+
+    def wait(self, job_ids: list[int], timeout: float | None = None) -> None:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        for job_id in job_ids:
+            fut = self._futures.get(job_id)
+            if fut is not None:
+                left = None if deadline is None else max(0.0, deadline - time.monotonic())
+                fut.result(timeout=left)
+
+    def shutdown(self, cancel: bool = False) -> None:
+        if cancel:
+            with self._lock:
+                for token in self._tokens.values():
+                    token.cancel()
+        self._pool.shutdown(wait=True, cancel_futures=cancel)
+
+    def close(self) -> None:
+        self.shutdown()
+        self.db.close()
+
+    # -- internals --------------------------------------------------------
+    def _emit(self, event: JobEvent) -> None:
+        for listener in list(self._listeners):
+            listener(event)
+
+    def _schedule(self, job_id: int) -> None:
+        with self._lock:
+            if job_id in self._futures and not self._futures[job_id].done():
+                return
+            self._tokens[job_id] = CancelToken()
+            self._emit(JobEvent(job_id, "queued", None, 0.0))
+            self._futures[job_id] = self._pool.submit(self._run, job_id)
+
+    def _finish_cancelled(self, job_id: int, db: sqlite_utils.Database | None = None) -> None:
+        db = db or self.db
+        jobstore.update_job(db, job_id, status="cancelled")
+        jobstore.clear_artifacts(db, job_id)
+        self._release_original(db, job_id)
+        self._emit(JobEvent(job_id, "cancelled", None, 0.0))
+
+    def _release_original(self, db: sqlite_utils.Database, job_id: int) -> None:
+        """Drop the stored copy of a recording that no meeting or live job needs.
+
+        Only when the user still has the file: a recording made by the app was
+        moved in, and its stored copy is the only one.
+        """
+        job = jobstore.get_job(db, job_id)
+        if job.stored_path is None or not Path(job.source_path).exists():
+            return
+        if find_by_source(db, job.source_sha256 or "") is not None:
+            return
+        live = [
+            j
+            for j in jobstore.list_jobs(db, jobstore.UNFINISHED)
+            if j.stored_path == job.stored_path
+        ]
+        if not live:
+            (self.data / job.stored_path).unlink(missing_ok=True)
+
+    def _run(self, job_id: int) -> None:
+        db = open_db(self.data)  # one connection per worker thread
+        try:
+            self._run_job(db, job_id)
+        finally:
+            db.close()
+
+    def _run_job(self, db: sqlite_utils.Database, job_id: int) -> None:
+        token = self._tokens[job_id]
+        job = jobstore.get_job(db, job_id)
+        if job.status != "queued":
+            return
+        if token.cancelled:
+            self._finish_cancelled(job_id, db)
+            return
+        attempt = jobstore.start_attempt(db, job_id)
+        artifacts = {k: v for k, (_, v) in jobstore.load_artifacts(db, job_id).items()}
+        last_write = 0.0
+
+        def report(stage: str, fraction: float) -> None:
+            nonlocal last_write
+            self._emit(JobEvent(job_id, "running", stage, fraction))
+            now = time.monotonic()
+            if now - last_write >= PROGRESS_WRITE_INTERVAL:
+                last_write = now
+                jobstore.update_job(db, job_id, progress=round(fraction, 4))
+
+        ctx = JobContext(job, self.data, self.settings, artifacts, db, report, token)
+        try:
+            meeting_id = run_pipeline(db, ctx, self._stages(), attempt)
+        except Cancelled:
+            self._finish_cancelled(job_id, db)
+        except MeetingAppError as e:
+            self._fail(db, job_id, str(e))
+        except Exception as e:  # noqa: BLE001 - a bug must fail the job, not the engine
+            self._fail(db, job_id, f"{job.source_path}: internal error: {type(e).__name__}: {e}")
+        else:
+            self._emit(JobEvent(job_id, "done", "done", 1.0, meeting_id=meeting_id))
+
+    def _fail(self, db: sqlite_utils.Database, job_id: int, message: str) -> None:
+        try:
+            jobstore.update_job(db, job_id, status="failed", error=message)
+            self._release_original(db, job_id)
+        finally:
+            self._emit(JobEvent(job_id, "failed", None, 0.0, error=message))

@@ -1,0 +1,71 @@
+"""Minutes from a diarized transcript with the offline extractors (no LLM)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from meetingapp.engine.cancel import CancelToken
+from meetingapp.engine.minutes.extract import extract_actions, extract_decisions, speaker_names
+from meetingapp.engine.minutes.highlights import pick_highlights
+from meetingapp.engine.minutes.model import MEETING_TYPES, Item, Minutes
+from meetingapp.engine.minutes.sentiment import meeting_mood, segment_sentiment
+from meetingapp.engine.minutes.summary import EmbedFn, rank_sentences, summarize
+from meetingapp.engine.minutes.text import split_sentences
+from meetingapp.engine.minutes.topics import extract_topics
+from meetingapp.engine.types import ProgressFn, Segment
+
+
+def build_minutes(
+    segments: list[Segment],
+    meeting_date: dt.date,
+    meeting_type: str = "general",
+    *,
+    embed: EmbedFn | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+) -> Minutes:
+    """Summary, key points, decisions, action items, topics, highlights and mood."""
+    if meeting_type not in MEETING_TYPES:
+        raise ValueError(f"unknown meeting type {meeting_type!r}; expected one of {MEETING_TYPES}")
+    steps = 5
+
+    def step(k: int) -> None:
+        if cancel:
+            cancel.check()
+        if progress:
+            progress(k / steps)
+
+    sentences = split_sentences(segments)
+    names = speaker_names(sentences)
+    actions = extract_actions(sentences, meeting_date, names)
+    decisions = extract_decisions(sentences)
+    step(1)
+    topics = extract_topics(sentences, names)
+    step(2)
+    cited = {a.segment_index for a in actions} | {d.segment_index for d in decisions}
+    boost = {i for i, s in enumerate(sentences) if s.segment_index in cited}
+    scores = rank_sentences(sentences, embed, boost)
+    n_summary = max(2, min(6, len(sentences) // 6))
+    n_points = max(3, min(8, len(sentences) // 5))
+    summary = summarize(scores, sentences, n_summary)
+    decided = {d.segment_index for d in decisions}
+    ranked = [i for i in scores.argsort()[::-1] if sentences[i].segment_index not in decided]
+    key_points = [
+        Item(sentences[i].text, sentences[i].start, sentences[i].segment_index)
+        for i in sorted(ranked[:n_points])
+    ]
+    step(3)
+    sentiment = [round(segment_sentiment(s.text), 3) for s in segments]
+    step(4)
+    highlights = pick_highlights(segments, decisions, actions, topics, sentiment)
+    step(5)
+    return Minutes(
+        summary=summary,
+        key_points=key_points,
+        decisions=decisions,
+        action_items=actions,
+        topics=topics,
+        highlights=highlights,
+        sentiment=sentiment,
+        mood=meeting_mood(segments, sentiment),
+    )

@@ -1,0 +1,83 @@
+"""What minutes are made of: plain dataclasses the store, UI and exporters share.
+
+Every item cites the segment it came from (index and start time) so the UI can
+jump to the moment in the recording and the user can check the claim.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+MEETING_TYPES = (
+    "general",
+    "standup",
+    "review",
+    "planning",
+    "retrospective",
+    "interview",
+    "one-on-one",
+)
+
+
+@dataclass
+class Item:
+    """A key point or a decision, with its source."""
+
+    text: str
+    start: float
+    segment_index: int
+
+
+@dataclass
+class ActionItem:
+    """Something someone agreed to do.
+
+    ``due`` is an ISO date when the phrase could be resolved against the meeting
+    date, else the phrase itself; ``due_text`` keeps what was said.
+    """
+
+    owner: str | None
+    task: str
+    due: str | None
+    due_text: str | None
+    start: float
+    segment_index: int
+    status: str = "open"
+
+
+@dataclass
+class Highlight:
+    start: float
+    end: float
+    text: str
+    score: float
+    segment_index: int = -1
+
+
+@dataclass
+class Minutes:
+    summary: str = ""
+    key_points: list[Item] = field(default_factory=list)
+    decisions: list[Item] = field(default_factory=list)
+    action_items: list[ActionItem] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    highlights: list[Highlight] = field(default_factory=list)
+    sentiment: list[float] = field(default_factory=list)
+    mood: str = "neutral"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Minutes:
+        return cls(
+            summary=d.get("summary", ""),
+            key_points=[Item(**x) for x in d.get("key_points", [])],
+            decisions=[Item(**x) for x in d.get("decisions", [])],
+            action_items=[ActionItem(**x) for x in d.get("action_items", [])],
+            topics=list(d.get("topics", [])),
+            highlights=[Highlight(**x) for x in d.get("highlights", [])],
+            sentiment=[float(x) for x in d.get("sentiment", [])],
+            mood=d.get("mood", "neutral"),
+        )

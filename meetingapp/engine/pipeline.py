@@ -1,0 +1,277 @@
+"""The processing pipeline: decode → VAD → transcription → … → store.
+
+A stage is a named function ``(ctx, progress, cancel) -> artifact``; its
+JSON-able artifact is saved when it finishes, so an interrupted job skips
+the stages it already did. Decoding is lazy: it only happens when a stage
+that still has to run needs the audio. Speakers, minutes and search plug in
+as further stages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import sqlite_utils
+
+from meetingapp.config import Settings
+from meetingapp.engine.asr import AsrSettings, cached_whisper, transcribe
+from meetingapp.engine.audio import load_audio
+from meetingapp.engine.cancel import CancelToken
+from meetingapp.engine.minutes.generate import generate_minutes
+from meetingapp.engine.minutes.model import Minutes
+from meetingapp.engine.models import resolve_whisper
+from meetingapp.engine.speakers.assign import assign_speakers
+from meetingapp.engine.speakers.diarize import diarize
+from meetingapp.engine.types import Audio, ProgressFn, Segment, SpeechRegion, Transcript
+from meetingapp.engine.vad import detect_speech
+from meetingapp.store.jobs import Job, save_artifact, update_job
+from meetingapp.store.meetings import NewMeeting, insert_meeting
+from meetingapp.store.minutes import save_minutes
+from meetingapp.store.speakers import MeetingSpeaker, find_profile, save_meeting_speakers
+from meetingapp.store.voice_index import identify
+
+#: Called with (stage name, fraction of that stage done).
+StageProgressFn = Callable[[str, float], None]
+
+
+@dataclass
+class JobContext:
+    """Everything a stage may read: the job, earlier artifacts, the audio."""
+
+    job: Job
+    data: Path
+    settings: Settings
+    artifacts: dict[str, Any] = field(default_factory=dict)
+    db: sqlite_utils.Database | None = None
+    report: StageProgressFn = lambda stage, fraction: None
+    cancel: CancelToken = field(default_factory=CancelToken)
+    _audio: Audio | None = None
+
+    @property
+    def source(self) -> Path:
+        assert self.job.stored_path is not None
+        return self.data / self.job.stored_path
+
+    def audio(self, progress: ProgressFn | None = None) -> Audio:
+        if self._audio is None:
+            self._audio = load_audio(self.source, progress, self.cancel)
+        return self._audio
+
+    def regions(self) -> list[SpeechRegion]:
+        return [SpeechRegion(**r) for r in self.artifacts["vad"]]
+
+    def transcript(self) -> Transcript:
+        """The transcript, with speaker names once the speakers are identified."""
+        transcript = Transcript.from_dict(self.artifacts["transcribe"])
+        if "identify" in self.artifacts:
+            named = self.artifacts["identify"]["segments"]
+            transcript.segments = [Segment.from_dict(s) for s in named]
+        return transcript
+
+    def speakers(self) -> list[MeetingSpeaker]:
+        if "identify" not in self.artifacts:
+            return []
+        return [
+            MeetingSpeaker(**{**s, "centroid": np.asarray(s["centroid"], np.float32)})
+            for s in self.artifacts["identify"]["speakers"]
+        ]
+
+
+StageFn = Callable[[JobContext, ProgressFn, CancelToken], Any]
+
+
+@dataclass
+class Stage:
+    name: str
+    #: share of the job's progress bar
+    weight: float
+    run: StageFn
+    #: False for cheap stages whose output is recomputed rather than saved
+    persist: bool = True
+
+
+def run_decode(ctx: JobContext, progress: ProgressFn, cancel: CancelToken) -> Any:
+    ctx.audio(progress)
+    return None
+
+
+def run_vad(ctx: JobContext, progress: ProgressFn, cancel: CancelToken) -> Any:
+    regions = detect_speech(ctx.audio())
+    progress(1.0)
+    return [{"start": round(r.start, 3), "end": round(r.end, 3)} for r in regions]
+
+
+def run_transcribe(ctx: JobContext, progress: ProgressFn, cancel: CancelToken) -> Any:
+    opts = ctx.job.options
+    model = resolve_whisper(opts.model, ctx.data)
+    whisper = cached_whisper(model, ctx.settings.device)
+    settings = AsrSettings(
+        language=opts.language, batch_size=ctx.settings.batch_size, device=ctx.settings.device
+    )
+    result = transcribe(whisper, ctx.audio(), ctx.regions(), settings, progress, cancel)
+    return result.to_dict()
+
+
+def run_speakers(ctx: JobContext, progress: ProgressFn, cancel: CancelToken) -> Any:
+    opts = ctx.job.options
+    diar = diarize(
+        ctx.audio(),
+        ctx.regions(),
+        num_speakers=opts.num_speakers,
+        min_speakers=opts.min_speakers,
+        max_speakers=opts.max_speakers,
+        progress=progress,
+        cancel=cancel,
+    )
+    segments = assign_speakers(ctx.transcript().segments, diar)
+    return {
+        "centroids": {k: [round(float(x), 6) for x in v] for k, v in diar.centroids.items()},
+        "segments": [asdict(s) for s in segments],
+    }
+
+
+def run_identify(ctx: JobContext, progress: ProgressFn, cancel: CancelToken) -> Any:
+    assert ctx.db is not None
+    segments, speakers = name_speakers(ctx.db, ctx.data, ctx.artifacts["speakers"])
+    return {
+        "segments": [asdict(s) for s in segments],
+        "speakers": [
+            {**asdict(s), "centroid": [round(float(x), 6) for x in s.centroid]}
+            for s in speakers
+            if s.centroid is not None
+        ],
+    }
+
+
+def run_minutes(ctx: JobContext, progress: ProgressFn, cancel: CancelToken) -> Any:
+    opts = ctx.job.options
+    llm = Path(ctx.settings.llm_model) if ctx.settings.llm_model else None
+    minutes = generate_minutes(
+        ctx.transcript().segments,
+        meeting_date(opts.date),
+        opts.type,
+        ctx.data,
+        llm_path=llm,
+        progress=progress,
+        cancel=cancel,
+    )
+    return {"minutes": minutes.to_dict(), "model": llm.name if llm else None}
+
+
+def meeting_date(iso: str | None) -> date:
+    """Relative dates ("tomorrow") are resolved against the meeting's own date."""
+    return datetime.fromisoformat(iso).date() if iso else datetime.now().date()
+
+
+def default_stages() -> list[Stage]:
+    return [
+        Stage("decode", 0.05, run_decode, persist=False),
+        Stage("vad", 0.03, run_vad),
+        Stage("transcribe", 0.72, run_transcribe),
+        Stage("speakers", 0.14, run_speakers),
+        Stage("identify", 0.01, run_identify),
+        Stage("minutes", 0.05, run_minutes),
+    ]
+
+
+def run_pipeline(
+    db: sqlite_utils.Database,
+    ctx: JobContext,
+    stages: list[Stage],
+    attempt: int,
+) -> int:
+    """Run the stages not yet done, then save the meeting; returns its id."""
+    total = sum(s.weight for s in stages) or 1.0
+    done = 0.0
+    pending = [s.name for s in stages if s.persist and s.name not in ctx.artifacts]
+    for i, stage in enumerate(stages):
+        later = any(s.name in pending for s in stages[i:])
+        if stage.name in ctx.artifacts or not later:
+            done += stage.weight
+            continue
+        ctx.cancel.check()
+        base = done
+
+        def progress(fraction: float, stage: Stage = stage, base: float = base) -> None:
+            ctx.report(stage.name, (base + stage.weight * fraction) / total)
+
+        update_job(db, ctx.job.id, stage=stage.name)
+        ctx.report(stage.name, base / total)
+        artifact = stage.run(ctx, progress, ctx.cancel)
+        ctx.cancel.check()
+        if stage.persist:
+            save_artifact(db, ctx.job.id, stage.name, attempt, artifact)
+            ctx.artifacts[stage.name] = artifact
+        done += stage.weight
+    ctx.report("store", 1.0)
+    return store_meeting(db, ctx)
+
+
+def name_speakers(
+    db: sqlite_utils.Database, data: Path, artifact: dict[str, Any]
+) -> tuple[list[Segment], list[MeetingSpeaker]]:
+    """Put names on diarized voices: known people by name, others as "Speaker N"."""
+    segments = [Segment.from_dict(s) for s in artifact["segments"]]
+    centroids = {k: np.asarray(v, dtype=np.float32) for k, v in artifact["centroids"].items()}
+    has_profiles = db.execute("SELECT COUNT(*) FROM profiles").fetchone()[0] > 0
+    matches = identify(db, data, centroids) if has_profiles and centroids else {}
+    order = list(dict.fromkeys(s.speaker for s in segments if s.speaker))
+    order += [label for label in centroids if label not in order]
+    names: dict[str, str] = {}
+    speakers: list[MeetingSpeaker] = []
+    for n, label in enumerate(order, 1):
+        match = matches.get(label)
+        auto = match is not None and match.decision == "assign"
+        names[label] = match.name if auto and match and match.name else f"Speaker {n}"
+        profile = find_profile(db, names[label]) if auto else None
+        speakers.append(
+            MeetingSpeaker(
+                label=label,
+                name=names[label],
+                profile_id=profile.id if profile else None,
+                status="auto"
+                if auto
+                else ("suggested" if match and match.decision == "suggest" else "unknown"),
+                suggested_name=match.name if match and match.decision == "suggest" else None,
+                score=round(match.score, 4) if match else None,
+                centroid=centroids.get(label),
+            )
+        )
+    for seg in segments:
+        seg.speaker = names.get(seg.speaker or "", seg.speaker)
+        for w in seg.words:
+            w.speaker = names.get(w.speaker or "", w.speaker)
+    return segments, speakers
+
+
+def store_meeting(db: sqlite_utils.Database, ctx: JobContext) -> int:
+    """Save the meeting and mark the job done in one transaction: never half a meeting."""
+    job, opts = ctx.job, ctx.job.options
+    transcript = ctx.transcript()
+    source_name = Path(job.source_path).name
+    new = NewMeeting(
+        title=opts.title or Path(job.source_path).stem,
+        type=opts.type,
+        date=opts.date or datetime.now(UTC).isoformat(timespec="seconds"),
+        source_sha256=job.source_sha256 or "",
+        source_name=source_name,
+        source_path=job.stored_path or "",
+        model=opts.model,
+    )
+    with db.conn:
+        meeting_id = insert_meeting(db, new, transcript)
+        save_meeting_speakers(db, meeting_id, ctx.speakers())
+        if "minutes" in ctx.artifacts:
+            art = ctx.artifacts["minutes"]
+            save_minutes(db, meeting_id, Minutes.from_dict(art["minutes"]), art["model"])
+        db.execute(
+            "UPDATE jobs SET status = 'done', stage = 'done', progress = 1.0, meeting_id = ?"
+            " WHERE id = ?",
+            [meeting_id, job.id],
+        )
+    return meeting_id

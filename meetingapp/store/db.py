@@ -1,0 +1,71 @@
+"""Open the meeting database: WAL, foreign keys, versioned migrations.
+
+SQLite is the source of truth for everything derived (search index, voice
+vectors). Before a migration touches an existing database a backup copy is
+made, so a failed upgrade never costs the user their meetings.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from meetingapp.errors import StoreError
+from meetingapp.store.migrations import MIGRATIONS
+
+DB_NAME = "meetings.db"
+
+
+def describe_db_error(path: Path, e: sqlite3.Error) -> str:
+    text = str(e)
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return (
+            f"{path}: the database is corrupt ({text}). Your recordings are untouched in "
+            f"{path.parent / 'originals'}; move the database aside or restore a backup."
+        )
+    if "disk is full" in text or "disk I/O" in text:
+        return f"{path}: cannot write ({text}); free some disk space and try again"
+    if "readonly" in text or "unable to open" in text:
+        return f"{path}: cannot open the database for writing ({text})"
+    return f"{path}: database error ({text})"
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: sqlite_utils.Database, path: Path | None) -> None:
+    current = schema_version(db)
+    pending = [(v, sql) for v, sql in MIGRATIONS if v > current]
+    if not pending:
+        return
+    if current > 0 and path is not None:
+        shutil.copy2(path, path.with_name(f"{path.name}.bak-v{current}"))
+    for version, sql in pending:
+        with db.conn:
+            db.conn.executescript(f"BEGIN; {sql}; PRAGMA user_version = {version}; COMMIT;")
+
+
+def open_db(data: Path) -> sqlite_utils.Database:
+    """Open (creating if needed) the database in the data folder."""
+    try:
+        data.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise StoreError(f"{data}: cannot create the data folder ({e.strerror})") from None
+    path = data / DB_NAME
+    try:
+        conn = sqlite3.connect(path, timeout=30, check_same_thread=False)
+        db = sqlite_utils.Database(conn)
+        db.execute("PRAGMA foreign_keys = ON")
+        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        migrate(db, path)
+    except sqlite3.Error as e:
+        raise StoreError(describe_db_error(path, e)) from None
+    if schema_version(db) > MIGRATIONS[-1][0]:
+        raise StoreError(f"{path}: made by a newer meetingapp (schema {schema_version(db)})")
+    return db

@@ -1,0 +1,151 @@
+"""The persistent job table: what is queued, running, done, failed or cancelled.
+
+Each finished stage saves its output as an artifact in the same database,
+so a job interrupted by a crash resumes from its last finished stage.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import sqlite_utils
+
+from meetingapp.errors import MeetingAppError
+from meetingapp.store.meetings import now_iso
+
+UNFINISHED = ("queued", "running")
+
+
+@dataclass
+class JobOptions:
+    """What the user chose for one recording."""
+
+    title: str | None = None
+    type: str = "general"
+    language: str | None = None
+    model: str = "base"
+    date: str | None = None
+    num_speakers: int | None = None
+    min_speakers: int | None = None
+    max_speakers: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, text: str) -> JobOptions:
+        raw = json.loads(text)
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in raw.items() if k in known})
+
+    def to_json(self) -> str:
+        return json.dumps({f.name: getattr(self, f.name) for f in fields(self)})
+
+
+@dataclass
+class Job:
+    id: int
+    source_path: str
+    source_sha256: str | None
+    stored_path: str | None
+    options: JobOptions
+    status: str
+    stage: str | None
+    progress: float
+    error: str | None
+    attempts: int
+    meeting_id: int | None
+    created_at: str
+    updated_at: str
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Job:
+        values = {f.name: row[f.name] for f in fields(cls)}
+        values["options"] = JobOptions.from_json(row["options"])
+        return cls(**values)
+
+
+class JobNotFound(MeetingAppError):
+    def __init__(self, job_id: int) -> None:
+        super().__init__(f"no job with id {job_id} (see `meetingapp jobs`)")
+
+
+def create_job(
+    db: sqlite_utils.Database,
+    source_path: str,
+    options: JobOptions,
+    sha256: str | None = None,
+    stored_path: str | None = None,
+) -> int:
+    stamp = now_iso()
+    with db.conn:
+        cur = db.execute(
+            "INSERT INTO jobs (source_path, source_sha256, stored_path, options, status,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, 'queued', ?, ?)",
+            [source_path, sha256, stored_path, options.to_json(), stamp, stamp],
+        )
+    assert cur.lastrowid is not None
+    return cur.lastrowid
+
+
+def get_job(db: sqlite_utils.Database, job_id: int) -> Job:
+    rows = list(db.query("SELECT * FROM jobs WHERE id = ?", [job_id]))
+    if not rows:
+        raise JobNotFound(job_id)
+    return Job.from_row(rows[0])
+
+
+def list_jobs(db: sqlite_utils.Database, statuses: tuple[str, ...] | None = None) -> list[Job]:
+    sql, params = "SELECT * FROM jobs", []
+    if statuses:
+        sql += f" WHERE status IN ({', '.join('?' * len(statuses))})"
+        params = list(statuses)
+    return [Job.from_row(r) for r in db.query(sql + " ORDER BY id", params)]
+
+
+def update_job(db: sqlite_utils.Database, job_id: int, **changes: Any) -> None:
+    with db.conn:
+        db["jobs"].update(job_id, {**changes, "updated_at": now_iso()})
+
+
+def start_attempt(db: sqlite_utils.Database, job_id: int) -> int:
+    """Mark a job running and count the attempt; returns the attempt number."""
+    with db.conn:
+        db.execute(
+            "UPDATE jobs SET status = 'running', attempts = attempts + 1, error = NULL,"
+            " updated_at = ? WHERE id = ?",
+            [now_iso(), job_id],
+        )
+    return get_job(db, job_id).attempts
+
+
+def requeue_interrupted(db: sqlite_utils.Database) -> list[int]:
+    """Jobs left 'running' by a crash go back to the queue, keeping their stage."""
+    ids = [r["id"] for r in db.query("SELECT id FROM jobs WHERE status = 'running'")]
+    if ids:
+        with db.conn:
+            db.execute("UPDATE jobs SET status = 'queued' WHERE status = 'running'")
+    return ids
+
+
+def save_artifact(
+    db: sqlite_utils.Database, job_id: int, stage: str, attempt: int, data: Any
+) -> None:
+    with db.conn:
+        db.execute(
+            "INSERT OR REPLACE INTO job_artifacts (job_id, stage, attempt, data) VALUES (?,?,?,?)",
+            [job_id, stage, attempt, json.dumps(data)],
+        )
+
+
+def load_artifacts(db: sqlite_utils.Database, job_id: int) -> dict[str, tuple[int, Any]]:
+    """stage → (attempt that produced it, data)."""
+    return {
+        r["stage"]: (r["attempt"], json.loads(r["data"]))
+        for r in db.query("SELECT * FROM job_artifacts WHERE job_id = ?", [job_id])
+    }
+
+
+def clear_artifacts(db: sqlite_utils.Database, job_id: int) -> None:
+    with db.conn:
+        db.execute("DELETE FROM job_artifacts WHERE job_id = ?", [job_id])

@@ -1,0 +1,159 @@
+"""Meetings, their segments and words: saved whole or not at all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from meetingapp.engine.types import Segment, Transcript, Word
+from meetingapp.errors import MeetingAppError
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class Meeting:
+    id: int
+    title: str
+    type: str
+    date: str
+    duration: float
+    language: str | None
+    model: str | None
+    source_sha256: str
+    source_name: str
+    source_path: str
+    status: str
+    created_at: str
+    updated_at: str
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Meeting:
+        return cls(**{f.name: row[f.name] for f in fields(cls)})
+
+
+@dataclass
+class NewMeeting:
+    """What the pipeline knows about a recording before it is saved."""
+
+    title: str
+    type: str
+    date: str
+    source_sha256: str
+    source_name: str
+    source_path: str
+    model: str | None = None
+
+
+class MeetingNotFound(MeetingAppError):
+    def __init__(self, meeting_id: int) -> None:
+        super().__init__(f"no meeting with id {meeting_id} (see `meetingapp list`)")
+
+
+def insert_meeting(db: sqlite_utils.Database, new: NewMeeting, transcript: Transcript) -> int:
+    """Insert a meeting with its segments and words; the caller owns the transaction."""
+    stamp = now_iso()
+    cur = db.execute(
+        "INSERT INTO meetings (title, type, date, duration, language, model, source_sha256,"
+        " source_name, source_path, status, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ready', ?, ?)",
+        [
+            new.title,
+            new.type,
+            new.date,
+            transcript.duration,
+            transcript.language,
+            new.model,
+            new.source_sha256,
+            new.source_name,
+            new.source_path,
+            stamp,
+            stamp,
+        ],
+    )
+    meeting_id = cur.lastrowid
+    assert meeting_id is not None
+    replace_segments(db, meeting_id, transcript.segments)
+    return meeting_id
+
+
+def replace_segments(db: sqlite_utils.Database, meeting_id: int, segments: list[Segment]) -> None:
+    """Write a meeting's transcript (e.g. after speakers are corrected)."""
+    db.execute("DELETE FROM segments WHERE meeting_id = ?", [meeting_id])
+    for i, seg in enumerate(segments):
+        cur = db.execute(
+            'INSERT INTO segments (meeting_id, idx, start, "end", speaker, text, confidence)'
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [meeting_id, i, seg.start, seg.end, seg.speaker, seg.text, seg.confidence],
+        )
+        db.conn.executemany(
+            'INSERT INTO words (segment_id, idx, start, "end", word, probability, speaker)'
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (cur.lastrowid, j, w.start, w.end, w.word, w.probability, w.speaker)
+                for j, w in enumerate(seg.words)
+            ],
+        )
+
+
+def get_meeting(db: sqlite_utils.Database, meeting_id: int) -> Meeting:
+    rows = list(db.query("SELECT * FROM meetings WHERE id = ?", [meeting_id]))
+    if not rows:
+        raise MeetingNotFound(meeting_id)
+    return Meeting.from_row(rows[0])
+
+
+def list_meetings(db: sqlite_utils.Database) -> list[Meeting]:
+    return [Meeting.from_row(r) for r in db.query("SELECT * FROM meetings ORDER BY date DESC, id")]
+
+
+def find_by_source(db: sqlite_utils.Database, sha256: str) -> Meeting | None:
+    rows = list(db.query("SELECT * FROM meetings WHERE source_sha256 = ? LIMIT 1", [sha256]))
+    return Meeting.from_row(rows[0]) if rows else None
+
+
+def load_segments(db: sqlite_utils.Database, meeting_id: int) -> list[Segment]:
+    words: dict[int, list[Word]] = {}
+    for w in db.query(
+        'SELECT w.segment_id, w.start, w."end", w.word, w.probability, w.speaker FROM words w'
+        " JOIN segments s ON s.id = w.segment_id WHERE s.meeting_id = ? ORDER BY w.segment_id,"
+        " w.idx",
+        [meeting_id],
+    ):
+        words.setdefault(w["segment_id"], []).append(
+            Word(w["start"], w["end"], w["word"], w["probability"], w["speaker"])
+        )
+    return [
+        Segment(
+            r["start"], r["end"], r["text"], words.get(r["id"], []), r["speaker"], r["confidence"]
+        )
+        for r in db.query("SELECT * FROM segments WHERE meeting_id = ? ORDER BY idx", [meeting_id])
+    ]
+
+
+def delete_meeting(db: sqlite_utils.Database, meeting_id: int, data: Path) -> None:
+    """Delete a meeting; its stored original goes too unless another meeting uses it."""
+    meeting = get_meeting(db, meeting_id)
+    with db.conn:
+        db.execute("DELETE FROM meetings WHERE id = ?", [meeting_id])
+    others = db.execute(
+        "SELECT COUNT(*) FROM meetings WHERE source_sha256 = ?", [meeting.source_sha256]
+    ).fetchone()[0]
+    if not others:
+        (data / meeting.source_path).unlink(missing_ok=True)
+
+
+def update_meeting(db: sqlite_utils.Database, meeting_id: int, **changes: Any) -> None:
+    allowed = {"title", "type", "date", "status"}
+    bad = set(changes) - allowed
+    if bad:
+        raise ValueError(f"cannot update {bad}")
+    get_meeting(db, meeting_id)
+    with db.conn:
+        db["meetings"].update(meeting_id, {**changes, "updated_at": now_iso()})

@@ -1,0 +1,341 @@
+"""People and voices: profiles known across meetings, and each meeting's speakers.
+
+Segments carry the name shown to the user; ``meeting_speakers`` ties that
+name to the meeting's diarization label, its voice vector and, once known, a
+profile. Every change to profiles bumps ``meta.voice_generation`` so the
+derived vector index knows to rebuild.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import sqlite_utils
+
+from meetingapp.errors import MeetingAppError
+from meetingapp.store.meetings import get_meeting, now_iso
+
+
+class SpeakerError(MeetingAppError):
+    pass
+
+
+@dataclass
+class Profile:
+    id: int
+    name: str
+    created_at: str
+    updated_at: str
+    embeddings: int
+    meetings: int
+
+
+@dataclass
+class MeetingSpeaker:
+    label: str
+    name: str
+    profile_id: int | None
+    status: str  # unknown | suggested | auto | confirmed
+    suggested_name: str | None
+    score: float | None
+    centroid: np.ndarray | None
+
+
+def to_blob(vector: np.ndarray) -> bytes:
+    return np.asarray(vector, dtype=np.float32).tobytes()
+
+
+def from_blob(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, dtype=np.float32).copy()
+
+
+def voice_generation(db: sqlite_utils.Database) -> int:
+    return int(db.execute("SELECT value FROM meta WHERE key = 'voice_generation'").fetchone()[0])
+
+
+def _bump(db: sqlite_utils.Database) -> None:
+    db.execute("UPDATE meta SET value = value + 1 WHERE key = 'voice_generation'")
+
+
+# -- profiles ---------------------------------------------------------------
+def list_profiles(db: sqlite_utils.Database) -> list[Profile]:
+    rows = db.query(
+        "SELECT p.*, (SELECT COUNT(*) FROM voice_embeddings e WHERE e.profile_id = p.id) AS n,"
+        " (SELECT COUNT(DISTINCT meeting_id) FROM meeting_speakers s WHERE s.profile_id = p.id)"
+        " AS m FROM profiles p ORDER BY p.name"
+    )
+    return [
+        Profile(r["id"], r["name"], r["created_at"], r["updated_at"], r["n"], r["m"]) for r in rows
+    ]
+
+
+def find_profile(db: sqlite_utils.Database, name: str) -> Profile | None:
+    return next((p for p in list_profiles(db) if p.name.lower() == name.strip().lower()), None)
+
+
+def get_profile(db: sqlite_utils.Database, name: str) -> Profile:
+    profile = find_profile(db, name)
+    if profile is None:
+        raise SpeakerError(f"no speaker profile named {name!r} (see `meetingapp speakers list`)")
+    return profile
+
+
+def _ensure_profile(db: sqlite_utils.Database, name: str) -> int:
+    name = name.strip()
+    if not name:
+        raise SpeakerError("a speaker name cannot be empty")
+    existing = find_profile(db, name)
+    if existing is not None:
+        return existing.id
+    stamp = now_iso()
+    cur = db.execute(
+        "INSERT INTO profiles (name, created_at, updated_at) VALUES (?, ?, ?)", [name, stamp, stamp]
+    )
+    assert cur.lastrowid is not None
+    return cur.lastrowid
+
+
+def _add_vector(
+    db: sqlite_utils.Database,
+    profile_id: int,
+    vector: np.ndarray,
+    source: str,
+    meeting_id: int | None = None,
+) -> None:
+    db.execute(
+        "INSERT INTO voice_embeddings (profile_id, vector, source, meeting_id, created_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [profile_id, to_blob(vector), source, meeting_id, now_iso()],
+    )
+    db.execute("UPDATE profiles SET updated_at = ? WHERE id = ?", [now_iso(), profile_id])
+    _bump(db)
+
+
+def enroll(db: sqlite_utils.Database, name: str, vectors: list[np.ndarray], source: str) -> Profile:
+    """Create (or extend) a profile from voice vectors of a known person."""
+    if not vectors:
+        raise SpeakerError(f"{source}: no speech found to learn {name}'s voice from")
+    with db.conn:
+        pid = _ensure_profile(db, name)
+        for v in vectors:
+            _add_vector(db, pid, v, source)
+    return get_profile(db, name)
+
+
+def profile_vectors(
+    db: sqlite_utils.Database, profile_ids: list[int] | None = None
+) -> dict[str, list[np.ndarray]]:
+    """name → every voice vector enrolled for that person."""
+    sql = "SELECT p.name, e.vector FROM voice_embeddings e JOIN profiles p ON p.id = e.profile_id"
+    params: list[int] = []
+    if profile_ids is not None:
+        if not profile_ids:
+            return {}
+        sql += f" WHERE p.id IN ({', '.join('?' * len(profile_ids))})"
+        params = profile_ids
+    out: dict[str, list[np.ndarray]] = {}
+    for r in db.query(sql, params):
+        out.setdefault(r["name"], []).append(from_blob(r["vector"]))
+    return out
+
+
+def rename_profile(db: sqlite_utils.Database, old: str, new: str) -> None:
+    profile = get_profile(db, old)
+    if find_profile(db, new) is not None and new.lower() != old.lower():
+        raise SpeakerError(f"a profile named {new!r} exists: use `speakers merge` instead")
+    with db.conn:
+        db.execute(
+            "UPDATE profiles SET name = ?, updated_at = ? WHERE id = ?",
+            [new, now_iso(), profile.id],
+        )
+        _rename_everywhere(db, profile.id, old, new)
+        _bump(db)
+
+
+def _rename_everywhere(db: sqlite_utils.Database, profile_id: int, old: str, new: str) -> None:
+    """Show the new name on every meeting segment that profile speaks in."""
+    for r in list(
+        db.query("SELECT meeting_id, name FROM meeting_speakers WHERE profile_id = ?", [profile_id])
+    ):
+        _set_segment_speaker(db, r["meeting_id"], r["name"], new)
+    db.execute("UPDATE meeting_speakers SET name = ? WHERE profile_id = ?", [new, profile_id])
+
+
+def merge_profiles(db: sqlite_utils.Database, keep: str, drop: str) -> Profile:
+    """Two profiles are one person: keep the first, move everything of the second to it."""
+    k, d = get_profile(db, keep), get_profile(db, drop)
+    if k.id == d.id:
+        raise SpeakerError("cannot merge a profile with itself")
+    with db.conn:
+        _rename_everywhere(db, d.id, d.name, k.name)
+        db.execute("UPDATE voice_embeddings SET profile_id = ? WHERE profile_id = ?", [k.id, d.id])
+        db.execute("UPDATE meeting_speakers SET profile_id = ? WHERE profile_id = ?", [k.id, d.id])
+        db.execute("DELETE FROM profiles WHERE id = ?", [d.id])
+        _bump(db)
+    return get_profile(db, keep)
+
+
+def forget_profile(db: sqlite_utils.Database, name: str) -> None:
+    """Delete a person's voice data; past meetings keep the name as plain text."""
+    profile = get_profile(db, name)
+    with db.conn:
+        db.execute(
+            "UPDATE meeting_speakers SET status = 'unknown', centroid = NULL WHERE profile_id = ?",
+            [profile.id],
+        )
+        db.execute("DELETE FROM profiles WHERE id = ?", [profile.id])  # cascades to vectors
+        _bump(db)
+
+
+# -- one meeting's speakers -----------------------------------------------
+def save_meeting_speakers(
+    db: sqlite_utils.Database, meeting_id: int, speakers: list[MeetingSpeaker]
+) -> None:
+    """Record the meeting's voices; the caller owns the transaction."""
+    for s in speakers:
+        suggested = find_profile(db, s.suggested_name) if s.suggested_name else None
+        db.execute(
+            "INSERT INTO meeting_speakers (meeting_id, label, name, profile_id, status,"
+            " suggested_profile_id, score, centroid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                meeting_id,
+                s.label,
+                s.name,
+                s.profile_id,
+                s.status,
+                suggested.id if suggested else None,
+                s.score,
+                to_blob(s.centroid) if s.centroid is not None else None,
+            ],
+        )
+
+
+def meeting_speakers(db: sqlite_utils.Database, meeting_id: int) -> list[MeetingSpeaker]:
+    rows = db.query(
+        "SELECT s.*, p.name AS suggested_name FROM meeting_speakers s"
+        " LEFT JOIN profiles p ON p.id = s.suggested_profile_id"
+        " WHERE s.meeting_id = ? ORDER BY s.label",
+        [meeting_id],
+    )
+    return [
+        MeetingSpeaker(
+            r["label"],
+            r["name"],
+            r["profile_id"],
+            r["status"],
+            r["suggested_name"],
+            r["score"],
+            from_blob(r["centroid"]) if r["centroid"] else None,
+        )
+        for r in rows
+    ]
+
+
+def meeting_speaker(db: sqlite_utils.Database, meeting_id: int, who: str) -> MeetingSpeaker:
+    get_meeting(db, meeting_id)
+    for s in meeting_speakers(db, meeting_id):
+        if who.lower() in (s.name.lower(), s.label.lower()):
+            return s
+    raise SpeakerError(f"meeting {meeting_id} has no speaker {who!r}")
+
+
+def _set_segment_speaker(db: sqlite_utils.Database, meeting_id: int, old: str, new: str) -> None:
+    db.execute(
+        "UPDATE words SET speaker = ? WHERE speaker = ? AND segment_id IN"
+        " (SELECT id FROM segments WHERE meeting_id = ?)",
+        [new, old, meeting_id],
+    )
+    db.execute(
+        "UPDATE segments SET speaker = ? WHERE meeting_id = ? AND speaker = ?",
+        [new, meeting_id, old],
+    )
+    db.execute(
+        "UPDATE action_items SET owner = ? WHERE meeting_id = ? AND owner = ?",
+        [new, meeting_id, old],
+    )
+
+
+def name_speaker(
+    db: sqlite_utils.Database, meeting_id: int, who: str, new_name: str, learn: bool = True
+) -> None:
+    """Name a meeting's speaker; with ``learn`` the voice joins that person's profile.
+
+    Naming it after another speaker of the same meeting merges the two.
+    Confirming a suggestion is naming the speaker with the suggested name.
+    """
+    new_name = new_name.strip()
+    if not new_name:
+        raise SpeakerError("a speaker name cannot be empty")
+    speaker = meeting_speaker(db, meeting_id, who)
+    other = next(
+        (
+            s
+            for s in meeting_speakers(db, meeting_id)
+            if s.name.lower() == new_name.lower() and s.label != speaker.label
+        ),
+        None,
+    )
+    with db.conn:
+        if other is not None:
+            _set_segment_speaker(db, meeting_id, speaker.name, other.name)
+            db.execute(
+                "DELETE FROM meeting_speakers WHERE meeting_id = ? AND label = ?",
+                [meeting_id, speaker.label],
+            )
+            return
+        profile_id = None
+        if learn:
+            profile_id = _ensure_profile(db, new_name)
+            if speaker.centroid is not None and speaker.profile_id != profile_id:
+                _add_vector(db, profile_id, speaker.centroid, f"meeting:{meeting_id}", meeting_id)
+        _set_segment_speaker(db, meeting_id, speaker.name, new_name)
+        db.execute(
+            "UPDATE meeting_speakers SET name = ?, profile_id = ?, status = ?"
+            " WHERE meeting_id = ? AND label = ?",
+            [
+                new_name,
+                profile_id,
+                "confirmed" if learn else "unknown",
+                meeting_id,
+                speaker.label,
+            ],
+        )
+
+
+def reassign_segment(
+    db: sqlite_utils.Database, meeting_id: int, segment_index: int, name: str
+) -> None:
+    """Give one segment (and its words) to another speaker, new or existing."""
+    name = name.strip()
+    row = db.execute(
+        "SELECT id FROM segments WHERE meeting_id = ? AND idx = ?", [meeting_id, segment_index]
+    ).fetchone()
+    if row is None:
+        raise SpeakerError(f"meeting {meeting_id} has no segment {segment_index}")
+    names = {s.name.lower() for s in meeting_speakers(db, meeting_id)}
+    with db.conn:
+        if name.lower() not in names:
+            n = len(names) + 1
+            profile = find_profile(db, name)
+            db.execute(
+                "INSERT INTO meeting_speakers (meeting_id, label, name, profile_id, status)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [
+                    meeting_id,
+                    f"MANUAL_{n:02d}",
+                    name,
+                    profile.id if profile else None,
+                    "confirmed" if profile else "unknown",
+                ],
+            )
+        db.execute("UPDATE segments SET speaker = ? WHERE id = ?", [name, row[0]])
+        db.execute("UPDATE words SET speaker = ? WHERE segment_id = ?", [name, row[0]])
+
+
+def split_speaker(
+    db: sqlite_utils.Database, meeting_id: int, segment_indexes: list[int], new_name: str
+) -> None:
+    """Two people were taken for one: move these segments to a new speaker."""
+    for i in segment_indexes:
+        reassign_segment(db, meeting_id, i, new_name)

@@ -1,0 +1,130 @@
+"""Speaker profiles across meetings: enroll, identify, correct, forget, rebuild."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import EVAL, STANDUP
+
+from meetingapp.engine.speakers.der import read_rttm
+from meetingapp.store import speakers as sp
+from meetingapp.store.db import open_db
+from meetingapp.store.voice_index import VoiceIndex, identify
+
+ENROLL = EVAL / "enroll" / "librispeech"
+MAKE_MEETING = EVAL / "meeting" / "make_meeting.sh"
+
+
+def utterances(speaker: str) -> list[Path]:
+    return sorted((ENROLL / speaker).glob("*.flac"))
+
+
+def test_profile_crud_and_vector_index(cli, home: Path) -> None:
+    a, b = utterances("367"), utterances("533")
+    assert cli("speakers", "enroll", "Ann", a[0], a[1]).code == 0
+    assert cli("speakers", "enroll", "Ben", b[0]).code == 0
+    listing = cli("speakers", "list").out
+    assert "Ann" in listing and "2 voice sample(s)" in listing and "Ben" in listing
+
+    db = open_db(home)
+    probe = sp.profile_vectors(db)["Ann"][0]
+    assert identify(db, home, {"X": probe})["X"].name == "Ann"
+
+    assert cli("speakers", "rename", "Ben", "Benjamin").code == 0
+    assert cli("speakers", "merge", "Ann", "Benjamin").code == 0
+    assert [p.name for p in sp.list_profiles(db)] == ["Ann"]
+    assert sp.get_profile(db, "Ann").embeddings == 3
+
+    # the derived index is rebuilt when its folder disappears
+    shutil.rmtree(home / "vectors")
+    index = VoiceIndex(home)
+    assert not index.is_current(db)
+    assert identify(db, home, {"X": probe})["X"].name == "Ann"
+    assert index.is_current(db) and index.count() == 1
+
+    assert cli("speakers", "forget", "Ann").code == 0
+    assert sp.list_profiles(db) == []
+    assert db.execute("SELECT COUNT(*) FROM voice_embeddings").fetchone()[0] == 0
+    assert identify(db, home, {"X": probe})["X"].decision == "unknown"
+    assert VoiceIndex(home).count() == 0
+    r = cli("speakers", "forget", "Nobody")
+    assert r.code == 1 and "no speaker profile named 'Nobody'" in r.err
+
+
+def test_enroll_rejects_a_file_without_speech(cli) -> None:
+    r = cli("speakers", "enroll", "Nobody", EVAL / "diar" / "ami" / "empty.wav")
+    assert r.code == 1 and "empty.wav" in r.err and "speech" in r.err
+
+
+def reference_names(meeting_json: dict, rttm: Path) -> dict[str, str]:
+    """Meeting speaker name → the reference person who talks most in its segments."""
+    turns = next(iter(read_rttm(rttm).values()))
+    talk: dict[str, dict[str, float]] = {}
+    for seg in meeting_json["segments"]:
+        for t in turns:
+            overlap = min(seg["end"], t.end) - max(seg["start"], t.start)
+            if overlap > 0:
+                per = talk.setdefault(seg["speaker"], {})
+                per[t.speaker] = per.get(t.speaker, 0) + overlap
+    return {name: max(per, key=per.get) for name, per in talk.items()}
+
+
+@pytest.fixture
+def followup(tmp_path: Path) -> Path:
+    """Another meeting of the same three voices, with different words."""
+    if not shutil.which("espeak-ng") or not shutil.which("sox"):
+        pytest.skip("espeak-ng and sox are needed (installed by ./test.sh)")
+    out = tmp_path / "followup"
+    script = Path(__file__).parent / "data" / "followup.tsv"
+    subprocess.run(
+        ["bash", str(MAKE_MEETING), str(script), str(out)], check=True, capture_output=True
+    )
+    return out
+
+
+def test_voices_are_named_in_the_next_meeting(cli, followup: Path) -> None:
+    first = cli("transcribe", STANDUP, "--model", "tiny.en")
+    assert first.code == 0, first.err
+    doc = json.loads(cli("export", first.last_line, "--format", "json").out)
+    assert len(doc["meeting"]["participants"]) == 3
+    truth = reference_names(doc, STANDUP.with_suffix(".rttm"))
+    assert sorted(truth.values()) == ["Alice", "Bob", "Carol"]
+    for label, person in truth.items():
+        r = cli("speakers", "rename", label, person, "--meeting", first.last_line)
+        assert r.code == 0, r.err
+    assert sorted(
+        json.loads(cli("export", first.last_line, "-f", "json").out)["meeting"]["participants"]
+    ) == ["Alice", "Bob", "Carol"]
+
+    second = cli("transcribe", followup / "meeting.wav", "--model", "tiny.en")
+    assert second.code == 0, second.err
+    doc2 = json.loads(cli("export", second.last_line, "--format", "json").out)
+    truth2 = reference_names(doc2, followup / "meeting.rttm")
+    assert truth2 and all(name == person for name, person in truth2.items()), truth2
+    statuses = cli("speakers", "list", "--meeting", second.last_line).out
+    assert statuses.count(" auto ") == 3, statuses
+
+
+def test_correcting_a_meeting(cli) -> None:
+    r = cli("transcribe", STANDUP, "--model", "tiny.en", "--speakers", "3")
+    meeting = r.last_line
+    doc = json.loads(cli("export", meeting, "-f", "json").out)
+    first, second = doc["segments"][0]["speaker"], doc["segments"][1]["speaker"]
+    assert first != second
+    # reassign segment 0 to the second speaker, then merge everything into "Team"
+    assert cli("speakers", "reassign", meeting, second, "0").code == 0
+    doc = json.loads(cli("export", meeting, "-f", "json").out)
+    assert doc["segments"][0]["speaker"] == second
+    assert {w.get("speaker") for w in []} == set()
+    for name in doc["meeting"]["participants"]:
+        cli("speakers", "rename", name, "Team", "--meeting", meeting, "--no-learn")
+    doc = json.loads(cli("export", meeting, "-f", "json").out)
+    assert doc["meeting"]["participants"] == ["Team"]
+    md = cli("export", meeting, "-f", "md").out
+    assert "] Team: " in md
+    assert np.all([s["speaker"] == "Team" for s in doc["segments"]])
