@@ -173,13 +173,13 @@ def test_assign_splits_at_speaker_change() -> None:
         Word(4.5, 4.8, " ok", 0.9),
     ]
     seg = Segment(0.0, 5.0, " Hi there. Yes, sure ok", words)
-    split = assign_speakers([seg], d)
+    split = assign_speakers([seg], d, split=True)
     assert [(s.speaker, s.text) for s in split] == [
         ("SPEAKER_00", "Hi there."),
         ("SPEAKER_01", "Yes, sure ok"),  # "ok" is in a gap: nearest turn
     ]
     assert split[0].start == 0.0 and split[-1].end == 5.0
-    whole = assign_speakers([seg], d, split=False)
+    whole = assign_speakers([seg], d)  # majority is the default
     assert len(whole) == 1 and whole[0].speaker == "SPEAKER_00"  # 1.7 s of words vs 0.9 s
     assert seg.speaker is None and seg.words[0].speaker is None  # inputs untouched
 
@@ -200,7 +200,7 @@ def test_assign_on_real_transcript() -> None:
         )
         for s in raw
     ]
-    lines = assign_speakers(segments, d)
+    lines = assign_speakers(segments, d, split=True)
     assert sum(len(s.words) for s in lines) == sum(len(s.words) for s in segments)
     assert all(w.speaker == s.speaker for s in lines for w in s.words)
     assert len(lines) >= len(segments)
