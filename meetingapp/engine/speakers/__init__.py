@@ -1,0 +1,1 @@
+"""Speakers: who spoke when (diarize), on which words (assign), and who they are (identify)."""

@@ -2,10 +2,17 @@
 
 Every word gets the speaker whose turns overlap it most (the nearest turn
 when it falls in a gap, as words often start a little before VAD speech).
-With ``split`` a segment is cut wherever the word speaker changes, so a
-quick reply inside one Whisper segment gets its own line; without it the
-segment takes its majority speaker. A lone one-word run between two runs of
-the same speaker is treated as a labelling blip, not a turn.
+By default a segment takes the speaker of most of its words. With ``split``
+it is cut wherever the word speaker changes, so a quick reply inside one
+Whisper segment gets its own line; a lone word between two runs of the same
+speaker is treated as a labelling blip, not a turn.
+
+Majority is the default because it measured better (benchmarks/diarization.py,
+Whisper tiny.en words, AMI clips + sample + standup): word speaker accuracy
+91.3% vs 90.4% with the shipped diarization, 79.9% vs 78.7% when told the
+speaker count. Splitting only won where diarization was right (standup told
+3 speakers: 146/146 words vs 136/146), so it is worth turning on when the
+speakers are known to be well separated.
 """
 
 from __future__ import annotations
@@ -59,14 +66,14 @@ def _runs(words: list[Word]) -> list[list[Word]]:
 
 
 def assign_speakers(
-    segments: list[Segment], diarization: Diarization, *, split: bool = True
+    segments: list[Segment], diarization: Diarization, *, split: bool = False
 ) -> list[Segment]:
     """New segments (inputs untouched) with ``speaker`` set on segments and words."""
     turns = sorted(diarization.turns, key=lambda t: t.start)
     out: list[Segment] = []
     for seg in segments:
         raw = [_speaker_at(w.start, w.end, turns) for w in seg.words]
-        words = [replace(w, speaker=s) for w, s in zip(seg.words, _smooth(raw))]
+        words = [replace(w, speaker=s) for w, s in zip(seg.words, _smooth(raw), strict=True)]
         if not words:
             out.append(replace(seg, speaker=_speaker_at(seg.start, seg.end, turns)))
             continue

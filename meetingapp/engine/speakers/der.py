@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -111,7 +112,7 @@ def diarization_error(
     pieces: list[tuple[float, set[str], set[str]]] = []
     for r0, r1 in regions:
         cuts = [r0] + [t for t in bounds if r0 < t < r1] + [r1]
-        for a, b in zip(cuts[:-1], cuts[1:]):
+        for a, b in pairwise(cuts):
             pieces.append((b - a, _active(reference, a, b), _active(hypothesis, a, b)))
 
     refs = sorted({s for _, r, _ in pieces for s in r})
@@ -122,7 +123,7 @@ def diarization_error(
             for hs in h:
                 overlap[refs.index(rs), hyps.index(hs)] += dur
     rows, cols = linear_sum_assignment(-overlap) if overlap.size else ([], [])
-    mapping = {hyps[c]: refs[r] for r, c in zip(rows, cols)}
+    mapping = {hyps[c]: refs[r] for r, c in zip(rows, cols, strict=True)}
 
     missed = false_alarm = confusion = total = 0.0
     for dur, r, h in pieces:

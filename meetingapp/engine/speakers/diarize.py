@@ -9,6 +9,10 @@ the nearest big one (they were mostly overlap and noise, not people); every
 0.1 s step then takes the majority label of the segments covering it.
 A known speaker count switches to Ward clustering cut at that count, which
 separates balanced conversations better than the threshold does.
+
+Measured with Silero VAD defaults: AMI clips pooled DER 26.6% (plain mean
+46.0%), of which 21.5 points are speech the VAD never hears (quiet far
+talkers, overlap, laughter); pyannote_sample 4.1%; 8-20x realtime on 2 cores.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from scipy.spatial.distance import pdist
 from meetingapp.engine.cancel import CancelToken
 from meetingapp.engine.speakers.embedding import (
     FRAME_S,
+    N_FFT,
     WINDOW_FRAMES,
     DVectorEmbedder,
     SpeakerEmbedder,
@@ -59,8 +64,10 @@ class DiarizationSettings:
     #: distance between segments: clean close-talk audio puts every voice closer together
     #: than noisy far-field audio does, so a fixed distance either over- or under-splits.
     relative_threshold: float = 1.0
-    #: Clusters with fewer segments than this fraction are merged into the nearest big one.
+    #: Clusters with fewer segments than this fraction are merged into the nearest big one...
     min_cluster_fraction: float = 0.2
+    #: ...or with less than this much speech, so long meetings keep their quieter people.
+    min_cluster_s: float = 30.0
 
 
 def _l2(x: np.ndarray) -> np.ndarray:
@@ -102,31 +109,41 @@ def _segments(steps: _Steps, settings: DiarizationSettings) -> list[np.ndarray]:
 
 def _step_embeddings(
     audio: Audio,
+    regions: list[SpeechRegion],
     steps: _Steps,
     embedder: DVectorEmbedder,
     progress: ProgressFn | None,
     cancel: CancelToken | None,
 ) -> np.ndarray:
-    """One d-vector window centred on every step (the model's native 0.8 s view)."""
-    feats = log_mel(audio.samples)
-    if len(feats) < WINDOW_FRAMES:
-        feats = np.pad(feats, ((0, WINDOW_FRAMES - len(feats)), (0, 0)))
-    centre = np.round(steps.times / FRAME_S).astype(int)
-    starts = np.clip(centre - WINDOW_FRAMES // 2, 0, len(feats) - WINDOW_FRAMES)
+    """One d-vector window centred on every step (the model's native 0.8 s view).
+
+    Features are computed region by region so memory stays bounded on long recordings.
+    """
+    margin = WINDOW_FRAMES / 2 * FRAME_S
+    frame_centre_s = N_FFT / 2 / SAMPLE_RATE
     out: list[np.ndarray] = []
-    batch = 64
-    for i in range(0, len(starts), batch):
+    for r in np.unique(steps.region):
         if cancel is not None:
             cancel.check()
-        windows = np.stack([feats[s : s + WINDOW_FRAMES] for s in starts[i : i + batch]])
-        out.append(embedder.embed_windows(windows))
+        first = max(0, int((regions[r].start - margin) * SAMPLE_RATE))
+        last = int((regions[r].end + margin) * SAMPLE_RATE)
+        feats = log_mel(audio.samples[first:last])
+        if len(feats) < WINDOW_FRAMES:
+            feats = np.pad(feats, ((0, WINDOW_FRAMES - len(feats)), (0, 0)))
+        times = steps.times[steps.region == r] - first / SAMPLE_RATE
+        centre = (times - frame_centre_s) / FRAME_S
+        starts = np.clip(
+            np.round(centre - WINDOW_FRAMES / 2).astype(int), 0, len(feats) - WINDOW_FRAMES
+        )
+        out.append(embedder.embed_windows(np.stack([feats[s : s + WINDOW_FRAMES] for s in starts])))
         if progress is not None:
-            progress(0.9 * min(1.0, (i + batch) / len(starts)))
+            progress(0.9 * sum(len(o) for o in out) / len(steps.times))
     return np.concatenate(out)
 
 
 def _segment_embeddings(
     audio: Audio,
+    regions: list[SpeechRegion],
     steps: _Steps,
     segs: list[np.ndarray],
     embedder: SpeakerEmbedder,
@@ -135,17 +152,11 @@ def _segment_embeddings(
     cancel: CancelToken | None,
 ) -> np.ndarray:
     if isinstance(embedder, DVectorEmbedder):
-        per_step = _step_embeddings(audio, steps, embedder, progress, cancel)
+        per_step = _step_embeddings(audio, regions, steps, embedder, progress, cancel)
         return _l2(np.stack([per_step[s].mean(axis=0) for s in segs]))
     half = settings.step_s / 2
-    clips = [
-        audio.samples[
-            int((steps.times[s[0]] - half) * SAMPLE_RATE) : int(
-                (steps.times[s[-1]] + half) * SAMPLE_RATE
-            )
-        ]
-        for s in segs
-    ]
+    spans = [(steps.times[s[0]] - half, steps.times[s[-1]] + half) for s in segs]
+    clips = [audio.samples[max(0, int(a * SAMPLE_RATE)) : int(b * SAMPLE_RATE)] for a, b in spans]
     if cancel is not None:
         cancel.check()
     return _l2(embedder.embed_many(clips))
@@ -165,7 +176,10 @@ def _cluster(
     if num_speakers is None:
         cut = settings.relative_threshold * float(np.median(pdist(x, "cosine")))
         labels = fcluster(linkage(x, "average", metric="cosine"), cut, "distance") - 1
-        labels = _fold_small(x, labels, settings.min_cluster_fraction)
+        min_size = min(
+            settings.min_cluster_fraction * n, settings.min_cluster_s / settings.segment_hop_s
+        )
+        labels = _fold_small(x, labels, min_size)
         k = int(labels.max()) + 1
         if min_speakers is not None and k < min_speakers:
             num_speakers = min_speakers
@@ -177,9 +191,9 @@ def _cluster(
     return fcluster(linkage(x, "ward"), k, "maxclust") - 1
 
 
-def _fold_small(x: np.ndarray, labels: np.ndarray, fraction: float) -> np.ndarray:
+def _fold_small(x: np.ndarray, labels: np.ndarray, min_size: float) -> np.ndarray:
     sizes = np.bincount(labels)
-    big = np.flatnonzero(sizes >= max(2.0, fraction * len(labels)))
+    big = np.flatnonzero(sizes >= max(2.0, min_size))
     if len(big) == 0:
         big = np.array([int(np.argmax(sizes))])
     centroids = _l2(np.stack([x[labels == b].mean(axis=0) for b in big]))
@@ -226,11 +240,13 @@ def diarize(
         return Diarization()
     steps = _steps(regions, s.step_s)
     segs = _segments(steps, s)
-    x = _segment_embeddings(audio, steps, segs, embedder or default_embedder(), s, progress, cancel)
+    x = _segment_embeddings(
+        audio, regions, steps, segs, embedder or default_embedder(), s, progress, cancel
+    )
     labels = _cluster(x, s, num_speakers, min_speakers, max_speakers)
 
     votes = np.zeros((len(steps.times), int(labels.max()) + 1))
-    for seg, lab in zip(segs, labels):
+    for seg, lab in zip(segs, labels, strict=True):
         votes[seg, lab] += 1
     step_labels = votes.argmax(axis=1)
 

@@ -16,6 +16,7 @@ import importlib.util
 import os
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -107,16 +108,22 @@ def _window() -> np.ndarray:
     return padded
 
 
-def log_mel(samples: np.ndarray) -> np.ndarray:
-    """``(frames, 40)`` log10 power mel features, no centre padding (as the model was trained)."""
+def log_mel(samples: np.ndarray, block: int = 6000) -> np.ndarray:
+    """``(frames, 40)`` log10 power mel features, no centre padding (as the model was trained).
+
+    Computed ``block`` frames (60 s) at a time so an hour of audio needs little memory.
+    """
     x = np.asarray(samples, dtype=np.float32)
     if len(x) < N_FFT:
         x = np.pad(x, (0, N_FFT - len(x)))
     n_frames = 1 + (len(x) - N_FFT) // HOP_LENGTH
     frames = np.lib.stride_tricks.sliding_window_view(x, N_FFT)[::HOP_LENGTH][:n_frames]
-    spec = np.fft.rfft(frames * _window(), axis=1)
-    power = (spec.real**2 + spec.imag**2).astype(np.float32)
-    return np.log10(power @ _mel_basis().T + 1e-10).astype(np.float32)
+    out = np.empty((n_frames, N_MELS), dtype=np.float32)
+    for i in range(0, n_frames, block):
+        spec = np.fft.rfft(frames[i : i + block] * _window(), axis=1)
+        power = (spec.real**2 + spec.imag**2).astype(np.float32)
+        out[i : i + block] = np.log10(power @ _mel_basis().T + 1e-10)
+    return out
 
 
 def _l2(x: np.ndarray) -> np.ndarray:
@@ -158,7 +165,7 @@ class DVectorEmbedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         embs = self.embed_windows(np.concatenate(per_clip))
         bounds = np.cumsum([0] + [len(w) for w in per_clip])
-        means = [embs[a:b].mean(axis=0) for a, b in zip(bounds[:-1], bounds[1:])]
+        means = [embs[a:b].mean(axis=0) for a, b in pairwise(bounds)]
         return _l2(np.stack(means)).astype(np.float32)
 
 
@@ -176,11 +183,14 @@ class _TorchBackend:
     package = ""
 
     def __init__(self) -> None:
-        if importlib.util.find_spec(self.package) is None:
+        try:
+            found = importlib.util.find_spec(self.package) is not None
+        except ModuleNotFoundError:  # the parent of a dotted name is missing
+            found = False
+        if not found:
             raise ModelNotFoundError(
                 f"the {self.package} speaker back-end is not installed "
-                f"(pip install {self.package.replace('_', '.')}); "
-                "the built-in d-vector back-end needs no extra install"
+                f"(pip install {self.package}); the built-in d-vector one needs no install"
             )
 
     def embed(self, samples: np.ndarray) -> np.ndarray:
@@ -194,7 +204,8 @@ class PyannoteEmbedder(_TorchBackend):
     dim = 256
 
     def __init__(self, checkpoint: Path) -> None:
-        os.environ["PYANNOTE_METRICS_ENABLED"] = "0"  # no telemetry
+        os.environ["PYANNOTE_METRICS_ENABLED"] = "0"  # pyannote.audio 4 sends usage metrics
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
         super().__init__()
         from pyannote.audio import Inference, Model
 
