@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import sqlite_utils
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent
@@ -21,6 +23,7 @@ class BarChart(QWidget):
         self.fmt = fmt
         self.bars: list[Bar] = []
         self.setMinimumHeight(220)
+        self.setMaximumHeight(360)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def set_bars(self, bars: list[Bar]) -> None:
@@ -71,6 +74,9 @@ class BarChart(QWidget):
             head = fm.height() + 4
             col_w = self.width() / len(self.bars)
             bar_w = col_w * 0.6
+            # Label every n-th column so labels never run into each other.
+            widest = max(fm.horizontalAdvance(b.label) for b in self.bars) + 8
+            every = max(1, math.ceil(widest / col_w))
             for i, b in enumerate(self.bars):
                 x = i * col_w
                 h = (base - head) * b.value / top
@@ -85,11 +91,12 @@ class BarChart(QWidget):
                         Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom,
                         self._value_text(b.value),
                     )
-                p.drawText(
-                    QRectF(x, base + 4, col_w, fm.height()),
-                    Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
-                    fm.elidedText(b.label, Qt.TextElideMode.ElideRight, int(col_w)),
-                )
+                if (len(self.bars) - 1 - i) % every == 0:
+                    p.drawText(
+                        QRectF(x + col_w / 2 - widest / 2, base + 4, widest, fm.height()),
+                        Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
+                        b.label,
+                    )
             p.setPen(QColor("#dee2e6"))
             p.drawLine(0, int(base), self.width(), int(base))
         p.end()
@@ -119,7 +126,8 @@ class AnalyticsPage(QWidget):
         lay.addWidget(title)
         lay.addWidget(self.summary)
         lay.addSpacing(12)
-        lay.addLayout(grid, 1)
+        lay.addLayout(grid)
+        lay.addStretch(1)
 
     def refresh(self) -> None:
         self.talk.set_bars(talk_time_by_speaker(self.db))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import sqlite_utils
-from PySide6.QtCore import QPoint, QUrl, Signal
+from PySide6.QtCore import QPoint, Qt, QUrl, Signal
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -50,7 +50,9 @@ class MeetingView(QWidget):
         self.player = QMediaPlayer(self)
         self.audio_out = QAudioOutput(self)
         self.player.setAudioOutput(self.audio_out)
-        self.player.positionChanged.connect(self._on_position)
+        # Queued: the FFmpeg backend emits this while holding its own locks (a direct
+        # slot that restyles widgets deadlocked in QMediaPlayer.stop()).
+        self.player.positionChanged.connect(self._on_position, Qt.ConnectionType.QueuedConnection)
         self.player.playbackStateChanged.connect(self._on_state)
         self.player.errorOccurred.connect(
             lambda _e, text: self.error.emit(f"{self._source_label()}: cannot play ({text})")

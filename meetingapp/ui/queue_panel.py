@@ -29,6 +29,14 @@ STAGE_NAMES = {
 FINISHED = ("done", "failed", "cancelled")
 
 
+def time_left(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    if seconds < 60:
+        return "less than a minute left"
+    return f"about {clock(seconds)} left"
+
+
 class EtaEstimator:
     """Time left from the progress rate since the job started running."""
 
@@ -105,7 +113,7 @@ class JobRow(QFrame):
         if ev.status == "running":
             self.stage.setText(STAGE_NAMES.get(ev.stage or "", ev.stage or "Working"))
             left = self.eta.update(ev.progress)
-            self.left.setText(f"about {clock(left)} left" if left is not None else "")
+            self.left.setText(time_left(left))
             return
         self.left.setText("")
         if ev.status == "queued":
@@ -175,5 +183,8 @@ class QueuePanel(QWidget):
 
     def clear_finished(self) -> None:
         for job_id in [j for j, r in self.rows.items() if r.finished]:
-            self.rows.pop(job_id).deleteLater()
+            row = self.rows.pop(job_id)
+            self.list.removeWidget(row)
+            row.hide()
+            row.deleteLater()
         self.empty.setVisible(not self.rows)

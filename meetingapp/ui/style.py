@@ -1,7 +1,7 @@
 """A light, quiet look on top of the platform style."""
 
 STYLE = """
-#sidebar { background: #f4f5f7; border: none; border-right: 1px solid #e3e5e8;
+#sidebar { background: #f4f5f7; border: none; border-right: 1px solid #e3e5e8; outline: 0;
            padding-top: 12px; font-size: 14px; }
 #sidebar::item { padding: 8px 16px; border-radius: 6px; margin: 1px 8px; color: #343a40; }
 #sidebar::item:selected { background: #e3e8ff; color: #364fc7; }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
@@ -107,6 +108,7 @@ def test_folder_without_media_is_reported(qtbot: QtBot, window: MainWindow, tmp_
     assert "no audio or video files" in failed.args[1]
 
 
+@pytest.mark.slow  # cancelling waits for the batch being decoded
 def test_cancel_a_running_job(qtbot: QtBot, window: MainWindow) -> None:
     with qtbot.waitSignal(window.bridge.import_queued, timeout=60_000) as queued:
         drop(window, [LONG])

@@ -42,6 +42,9 @@ def test_click_line_plays_from_there_and_highlights_words(
     qtbot.waitUntil(lambda: target.current is not None, timeout=5_000)
     assert "background:" in target.text.text()
     assert view.waveform.position * 1000 >= start_ms
+    # Leaving the meeting stops playback (this once deadlocked inside QMediaPlayer.stop).
+    meeting_window.sidebar.setCurrentRow(1)
+    assert view.player.playbackState() == QMediaPlayer.PlaybackState.StoppedState
 
 
 def test_waveform_loads_off_the_gui_thread(qtbot: QtBot, meeting_window: MainWindow) -> None:
