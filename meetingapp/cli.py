@@ -1,5 +1,8 @@
 """Command line: the same engine and store the desktop app uses.
 
+With no arguments (or ``gui``) it opens the desktop app; Qt is only imported
+then, so the commands work without a display.
+
 Errors print one line naming the file and the cause, and exit non-zero.
 ``transcribe`` prints each new meeting id on stdout (the last line is the
 last file's id) and draws progress on stderr.
