@@ -27,7 +27,7 @@ def run_app(argv: list[str]) -> int:
         return 1
     window = MainWindow(engine)
     window.show()
-    window.resume_jobs()
+    window.start()
     code = app.exec()
     if window.kept_jobs:
         # Stop like a crash would: jobs stay 'running' in the database and the next

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -29,13 +30,14 @@ from PySide6.QtWidgets import (
 )
 
 from meetingapp.engine.jobs import Engine, JobEvent
+from meetingapp.engine.warmup import warm_up
 from meetingapp.errors import MeetingAppError
 from meetingapp.store import jobs as jobstore
 from meetingapp.store.db import open_db
 from meetingapp.store.export import FORMATS, MeetingExport, render
 from meetingapp.store.meetings import get_meeting, load_segments
 from meetingapp.ui.analytics_page import AnalyticsPage
-from meetingapp.ui.bridge import EngineBridge
+from meetingapp.ui.bridge import EngineBridge, Task
 from meetingapp.ui.import_paths import MEDIA_EXTENSIONS
 from meetingapp.ui.library_model import ID_ROLE, MeetingFilterModel, MeetingTableModel
 from meetingapp.ui.meeting_view import MeetingView
@@ -59,6 +61,9 @@ class CloseChoice(enum.Enum):
 
 
 class MainWindow(QMainWindow):
+    #: the models are loaded (see :func:`warm_up`)
+    warmed_up = Signal()
+
     def __init__(self, engine: Engine) -> None:
         super().__init__()
         self.engine = engine
@@ -71,6 +76,7 @@ class MainWindow(QMainWindow):
         self.bridge.import_duplicate.connect(self._on_duplicate)
         self.bridge.import_failed.connect(self._on_import_failed)
         self.job_sources: dict[int, str] = {}
+        self._tasks: set[Task] = set()
         self.problems: list[str] = []
         self._problem_box: QMessageBox | None = None
         #: set when the user closed the window keeping jobs for the next start
@@ -338,9 +344,22 @@ class MainWindow(QMainWindow):
         except MeetingAppError as e:
             self.show_problem(str(e))
 
-    def resume_jobs(self) -> list[int]:
-        """Queue what an earlier run left unfinished (it shows in the queue panel)."""
+    def start(self) -> list[int]:
+        """Load the models while idle, then queue what an earlier run left unfinished
+        (it shows in the queue panel)."""
+        self.warm_up()
         return self.engine.resume_unfinished()
+
+    def warm_up(self) -> None:
+        settings, data = self.engine.settings, self.data
+        task = Task(lambda _p: warm_up(settings, data), self)
+        self._tasks.add(task)
+        task.done.connect(lambda name: self.statusBar().showMessage(f"Model {name} ready", 5000))
+        task.done.connect(self.warmed_up)
+        task.failed.connect(lambda e: self.statusBar().showMessage(e, 15000))
+        task.done.connect(lambda _r: self._tasks.discard(task))
+        task.failed.connect(lambda _e: self._tasks.discard(task))
+        task.start(self.pool)
 
     # -- settings and export ------------------------------------------------
     def open_settings(self) -> None:
@@ -348,6 +367,7 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self.engine.settings = dialog.chosen()
             self.statusBar().showMessage("Settings saved", 5000)
+            self.warm_up()
 
     def export_meeting(self, meeting_id: int, fmt: str, path: Path) -> None:
         ex = MeetingExport(get_meeting(self.db, meeting_id), load_segments(self.db, meeting_id))
@@ -405,8 +425,13 @@ class MainWindow(QMainWindow):
         if choice is CloseChoice.KEEP_JOBS:
             self.kept_jobs = True
         else:
-            for job_id in unfinished:
-                self.cancel_job(job_id)
-            self.engine.shutdown(cancel=True)
+            # A running job stops at its next check; that can take a moment.
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                for job_id in unfinished:
+                    self.cancel_job(job_id)
+                self.engine.shutdown(cancel=True)
+            finally:
+                QApplication.restoreOverrideCursor()
         self.pool.shutdown(wait=False, cancel_futures=True)
         event.accept()
