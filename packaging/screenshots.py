@@ -3,7 +3,7 @@
 Runs the window offscreen on a throwaway data folder, imports evaluation
 clips through the same path a drop uses, and saves PNGs of the library with
 a job in progress, a meeting (transcript, waveform, speaker timeline) and
-analytics. Until speaker diarization lands in the pipeline, speakers are
+analytics, and the settings dialog. Until speaker diarization lands in the pipeline, speakers are
 assigned from each clip's reference RTTM with the same "assign to speaker"
 edit a user would make, so the colours show.
 
@@ -34,6 +34,7 @@ from meetingapp.engine.models import FAST_MODEL  # noqa: E402
 from meetingapp.store.jobs import JobOptions  # noqa: E402
 from meetingapp.store.meetings import load_segments, reassign_segment  # noqa: E402
 from meetingapp.ui.main_window import CloseChoice, MainWindow  # noqa: E402
+from meetingapp.ui.settings_dialog import SettingsDialog  # noqa: E402
 from meetingapp.ui.style import STYLE  # noqa: E402
 
 EVAL = (ROOT.parent / "shared" / "eval").resolve()
@@ -146,8 +147,14 @@ def main() -> int:
     window.sidebar.setCurrentRow(1)
     app.processEvents()
     window.grab().save(str(args.out / "analytics.png"))
+
+    settings = SettingsDialog(data, engine.settings, window.pool, window)
+    settings.show()
+    wait_until(app, lambda: settings.model.count() > 0, timeout=60)
+    settings.grab().save(str(args.out / "settings.png"))
+    settings.reject()
     window.close()
-    for name in ("library", "meeting", "analytics"):
+    for name in ("library", "meeting", "analytics", "settings"):
         print(args.out / f"{name}.png")
     return 0
 
