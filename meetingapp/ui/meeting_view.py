@@ -208,7 +208,7 @@ class MeetingView(QWidget):
         assert self.meeting is not None
         store.update_segment_text(self.db, self.meeting.id, idx, text)
         self.segments = store.load_segments(self.db, self.meeting.id)
-        self.transcript.update_segment(idx, self.segments[idx], self.colors)
+        self.transcript.update_segment(idx, self.segments[idx])
         self.changed.emit(self.meeting.id)
 
     def rename_speaker(self, old: str | None, new: str) -> None:

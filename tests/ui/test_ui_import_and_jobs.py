@@ -62,7 +62,9 @@ def test_drop_transcribes_with_progress(qtbot: QtBot, window: MainWindow) -> Non
     assert window.model.rowCount() == 1
     qtbot.mouseClick(row.button, Qt.MouseButton.LeftButton)
     assert window.stack.currentWidget() is window.meeting_view
-    text = " ".join(r.text.text() for r in window.meeting_view.transcript.rows).lower()
+    transcript = window.meeting_view.transcript
+    shown = [transcript.model_.html(i) for i in range(transcript.model_.rowCount())]
+    text = " ".join(shown).lower()
     assert "country" in text and "ask not" in text
 
 
@@ -89,7 +91,8 @@ def test_gui_never_blocks_while_processing(qtbot: QtBot, window: MainWindow) -> 
         drop(window, [JFK])
     timer.stop()
     assert len(gaps) > 50, "the timer must have run during processing"
-    assert max(gaps) < 0.100, f"GUI thread blocked for {max(gaps) * 1000:.0f} ms"
+    worst = sorted((round(g * 1000) for g in gaps), reverse=True)[:5]
+    assert max(gaps) < 0.100, f"GUI thread blocked: longest gaps {worst} ms"
 
 
 def test_bad_file_is_reported_by_name(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
