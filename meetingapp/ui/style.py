@@ -18,12 +18,7 @@ STYLE = """
 #jobStage[error="true"] { color: #c92a2a; }
 QProgressBar { border: none; background: #e9ecef; border-radius: 3px; }
 QProgressBar::chunk { background: #4263eb; border-radius: 3px; }
-#transcriptBody { background: white; }
-#segmentRow { background: white; border-radius: 4px; }
-#segmentRow:hover { background: #f8f9fa; }
-#segmentRow[active="true"] { background: #edf2ff; }
-#segmentTime { color: #868e96; font-family: monospace; padding-top: 1px; }
-#segmentText { font-size: 14px; }
+#transcript { background: white; border: none; }
 #clock { font-family: monospace; color: #495057; }
 QTableView { border: 1px solid #e3e5e8; border-radius: 6px; selection-background-color: #dbe4ff;
              selection-color: black; alternate-background-color: #fafbfc; }
