@@ -1,5 +1,8 @@
 """Command line: the same engine and store the desktop app uses.
 
+With no arguments (or ``gui``) it opens the desktop app; Qt is only imported
+then, so the commands work without a display.
+
 Errors print one line naming the file and the cause, and exit non-zero.
 ``transcribe`` prints each new meeting id on stdout (the last line is the
 last file's id) and draws progress on stderr.
@@ -305,6 +308,12 @@ def iso_date(text: str) -> str:
         raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
 
 
+def cmd_gui(args: argparse.Namespace) -> int:
+    from meetingapp.ui.app import run_app  # Qt only when the window is wanted
+
+    return run_app(sys.argv[:1])
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="meetingapp", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
@@ -361,12 +370,15 @@ def build_parser() -> argparse.ArgumentParser:
     j.add_argument("action", nargs="?", choices=("list", "resume", "cancel"), default="list")
     j.add_argument("id", nargs="?", type=int)
     j.set_defaults(func=cmd_jobs)
+
+    sub.add_parser("gui", help="open the desktop app (the default)").set_defaults(func=cmd_gui)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    raw = sys.argv[1:] if argv is None else argv
+    args = parser.parse_args(raw or ["gui"])  # no arguments: open the window
     if not getattr(args, "func", None):
         parser.print_help()
         return 0

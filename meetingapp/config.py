@@ -12,16 +12,34 @@ import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from platformdirs import user_data_dir
+from platformdirs import user_config_dir, user_data_dir
 
 from meetingapp.errors import StoreError
 
 APP_NAME = "meetingapp"
 
 
+def data_dir_pointer() -> Path:
+    """Where a data folder the user chose is remembered (outside any data folder)."""
+    return Path(user_config_dir(APP_NAME, appauthor=False)) / "data_dir"
+
+
 def data_dir() -> Path:
     env = os.environ.get("MEETINGAPP_HOME")
-    return Path(env).expanduser() if env else Path(user_data_dir(APP_NAME, appauthor=False))
+    if env:
+        return Path(env).expanduser()
+    pointer = data_dir_pointer()
+    chosen = pointer.read_text(encoding="utf-8").strip() if pointer.is_file() else ""
+    return Path(chosen).expanduser() if chosen else Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def set_data_dir(folder: Path) -> None:
+    """Use ``folder`` as the data folder from the next start on."""
+    pointer = data_dir_pointer()
+    pointer.parent.mkdir(parents=True, exist_ok=True)
+    tmp = pointer.with_suffix(".tmp")
+    tmp.write_text(str(folder), encoding="utf-8")
+    os.replace(tmp, pointer)
 
 
 @dataclass

@@ -8,15 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from evaldata import EVAL
 
 from meetingapp.cli import main
-
-ROOT = Path(__file__).resolve().parent.parent
-EVAL = (ROOT.parent / "shared" / "eval").resolve()
-JFK = EVAL / "asr" / "jfk" / "jfk.flac"
-LIBRI = EVAL / "asr" / "lhotse" / "2412-153948-0000.flac"
-STANDUP = EVAL / "meeting" / "standup.wav"
-LONG = EVAL / "long" / "ami_trn_5min.flac"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

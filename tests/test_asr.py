@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import EVAL, JFK, LIBRI
+from evaldata import EVAL, JFK, LIBRI
 from media import encode
 from wer import wer
 

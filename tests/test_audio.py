@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import JFK
+from evaldata import JFK
 from media import encode
 
 from meetingapp.engine.audio import load_audio, probe

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import JFK, ROOT, STANDUP
+from evaldata import JFK, ROOT, STANDUP
 from media import encode
 
 from meetingapp.engine.audio import load_audio

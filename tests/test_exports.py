@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import JFK, ROOT
+from evaldata import JFK, ROOT
 
 WORDS = ("fellow americans", "ask not what your country can do for you")
 

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import JFK, LIBRI, ROOT, STANDUP
+from evaldata import JFK, LIBRI, ROOT, STANDUP
 
 from meetingapp.engine.jobs import Engine, JobEvent
 from meetingapp.engine.pipeline import Stage, default_stages

@@ -11,7 +11,7 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from conftest import JFK
+from evaldata import JFK
 
 from meetingapp.engine.asr import load_whisper, transcribe
 from meetingapp.engine.audio import load_audio

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import EVAL, STANDUP
+from evaldata import EVAL, STANDUP
 
 from meetingapp.engine.minutes.scoring import score_actions, score_decisions
 from meetingapp.store.db import open_db

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import EVAL, STANDUP
+from evaldata import EVAL, STANDUP
 
 from meetingapp.engine.speakers.der import read_rttm
 from meetingapp.store import speakers as sp

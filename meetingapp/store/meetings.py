@@ -157,3 +157,66 @@ def update_meeting(db: sqlite_utils.Database, meeting_id: int, **changes: Any) -
     get_meeting(db, meeting_id)
     with db.conn:
         db["meetings"].update(meeting_id, {**changes, "updated_at": now_iso()})
+
+
+def _segment_row(db: sqlite_utils.Database, meeting_id: int, idx: int) -> dict[str, Any]:
+    rows = list(
+        db.query("SELECT * FROM segments WHERE meeting_id = ? AND idx = ?", [meeting_id, idx])
+    )
+    if not rows:
+        raise MeetingAppError(f"meeting {meeting_id} has no segment {idx}")
+    return rows[0]
+
+
+def _touch(db: sqlite_utils.Database, meeting_id: int) -> None:
+    db.execute("UPDATE meetings SET updated_at = ? WHERE id = ?", [now_iso(), meeting_id])
+
+
+def speakers_of(db: sqlite_utils.Database, meeting_id: int) -> list[str | None]:
+    """The meeting's speakers in order of first appearance (None = unlabelled)."""
+    rows = db.execute(
+        "SELECT speaker FROM segments WHERE meeting_id = ? GROUP BY speaker ORDER BY MIN(idx)",
+        [meeting_id],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def retime_words(text: str, start: float, end: float, speaker: str | None) -> list[Word]:
+    """Spread corrected words over the segment by length: the user's text is certain,
+    its timing only approximate."""
+    tokens = text.split()
+    total = sum(len(t) + 1 for t in tokens) or 1
+    words, t = [], start
+    for tok in tokens:
+        dt = (end - start) * (len(tok) + 1) / total
+        words.append(Word(round(t, 3), round(t + dt, 3), f" {tok}", 1.0, speaker))
+        t += dt
+    return words
+
+
+def update_segment_text(db: sqlite_utils.Database, meeting_id: int, idx: int, text: str) -> None:
+    """Correct a segment's text. Words keep their timing when the word count is
+    unchanged; otherwise they are re-timed across the segment."""
+    text = text.strip()
+    row = _segment_row(db, meeting_id, idx)
+    old = list(db.query("SELECT * FROM words WHERE segment_id = ? ORDER BY idx", [row["id"]]))
+    tokens = text.split()
+    with db.conn:
+        db.execute("UPDATE segments SET text = ? WHERE id = ?", [text, row["id"]])
+        if len(old) == len(tokens):
+            db.conn.executemany(
+                "UPDATE words SET word = ? WHERE id = ?",
+                [(f" {tok}", w["id"]) for tok, w in zip(tokens, old, strict=True)],
+            )
+        else:
+            db.execute("DELETE FROM words WHERE segment_id = ?", [row["id"]])
+            new = retime_words(text, row["start"], row["end"], row["speaker"])
+            db.conn.executemany(
+                'INSERT INTO words (segment_id, idx, start, "end", word, probability, speaker)'
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (row["id"], j, w.start, w.end, w.word, w.probability, w.speaker)
+                    for j, w in enumerate(new)
+                ],
+            )
+        _touch(db, meeting_id)

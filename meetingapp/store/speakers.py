@@ -232,32 +232,54 @@ def meeting_speakers(db: sqlite_utils.Database, meeting_id: int) -> list[Meeting
     ]
 
 
-def meeting_speaker(db: sqlite_utils.Database, meeting_id: int, who: str) -> MeetingSpeaker:
+def meeting_speaker(db: sqlite_utils.Database, meeting_id: int, who: str | None) -> MeetingSpeaker:
+    """A speaker of the meeting by name or label (segments with no speaker: None)."""
     get_meeting(db, meeting_id)
-    for s in meeting_speakers(db, meeting_id):
-        if who.lower() in (s.name.lower(), s.label.lower()):
+    speakers = meeting_speakers(db, meeting_id)
+    for s in speakers:
+        if who is not None and who.lower() in (s.name.lower(), s.label.lower()):
             return s
-    raise SpeakerError(f"meeting {meeting_id} has no speaker {who!r}")
+    used = db.execute(
+        "SELECT COUNT(*) FROM segments WHERE meeting_id = ? AND speaker IS ?", [meeting_id, who]
+    ).fetchone()[0]
+    if not used:
+        raise SpeakerError(f"meeting {meeting_id} has no speaker {who!r}")
+    # a name on segments with no voice of its own (undiarized, or typed in by hand)
+    label = f"MANUAL_{len(speakers) + 1:02d}"
+    with db.conn:
+        db.execute(
+            "INSERT INTO meeting_speakers (meeting_id, label, name) VALUES (?, ?, ?)",
+            [meeting_id, label, who or ""],
+        )
+    return MeetingSpeaker(label, who or "", None, "unknown", None, None, None)
 
 
-def _set_segment_speaker(db: sqlite_utils.Database, meeting_id: int, old: str, new: str) -> None:
+def _set_segment_speaker(
+    db: sqlite_utils.Database, meeting_id: int, old: str | None, new: str
+) -> None:
+    old = old or None  # a hand-made speaker row stores "" for unlabelled segments
     db.execute(
-        "UPDATE words SET speaker = ? WHERE speaker = ? AND segment_id IN"
+        "UPDATE words SET speaker = ? WHERE speaker IS ? AND segment_id IN"
         " (SELECT id FROM segments WHERE meeting_id = ?)",
         [new, old, meeting_id],
     )
     db.execute(
-        "UPDATE segments SET speaker = ? WHERE meeting_id = ? AND speaker = ?",
+        "UPDATE segments SET speaker = ? WHERE meeting_id = ? AND speaker IS ?",
         [new, meeting_id, old],
     )
     db.execute(
-        "UPDATE action_items SET owner = ? WHERE meeting_id = ? AND owner = ?",
+        "UPDATE action_items SET owner = ? WHERE meeting_id = ? AND owner IS ?",
         [new, meeting_id, old],
     )
+    db.execute("UPDATE meetings SET updated_at = ? WHERE id = ?", [now_iso(), meeting_id])
 
 
 def name_speaker(
-    db: sqlite_utils.Database, meeting_id: int, who: str, new_name: str, learn: bool = True
+    db: sqlite_utils.Database,
+    meeting_id: int,
+    who: str | None,
+    new_name: str,
+    learn: bool = True,
 ) -> None:
     """Name a meeting's speaker; with ``learn`` the voice joins that person's profile.
 

@@ -78,8 +78,10 @@ def assign_speakers(
             out.append(replace(seg, speaker=_speaker_at(seg.start, seg.end, turns)))
             continue
         runs = _runs(words) if split else [words]
-        if len(runs) == 1:
-            out.append(replace(seg, words=words, speaker=_majority(words)))
+        if len(runs) == 1:  # the segment's words speak with its one voice
+            speaker = _majority(words)
+            words = [replace(w, speaker=speaker) for w in words]
+            out.append(replace(seg, words=words, speaker=speaker))
             continue
         for i, run in enumerate(runs):
             out.append(

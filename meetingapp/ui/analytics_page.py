@@ -1,0 +1,138 @@
+"""Analytics: talk time per speaker and meetings per week, drawn with QPainter."""
+
+from __future__ import annotations
+
+import math
+
+import sqlite_utils
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent
+from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from meetingapp.store.analytics import Bar, meetings_per_week, talk_time_by_speaker
+from meetingapp.store.export import clock
+
+
+class BarChart(QWidget):
+    """Horizontal bars (long labels, e.g. names) or vertical columns (weeks)."""
+
+    def __init__(self, horizontal: bool, color: str, fmt: str = "{:g}") -> None:
+        super().__init__()
+        self.horizontal = horizontal
+        self.color = QColor(color)
+        self.fmt = fmt
+        self.bars: list[Bar] = []
+        self.setMinimumHeight(220)
+        self.setMaximumHeight(360)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def set_bars(self, bars: list[Bar]) -> None:
+        self.bars = bars
+        self.update()
+
+    def _value_text(self, v: float) -> str:
+        return clock(v) if self.fmt == "clock" else self.fmt.format(v)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        fm = QFontMetrics(self.font())
+        text_color = self.palette().text().color()
+        if not self.bars:
+            p.setPen(QColor("#868e96"))
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No meetings yet")
+            p.end()
+            return
+        top = max(b.value for b in self.bars) or 1.0
+        if self.horizontal:
+            label_w = min(max(fm.horizontalAdvance(b.label) for b in self.bars) + 12, 180)
+            value_w = fm.horizontalAdvance("00:00:00") + 8
+            row_h = min(34.0, self.height() / len(self.bars))
+            bar_h = row_h * 0.62
+            span = self.width() - label_w - value_w
+            for i, b in enumerate(self.bars):
+                y = i * row_h
+                p.setPen(text_color)
+                label = fm.elidedText(b.label, Qt.TextElideMode.ElideRight, label_w - 12)
+                p.drawText(
+                    QRectF(0, y, label_w - 8, row_h),
+                    Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                    label,
+                )
+                w = max(2.0, span * b.value / top)
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(self.color)
+                p.drawRoundedRect(QRectF(label_w, y + (row_h - bar_h) / 2, w, bar_h), 3, 3)
+                p.setPen(text_color)
+                p.drawText(
+                    QRectF(label_w + w + 6, y, value_w, row_h),
+                    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                    self._value_text(b.value),
+                )
+        else:
+            base = self.height() - fm.height() - 6
+            head = fm.height() + 4
+            col_w = self.width() / len(self.bars)
+            bar_w = col_w * 0.6
+            # Label every n-th column so labels never run into each other.
+            widest = max(fm.horizontalAdvance(b.label) for b in self.bars) + 8
+            every = max(1, math.ceil(widest / col_w))
+            for i, b in enumerate(self.bars):
+                x = i * col_w
+                h = (base - head) * b.value / top
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(self.color)
+                if b.value:
+                    p.drawRoundedRect(QRectF(x + (col_w - bar_w) / 2, base - h, bar_w, h), 3, 3)
+                p.setPen(text_color)
+                if b.value:
+                    p.drawText(
+                        QRectF(x, base - h - head, col_w, head),
+                        Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom,
+                        self._value_text(b.value),
+                    )
+                if (len(self.bars) - 1 - i) % every == 0:
+                    p.drawText(
+                        QRectF(x + col_w / 2 - widest / 2, base + 4, widest, fm.height()),
+                        Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
+                        b.label,
+                    )
+            p.setPen(QColor("#dee2e6"))
+            p.drawLine(0, int(base), self.width(), int(base))
+        p.end()
+
+
+class AnalyticsPage(QWidget):
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        super().__init__()
+        self.db = db
+        self.talk = BarChart(horizontal=True, color="#4263eb", fmt="clock")
+        self.weeks = BarChart(horizontal=False, color="#12b886")
+        self.summary = QLabel()
+        self.summary.setObjectName("hint")
+        title = QLabel("Analytics")
+        title.setObjectName("pageTitle")
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(24)
+        for col, (name, chart) in enumerate(
+            (("Talk time per speaker", self.talk), ("Meetings per week", self.weeks))
+        ):
+            label = QLabel(name)
+            label.setObjectName("sectionTitle")
+            grid.addWidget(label, 0, col)
+            grid.addWidget(chart, 1, col)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(24, 16, 24, 16)
+        lay.addWidget(title)
+        lay.addWidget(self.summary)
+        lay.addSpacing(12)
+        lay.addLayout(grid)
+        lay.addStretch(1)
+
+    def refresh(self) -> None:
+        self.talk.set_bars(talk_time_by_speaker(self.db))
+        self.weeks.set_bars(meetings_per_week(self.db))
+        n, total = self.db.execute(
+            "SELECT COUNT(*), COALESCE(SUM(duration), 0) FROM meetings"
+        ).fetchone()
+        self.summary.setText(f"{n} meeting{'s' if n != 1 else ''} · {clock(total)} recorded")

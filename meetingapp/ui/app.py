@@ -1,0 +1,39 @@
+"""Start the desktop app: one engine, one window; unfinished jobs resume."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from meetingapp.config import data_dir
+from meetingapp.engine.jobs import Engine
+from meetingapp.errors import MeetingAppError
+from meetingapp.ui.main_window import MainWindow
+from meetingapp.ui.style import STYLE
+
+
+def run_app(argv: list[str]) -> int:
+    app = QApplication.instance() or QApplication(argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName("meetingapp")
+    app.setApplicationDisplayName("Meetings")
+    app.setStyleSheet(STYLE)
+    try:
+        engine = Engine(data_dir())
+    except MeetingAppError as e:
+        QMessageBox.critical(None, "Meetings cannot start", str(e))
+        return 1
+    window = MainWindow(engine)
+    window.show()
+    window.start()
+    code = app.exec()
+    if window.kept_jobs:
+        # Stop like a crash would: jobs stay 'running' in the database and the next
+        # start re-queues them from their last finished stage. Waiting for the worker
+        # threads instead would keep the process alive until they finish.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code

@@ -1,0 +1,437 @@
+"""The main window: sidebar, library with the processing queue, meeting view, analytics."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from meetingapp.engine.jobs import Engine, JobEvent
+from meetingapp.engine.warmup import warm_up
+from meetingapp.errors import MeetingAppError
+from meetingapp.store import jobs as jobstore
+from meetingapp.store.db import open_db
+from meetingapp.store.export import FORMATS, MeetingExport, render
+from meetingapp.store.meetings import get_meeting, load_segments
+from meetingapp.ui.analytics_page import AnalyticsPage
+from meetingapp.ui.bridge import EngineBridge, Task
+from meetingapp.ui.import_paths import MEDIA_EXTENSIONS
+from meetingapp.ui.library_model import ID_ROLE, MeetingFilterModel, MeetingTableModel
+from meetingapp.ui.meeting_view import MeetingView
+from meetingapp.ui.queue_panel import QueuePanel
+from meetingapp.ui.settings_dialog import SettingsDialog
+
+FORMAT_NAMES = {
+    "md": "Markdown",
+    "json": "JSON",
+    "srt": "SubRip subtitles (SRT)",
+    "vtt": "WebVTT subtitles",
+    "txt": "Plain text",
+}
+PAGES = ("Library", "Analytics")
+
+
+class CloseChoice(enum.Enum):
+    CANCEL_JOBS = "cancel"
+    KEEP_JOBS = "keep"
+    STAY = "stay"
+
+
+class MainWindow(QMainWindow):
+    #: the models are loaded (see :func:`warm_up`)
+    warmed_up = Signal()
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__()
+        self.engine = engine
+        self.data = engine.data
+        self.db = open_db(self.data)  # the GUI thread's own connection
+        self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="meetingapp-ui")
+        self.bridge = EngineBridge(engine, self)
+        self.bridge.job_event.connect(self._on_job_event)
+        self.bridge.import_queued.connect(self._on_import_queued)
+        self.bridge.import_duplicate.connect(self._on_duplicate)
+        self.bridge.import_failed.connect(self._on_import_failed)
+        self.job_sources: dict[int, str] = {}
+        self._tasks: set[Task] = set()
+        self.problems: list[str] = []
+        self._problem_box: QMessageBox | None = None
+        #: set when the user closed the window keeping jobs for the next start
+        self.kept_jobs = False
+        self.confirm_close: Callable[[int], CloseChoice] = self._ask_close
+
+        self.setWindowTitle("Meetings")
+        self.resize(1200, 760)
+        self.setAcceptDrops(True)
+
+        self.model = MeetingTableModel(self.db)
+        self.proxy = MeetingFilterModel(self.model)
+        self.meeting_view = MeetingView(self.db, self.data, self.pool)
+        self.meeting_view.back_requested.connect(self.show_library)
+        self.meeting_view.changed.connect(lambda _id: self._data_changed())
+        self.meeting_view.error.connect(self.show_problem)
+        self.analytics = AnalyticsPage(self.db)
+        self.queue = QueuePanel()
+        self.queue.cancel_requested.connect(self.cancel_job)
+        self.queue.open_requested.connect(self.open_meeting)
+
+        self.stack = QStackedWidget()
+        self.library_page = self._build_library()
+        self.stack.addWidget(self.library_page)
+        self.stack.addWidget(self.meeting_view)
+        self.stack.addWidget(self.analytics)
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.addItems(PAGES)
+        self.sidebar.setFixedWidth(170)
+        self.sidebar.currentRowChanged.connect(self._on_page)
+
+        central = QWidget()
+        lay = QHBoxLayout(central)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.sidebar)
+        lay.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self._build_menus()
+        self.sidebar.setCurrentRow(0)
+        self._update_empty()
+
+    # -- layout -------------------------------------------------------------
+    def _build_library(self) -> QWidget:
+        title = QLabel("Library")
+        title.setObjectName("pageTitle")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Filter by title, type or date")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAcceptDrops(False)  # a dropped file imports, it is not text
+        self.search.setMaximumWidth(320)
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        import_button = QPushButton("Import…")
+        import_button.clicked.connect(self.import_dialog)
+        head = QHBoxLayout()
+        head.addWidget(title)
+        head.addStretch(1)
+        head.addWidget(self.search)
+        head.addWidget(import_button)
+
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(30)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in range(1, 5):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setHighlightSections(False)
+        self.table.activated.connect(self._open_index)
+        self.table.doubleClicked.connect(self._open_index)
+        self.empty_hint = QLabel(
+            "No meetings yet. Drop recordings or folders here, or use File → Import."
+        )
+        self.empty_hint.setObjectName("hint")
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(20, 16, 12, 12)
+        ll.addLayout(head)
+        ll.addWidget(self.empty_hint)
+        ll.addWidget(self.table, 1)
+        queue_scroll = QScrollArea()
+        queue_scroll.setObjectName("queue")
+        queue_scroll.setWidgetResizable(True)
+        queue_scroll.setWidget(self.queue)
+        queue_scroll.setMinimumWidth(300)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(queue_scroll)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        split.setSizes([860, 320])
+        return split
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        act = file.addAction("&Import recordings…", self.import_dialog)
+        act.setShortcut("Ctrl+O")
+        file.addAction("Import &folder…", self.import_folder_dialog)
+        file.addSeparator()
+        act = file.addAction("&Settings…", self.open_settings)
+        act.setShortcut("Ctrl+,")
+        file.addSeparator()
+        act = file.addAction("&Quit", self.close)
+        act.setShortcut("Ctrl+Q")
+        self.export_menu = bar.addMenu("&Export")
+        self.export_actions: list[QAction] = []
+        for fmt in FORMATS:
+            act = self.export_menu.addAction(
+                f"{FORMAT_NAMES[fmt]}…", lambda fmt=fmt: self.export_dialog(fmt)
+            )
+            self.export_actions.append(act)
+        self.meeting_view.export_button.setMenu(self.export_menu)
+        self.export_menu.aboutToShow.connect(self._update_export_actions)
+
+    def _update_export_actions(self) -> None:
+        enabled = self.current_meeting_id() is not None
+        for act in self.export_actions:
+            act.setEnabled(enabled)
+
+    def _on_page(self, row: int) -> None:
+        if PAGES[row] == "Analytics":
+            self.meeting_view.stop()
+            self.analytics.refresh()
+            self.stack.setCurrentWidget(self.analytics)
+        else:
+            self.stack.setCurrentWidget(self.library_page)
+
+    def _update_empty(self) -> None:
+        self.empty_hint.setVisible(self.model.rowCount() == 0)
+
+    def _data_changed(self) -> None:
+        self.model.refresh()
+        self._update_empty()
+        if self.stack.currentWidget() is self.analytics:
+            self.analytics.refresh()
+
+    # -- navigation ---------------------------------------------------------
+    def show_library(self) -> None:
+        self.meeting_view.stop()
+        self.sidebar.setCurrentRow(0)
+        self.stack.setCurrentWidget(self.library_page)
+
+    def open_meeting(self, meeting_id: int) -> None:
+        try:
+            self.meeting_view.show_meeting(meeting_id)
+        except MeetingAppError as e:
+            self.show_problem(str(e))
+            return
+        self.sidebar.blockSignals(True)
+        self.sidebar.setCurrentRow(0)
+        self.sidebar.blockSignals(False)
+        self.stack.setCurrentWidget(self.meeting_view)
+
+    def _open_index(self, index: QModelIndex) -> None:
+        self.open_meeting(self.proxy.data(index, ID_ROLE))
+
+    def current_meeting_id(self) -> int | None:
+        if self.stack.currentWidget() is self.meeting_view and self.meeting_view.meeting:
+            return self.meeting_view.meeting.id
+        rows = self.table.selectionModel().selectedRows()
+        return self.proxy.data(rows[0], ID_ROLE) if rows else None
+
+    # -- importing ----------------------------------------------------------
+    def import_paths(self, paths: list[Path]) -> None:
+        """Queue files, and the media files inside folders, without blocking the window."""
+        if not paths:
+            return
+        s = self.engine.settings
+        options = jobstore.JobOptions(model=s.asr_model, language=s.language)
+        self.statusBar().showMessage(f"Importing {len(paths)} item(s)…", 5000)
+        self.bridge.submit(paths, options)
+
+    def import_dialog(self) -> None:
+        patterns = " ".join(f"*{e}" for e in sorted(MEDIA_EXTENSIONS))
+        files, _ = QFileDialog.getOpenFileNames(
+            self, "Import recordings", "", f"Audio and video ({patterns});;All files (*)"
+        )
+        self.import_paths([Path(f) for f in files])
+
+    def import_folder_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import a folder of recordings")
+        if folder:
+            self.import_paths([Path(folder)])
+
+    def _dropped(self, event: QDropEvent | QDragEnterEvent | QDragMoveEvent) -> list[Path]:
+        mime = event.mimeData()
+        if not mime.hasUrls():
+            return []
+        return [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped(event):
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if self._dropped(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = self._dropped(event)
+        if paths:
+            event.acceptProposedAction()
+            self.import_paths(paths)
+
+    def _on_import_queued(self, path: str, job_id: int) -> None:
+        self.job_sources[job_id] = path
+        self.queue.add_job(job_id, path)
+        self.statusBar().showMessage(f"Queued {Path(path).name}", 5000)
+
+    def _on_duplicate(self, path: str, meeting_id: int) -> None:
+        title = get_meeting(self.db, meeting_id).title
+        self.statusBar().showMessage(
+            f"{Path(path).name} is already in the library as “{title}”", 8000
+        )
+
+    def _on_import_failed(self, path: str, message: str) -> None:
+        self.show_problem(message)
+
+    def show_problem(self, message: str) -> None:
+        """A problem with a file: in the status bar, and collected in one non-modal box."""
+        self.statusBar().showMessage(message, 15000)
+        self.problems.append(message)
+        if self._problem_box is None:
+            box = QMessageBox(self)
+            box.setIcon(QMessageBox.Icon.Warning)
+            box.setWindowTitle("Some files could not be used")
+            box.setWindowModality(Qt.WindowModality.NonModal)
+            box.finished.connect(self._problems_seen)
+            self._problem_box = box
+        self._problem_box.setText("\n\n".join(self.problems[-8:]))
+        self._problem_box.show()
+
+    def _problems_seen(self) -> None:
+        self.problems.clear()
+
+    # -- jobs ---------------------------------------------------------------
+    def _source_of(self, job_id: int) -> str:
+        if job_id not in self.job_sources:
+            self.job_sources[job_id] = jobstore.get_job(self.db, job_id).source_path
+        return self.job_sources[job_id]
+
+    def _on_job_event(self, ev: JobEvent) -> None:
+        self.queue.apply(ev, self._source_of(ev.job_id))
+        if ev.status == "done":
+            self.statusBar().showMessage(f"Transcribed {Path(self._source_of(ev.job_id)).name}")
+            self._data_changed()
+        elif ev.status == "failed":
+            self.show_problem(ev.error or f"{self._source_of(ev.job_id)}: processing failed")
+
+    def cancel_job(self, job_id: int) -> None:
+        try:
+            self.engine.cancel(job_id)
+        except MeetingAppError as e:
+            self.show_problem(str(e))
+
+    def start(self) -> list[int]:
+        """Load the models while idle, then queue what an earlier run left unfinished
+        (it shows in the queue panel)."""
+        self.warm_up()
+        return self.engine.resume_unfinished()
+
+    def warm_up(self) -> None:
+        settings, data = self.engine.settings, self.data
+        task = Task(lambda _p: warm_up(settings, data), self)
+        self._tasks.add(task)
+        task.done.connect(lambda name: self.statusBar().showMessage(f"Model {name} ready", 5000))
+        task.done.connect(self.warmed_up)
+        task.failed.connect(lambda e: self.statusBar().showMessage(e, 15000))
+        task.done.connect(lambda _r: self._tasks.discard(task))
+        task.failed.connect(lambda _e: self._tasks.discard(task))
+        task.start(self.pool)
+
+    # -- settings and export ------------------------------------------------
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.data, self.engine.settings, self.pool, self)
+        if dialog.exec():
+            self.engine.settings = dialog.chosen()
+            self.statusBar().showMessage("Settings saved", 5000)
+            self.warm_up()
+
+    def export_meeting(self, meeting_id: int, fmt: str, path: Path) -> None:
+        ex = MeetingExport(get_meeting(self.db, meeting_id), load_segments(self.db, meeting_id))
+        tmp = path.with_name(path.name + ".tmp")
+        try:
+            tmp.write_text(render(ex, fmt), encoding="utf-8")
+            tmp.replace(path)
+        except OSError as e:
+            tmp.unlink(missing_ok=True)
+            raise MeetingAppError(f"{path}: cannot write export ({e.strerror})") from None
+
+    def export_dialog(self, fmt: str) -> None:
+        meeting_id = self.current_meeting_id()
+        if meeting_id is None:
+            return
+        title = get_meeting(self.db, meeting_id).title
+        name, _ = QFileDialog.getSaveFileName(
+            self, f"Export as {FORMAT_NAMES[fmt]}", f"{title}.{fmt}", f"*.{fmt}"
+        )
+        if not name:
+            return
+        try:
+            self.export_meeting(meeting_id, fmt, Path(name))
+        except MeetingAppError as e:
+            self.show_problem(str(e))
+        else:
+            self.statusBar().showMessage(f"Exported {name}", 8000)
+
+    # -- closing ------------------------------------------------------------
+    def _ask_close(self, count: int) -> CloseChoice:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Recordings are still being processed")
+        box.setText(f"{count} recording(s) are still being processed.")
+        box.setInformativeText("Keep them to continue at the next start, or cancel them?")
+        keep = box.addButton("Keep for next start", QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton("Cancel them", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Don't close", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.exec()
+        if box.clickedButton() is keep:
+            return CloseChoice.KEEP_JOBS
+        if box.clickedButton() is cancel:
+            return CloseChoice.CANCEL_JOBS
+        return CloseChoice.STAY
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        unfinished = [j.id for j in jobstore.list_jobs(self.db, jobstore.UNFINISHED)]
+        choice = self.confirm_close(len(unfinished)) if unfinished else CloseChoice.CANCEL_JOBS
+        if choice is CloseChoice.STAY:
+            event.ignore()
+            return
+        self.meeting_view.stop()
+        self.bridge.shutdown()
+        if choice is CloseChoice.KEEP_JOBS:
+            self.kept_jobs = True
+        else:
+            # A running job stops at its next check; that can take a moment.
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                for job_id in unfinished:
+                    self.cancel_job(job_id)
+                self.engine.shutdown(cancel=True)
+            finally:
+                QApplication.restoreOverrideCursor()
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        event.accept()

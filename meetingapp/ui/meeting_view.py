@@ -1,0 +1,260 @@
+"""One meeting: waveform with speaker timeline, player and the editable transcript."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import sqlite_utils
+from PySide6.QtCore import QPoint, Qt, QUrl, Signal
+from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from meetingapp.engine.audio import load_audio
+from meetingapp.engine.types import ProgressFn, Segment
+from meetingapp.engine.waveform import peak_envelope
+from meetingapp.store import meetings as store
+from meetingapp.store import speakers as speaker_store
+from meetingapp.store.export import clock
+from meetingapp.ui.bridge import Task
+from meetingapp.ui.speaker_colors import SpeakerColors, speaker_name
+from meetingapp.ui.transcript_view import TranscriptView
+from meetingapp.ui.waveform_view import WaveformView
+
+
+class MeetingView(QWidget):
+    back_requested = Signal()
+    #: the meeting's transcript or speakers changed in the store
+    changed = Signal(int)
+    #: a waveform finished loading (meeting id)
+    waveform_ready = Signal(int)
+    error = Signal(str)
+
+    def __init__(self, db: sqlite_utils.Database, data: Path, pool: ThreadPoolExecutor) -> None:
+        super().__init__()
+        self.db, self.data, self.pool = db, data, pool
+        self.meeting: store.Meeting | None = None
+        self.segments: list[Segment] = []
+        self.colors = SpeakerColors([])
+        self._tasks: set[Task] = set()
+
+        self.player = QMediaPlayer(self)
+        self.audio_out = QAudioOutput(self)
+        self.player.setAudioOutput(self.audio_out)
+        # Queued: the FFmpeg backend emits this while holding its own locks (a direct
+        # slot that restyles widgets deadlocked in QMediaPlayer.stop()).
+        self.player.positionChanged.connect(self._on_position, Qt.ConnectionType.QueuedConnection)
+        self.player.playbackStateChanged.connect(self._on_state)
+        self.player.errorOccurred.connect(
+            lambda _e, text: self.error.emit(f"{self._source_label()}: cannot play ({text})")
+        )
+
+        back = QPushButton("‹ Library")
+        back.setFlat(True)
+        back.clicked.connect(self.back_requested)
+        self.title = QLabel()
+        self.title.setObjectName("meetingTitle")
+        self.meta = QLabel()
+        self.meta.setObjectName("hint")
+        self.export_button = QToolButton()
+        self.export_button.setText("Export")
+        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        head = QHBoxLayout()
+        head.addWidget(back)
+        titles = QVBoxLayout()
+        titles.setSpacing(0)
+        titles.addWidget(self.title)
+        titles.addWidget(self.meta)
+        head.addLayout(titles, 1)
+        head.addWidget(self.export_button)
+
+        self.waveform = WaveformView()
+        self.waveform.seek_requested.connect(self.play_from)
+        self.play_button = QPushButton("Play")
+        self.play_button.setFixedWidth(80)
+        self.play_button.clicked.connect(self.toggle_play)
+        self.clock = QLabel("00:00 / 00:00")
+        self.clock.setObjectName("clock")
+        self.legend = QLabel()
+        self.legend.setObjectName("hint")
+        controls = QHBoxLayout()
+        controls.addWidget(self.play_button)
+        controls.addWidget(self.clock)
+        controls.addStretch(1)
+        controls.addWidget(self.legend)
+
+        self.transcript = TranscriptView()
+        self.transcript.play_requested.connect(self.play_from)
+        self.transcript.menu_requested.connect(self._segment_menu)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(16, 12, 16, 8)
+        lay.addLayout(head)
+        lay.addWidget(self.waveform)
+        lay.addLayout(controls)
+        lay.addWidget(self.transcript, 1)
+
+    # -- loading ------------------------------------------------------------
+    @property
+    def source(self) -> Path | None:
+        return None if self.meeting is None else self.data / self.meeting.source_path
+
+    def _source_label(self) -> str:
+        return self.meeting.source_name if self.meeting else "recording"
+
+    def show_meeting(self, meeting_id: int) -> None:
+        self.player.stop()
+        self.meeting = store.get_meeting(self.db, meeting_id)
+        self.segments = store.load_segments(self.db, meeting_id)
+        self._recolor()
+        m = self.meeting
+        self.title.setText(m.title)
+        date = m.date[:16].replace("T", " ")
+        self.meta.setText(f"{date} · {clock(m.duration)} · {m.type} · {m.language or '?'}")
+        self.transcript.set_segments(self.segments, self.colors)
+        self.waveform.set_meeting(m.duration, self.segments, self.colors)
+        self._update_clock(0)
+        source = self.source
+        assert source is not None
+        if source.exists():
+            self.player.setSource(QUrl.fromLocalFile(str(source)))
+            self._load_peaks(meeting_id, source)
+        else:
+            self.player.setSource(QUrl())
+            self.error.emit(f"{source}: the stored recording is missing; playback is off")
+
+    def _load_peaks(self, meeting_id: int, source: Path) -> None:
+        def work(progress: ProgressFn) -> tuple[int, np.ndarray]:
+            return meeting_id, peak_envelope(load_audio(source), bins=4000)
+
+        task = Task(work, self)
+        self._tasks.add(task)
+        task.done.connect(self._peaks_done)
+        task.failed.connect(self.error)
+        task.done.connect(lambda _r: self._tasks.discard(task))
+        task.failed.connect(lambda _e: self._tasks.discard(task))
+        task.start(self.pool)
+
+    def _peaks_done(self, result: tuple[int, np.ndarray]) -> None:
+        meeting_id, peaks = result
+        if self.meeting is not None and self.meeting.id == meeting_id:
+            self.waveform.set_peaks(peaks)
+            self.waveform_ready.emit(meeting_id)
+
+    def _recolor(self) -> None:
+        assert self.meeting is not None
+        speakers = store.speakers_of(self.db, self.meeting.id)
+        self.colors = SpeakerColors(speakers)
+        self.legend.setText(
+            "   ".join(
+                f'<span style="color:{self.colors(s).name()}">●</span> {speaker_name(s)}'
+                for s in speakers
+            )
+        )
+
+    # -- playback -----------------------------------------------------------
+    def play_from(self, seconds: float) -> None:
+        self.player.setPosition(int(seconds * 1000))
+        self.player.play()
+        self._on_position(int(seconds * 1000))
+
+    def toggle_play(self) -> None:
+        if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
+            self.player.pause()
+        else:
+            self.player.play()
+
+    def stop(self) -> None:
+        self.player.stop()
+
+    def _on_state(self, state: QMediaPlayer.PlaybackState) -> None:
+        playing = state == QMediaPlayer.PlaybackState.PlayingState
+        self.play_button.setText("Pause" if playing else "Play")
+
+    def _on_position(self, ms: int) -> None:
+        t = ms / 1000
+        self.waveform.set_position(t)
+        self.transcript.follow(t)
+        self._update_clock(t)
+
+    def _update_clock(self, t: float) -> None:
+        total = self.meeting.duration if self.meeting else 0.0
+        self.clock.setText(f"{clock(t)} / {clock(total)}")
+
+    # -- editing ------------------------------------------------------------
+    def speakers(self) -> list[str | None]:
+        assert self.meeting is not None
+        return store.speakers_of(self.db, self.meeting.id)
+
+    def _reload(self) -> None:
+        assert self.meeting is not None
+        self.segments = store.load_segments(self.db, self.meeting.id)
+        self._recolor()
+        self.transcript.recolor(self.segments, self.colors)
+        self.waveform.set_meeting(self.meeting.duration, self.segments, self.colors)
+        self._load_peaks(self.meeting.id, self.data / self.meeting.source_path)
+        self.changed.emit(self.meeting.id)
+
+    def edit_text(self, idx: int, text: str) -> None:
+        assert self.meeting is not None
+        store.update_segment_text(self.db, self.meeting.id, idx, text)
+        self.segments = store.load_segments(self.db, self.meeting.id)
+        self.transcript.update_segment(idx, self.segments[idx])
+        self.changed.emit(self.meeting.id)
+
+    def rename_speaker(self, old: str | None, new: str) -> None:
+        assert self.meeting is not None
+        speaker_store.name_speaker(self.db, self.meeting.id, old, new.strip())
+        self._reload()
+
+    def reassign(self, idx: int, speaker: str) -> None:
+        assert self.meeting is not None
+        speaker_store.reassign_segment(self.db, self.meeting.id, idx, speaker)
+        self._reload()
+
+    def _segment_menu(self, idx: int, pos: QPoint) -> None:
+        seg = self.segments[idx]
+        menu = QMenu(self)
+        menu.addAction("Play from here", lambda: self.play_from(seg.start))
+        menu.addAction("Edit text…", lambda: self._ask_edit(idx))
+        menu.addAction(
+            f"Rename {speaker_name(seg.speaker)}…", lambda: self._ask_rename(seg.speaker)
+        )
+        assign = menu.addMenu("Assign to speaker")
+        for s in self.speakers():
+            if s != seg.speaker and s:
+                assign.addAction(s, lambda s=s: self.reassign(idx, s))
+        assign.addAction("New speaker…", lambda: self._ask_new_speaker(idx))
+        menu.popup(pos)
+
+    def _ask_edit(self, idx: int) -> None:
+        text, ok = QInputDialog.getMultiLineText(
+            self, "Edit text", "Segment text:", self.segments[idx].text.strip()
+        )
+        if ok and text.strip():
+            self.edit_text(idx, text)
+
+    def _ask_rename(self, old: str | None) -> None:
+        name, ok = QInputDialog.getText(
+            self,
+            "Rename speaker",
+            f"New name for {speaker_name(old)} in this meeting:",
+            text=old or "",
+        )
+        if ok and name.strip():
+            self.rename_speaker(old, name)
+
+    def _ask_new_speaker(self, idx: int) -> None:
+        name, ok = QInputDialog.getText(self, "Assign to speaker", "Speaker name:")
+        if ok and name.strip():
+            self.reassign(idx, name.strip())

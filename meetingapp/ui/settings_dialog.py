@@ -1,0 +1,213 @@
+"""Settings: data folder, Whisper model (with downloads), device and language."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from meetingapp.config import Settings, set_data_dir
+from meetingapp.engine.cancel import CancelToken
+from meetingapp.engine.models import CATALOG, ModelStatus, download_whisper, list_whisper
+from meetingapp.engine.types import ProgressFn
+from meetingapp.ui.bridge import Task
+
+DEVICES = (("auto", "Automatic"), ("cpu", "CPU"), ("cuda", "GPU (CUDA)"))
+LANGUAGES = ("en", "de", "fr", "es", "it", "nl", "pt", "pl", "sv", "ja", "zh")
+AUTO_LANGUAGE = "Auto-detect"
+
+
+class SettingsDialog(QDialog):
+    def __init__(
+        self, data: Path, settings: Settings, pool: ThreadPoolExecutor, parent: QWidget | None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.setMinimumWidth(560)
+        self.data, self.settings, self.pool = data, settings, pool
+        self.new_data_dir: Path | None = None
+        self._tasks: set[Task] = set()
+        self._download_cancel: CancelToken | None = None
+
+        self.folder = QLineEdit(str(data))
+        self.folder.setReadOnly(True)
+        change = QPushButton("Change…")
+        change.clicked.connect(self._choose_data_dir)
+        self.folder_note = QLabel()
+        self.folder_note.setObjectName("hint")
+        self.folder_note.setWordWrap(True)
+        if os.environ.get("MEETINGAPP_HOME"):
+            change.setEnabled(False)
+            self.folder_note.setText("Set by the MEETINGAPP_HOME environment variable.")
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(change)
+
+        self.model = QComboBox()
+        self.model.setMinimumWidth(260)
+        own = QPushButton("Choose folder…")
+        own.clicked.connect(self._choose_model_dir)
+        model_row = QHBoxLayout()
+        model_row.addWidget(self.model, 1)
+        model_row.addWidget(own)
+        self.download_choice = QComboBox()
+        self.download_button = QPushButton("Download")
+        self.download_button.clicked.connect(self._download_or_cancel)
+        self.download_bar = QProgressBar()
+        self.download_bar.setRange(0, 1000)
+        self.download_bar.hide()
+        download_row = QHBoxLayout()
+        download_row.addWidget(self.download_choice, 1)
+        download_row.addWidget(self.download_button)
+        self.model_note = QLabel("Looking for installed models…")
+        self.model_note.setObjectName("hint")
+        self.model_note.setWordWrap(True)
+
+        self.device = QComboBox()
+        for key, label in DEVICES:
+            self.device.addItem(label, key)
+        self.device.setCurrentIndex(max(0, [k for k, _ in DEVICES].index(settings.device)))
+        self.language = QComboBox()
+        self.language.setEditable(True)
+        self.language.addItem(AUTO_LANGUAGE)
+        self.language.addItems(LANGUAGES)
+        self.language.setCurrentText(settings.language or AUTO_LANGUAGE)
+
+        form = QFormLayout()
+        form.addRow("Data folder", folder_row)
+        form.addRow("", self.folder_note)
+        form.addRow("Whisper model", model_row)
+        form.addRow("Get a model", download_row)
+        form.addRow("", self.download_bar)
+        form.addRow("", self.model_note)
+        form.addRow("Device", self.device)
+        form.addRow("Language", self.language)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(buttons)
+        self._refresh_models()
+
+    # -- models -------------------------------------------------------------
+    def _refresh_models(self) -> None:
+        # Finding the packs reads model files: not on the GUI thread.
+        task = Task(lambda _p: list_whisper(self.data), self)
+        self._run(task)
+        task.done.connect(self._show_models)
+        task.failed.connect(self.model_note.setText)
+
+    def _run(self, task: Task) -> None:
+        self._tasks.add(task)
+        task.done.connect(lambda _r: self._tasks.discard(task))
+        task.failed.connect(lambda _e: self._tasks.discard(task))
+        task.start(self.pool)
+
+    def _show_models(self, models: list[ModelStatus]) -> None:
+        current = self.settings.asr_model
+        self.model.clear()
+        for m in models:
+            if m.available:
+                lang = "multilingual" if m.multilingual else "English only"
+                self.model.addItem(f"{m.name} ({lang}, {m.size_mb} MB)", m.name)
+        if current not in CATALOG:
+            self.model.addItem(current, current)
+        self.model.setCurrentIndex(max(0, self.model.findData(current)))
+        self.download_choice.clear()
+        for m in models:
+            if not m.available and CATALOG[m.name].repo:
+                self.download_choice.addItem(f"{m.name} ({m.size_mb} MB)", m.name)
+        has = self.download_choice.count() > 0
+        self.download_choice.setEnabled(has)
+        self.download_button.setEnabled(has)
+        self.model_note.setText(
+            "Installed packs and downloaded models work offline. Downloading needs internet once."
+        )
+
+    def _choose_model_dir(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Whisper model folder (CTranslate2)")
+        if folder:
+            self.model.addItem(folder, folder)
+            self.model.setCurrentIndex(self.model.count() - 1)
+
+    def _download_or_cancel(self) -> None:
+        if self._download_cancel is not None:
+            self._download_cancel.cancel()
+            return
+        name = self.download_choice.currentData()
+        token = CancelToken()
+        self._download_cancel = token
+
+        def work(progress: ProgressFn) -> str:
+            return download_whisper(name, self.data, progress, token).name
+
+        task = Task(work, self)
+        task.progress.connect(lambda f: self.download_bar.setValue(int(f * 1000)))
+        task.done.connect(lambda n: self._download_finished(f"Downloaded {n}.", n))
+        task.failed.connect(lambda e: self._download_finished(f"Download failed: {e}", None))
+        self.download_bar.setValue(0)
+        self.download_bar.show()
+        self.download_button.setText("Cancel")
+        self.model_note.setText(f"Downloading {name}…")
+        self._run(task)
+
+    def _download_finished(self, message: str, name: str | None) -> None:
+        self._download_cancel = None
+        self.download_button.setText("Download")
+        self.download_bar.hide()
+        if name is not None:
+            self.settings.asr_model = name
+            self._refresh_models()
+        self.model_note.setText(message)
+
+    # -- data folder --------------------------------------------------------
+    def _choose_data_dir(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Data folder", str(self.data))
+        if folder and Path(folder) != self.data:
+            self.new_data_dir = Path(folder)
+            self.folder.setText(folder)
+            self.folder_note.setText("The new data folder is used from the next start.")
+
+    # -- result -------------------------------------------------------------
+    def chosen(self) -> Settings:
+        """The settings as edited in the dialog."""
+        lang = self.language.currentText().strip()
+        model = self.model.currentData() or self.settings.asr_model
+        return Settings(
+            asr_model=model,
+            model_paths=dict(self.settings.model_paths),
+            language=None if lang in ("", AUTO_LANGUAGE) else lang,
+            device=self.device.currentData(),
+            workers=self.settings.workers,
+        )
+
+    def accept(self) -> None:
+        if self._download_cancel is not None:
+            self._download_cancel.cancel()
+        self.chosen().save(self.data)
+        if self.new_data_dir is not None:
+            set_data_dir(self.new_data_dir)
+        super().accept()
+
+    def reject(self) -> None:
+        if self._download_cancel is not None:
+            self._download_cancel.cancel()
+        super().reject()

@@ -1,0 +1,76 @@
+"""Qt runs offscreen; each test gets its own data folder set to the fast model."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import shutil  # noqa: E402 - the platform must be chosen before Qt loads
+from collections.abc import Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+from pytestqt.qtbot import QtBot  # noqa: E402
+from ui_data import JFK  # noqa: E402
+
+from meetingapp.config import Settings  # noqa: E402
+from meetingapp.engine.jobs import Engine  # noqa: E402
+from meetingapp.engine.models import FAST_MODEL  # noqa: E402
+from meetingapp.store.jobs import JobOptions  # noqa: E402
+from meetingapp.ui.main_window import CloseChoice, MainWindow  # noqa: E402
+
+
+def fast_settings(data: Path) -> None:
+    data.mkdir(parents=True, exist_ok=True)
+    Settings(asr_model=FAST_MODEL, language="en").save(data)
+
+
+@pytest.fixture
+def ui_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    data = tmp_path / "data"
+    monkeypatch.setenv("MEETINGAPP_HOME", str(data))
+    fast_settings(data)
+    return data
+
+
+@pytest.fixture(scope="session")
+def processed_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder holding JFK transcribed once by the real engine (copied per test)."""
+    data = tmp_path_factory.mktemp("processed") / "data"
+    fast_settings(data)
+    engine = Engine(data)
+    sub = engine.submit(JFK, JobOptions(model=FAST_MODEL, language="en", title="JFK"))
+    assert sub.job_id is not None
+    engine.wait([sub.job_id], timeout=300)
+    engine.shutdown()
+    return data
+
+
+@pytest.fixture
+def meeting_home(processed_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(processed_home, data)
+    monkeypatch.setenv("MEETINGAPP_HOME", str(data))
+    return data
+
+
+def make_window(qtbot: QtBot, data: Path) -> Iterator[MainWindow]:
+    engine = Engine(data)
+    window = MainWindow(engine)
+    window.confirm_close = lambda _n: CloseChoice.CANCEL_JOBS
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    window.close()
+    engine.shutdown(cancel=True)
+
+
+@pytest.fixture
+def window(qtbot: QtBot, ui_home: Path) -> Iterator[MainWindow]:
+    yield from make_window(qtbot, ui_home)
+
+
+@pytest.fixture
+def meeting_window(qtbot: QtBot, meeting_home: Path) -> Iterator[MainWindow]:
+    yield from make_window(qtbot, meeting_home)

@@ -1,0 +1,130 @@
+"""A transcribed meeting: playback from a line, editing, speakers, export, analytics."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtMultimedia import QMediaPlayer
+from pytestqt.qtbot import QtBot
+
+from meetingapp.store.analytics import talk_time_by_speaker
+from meetingapp.store.export import FORMATS
+from meetingapp.store.meetings import list_meetings, load_segments, speakers_of
+from meetingapp.ui.main_window import MainWindow
+from meetingapp.ui.meeting_view import MeetingView
+
+
+def open_first(window: MainWindow) -> MeetingView:
+    meeting = list_meetings(window.db)[0]
+    window.open_meeting(meeting.id)
+    return window.meeting_view
+
+
+def shown(view: MeetingView, row: int) -> str:
+    """What the transcript shows for a row: "[time] speaker: text"."""
+    model = view.transcript.model_
+    return model.data(model.index(row))
+
+
+def test_click_line_plays_from_there_and_highlights_words(
+    qtbot: QtBot, meeting_window: MainWindow
+) -> None:
+    view = open_first(meeting_window)
+    transcript = view.transcript
+    assert transcript.segments, "the meeting has a transcript"
+    row = len(transcript.segments) - 1
+    start_ms = int(transcript.segments[row].start * 1000)
+    qtbot.mouseClick(
+        transcript.viewport(), Qt.MouseButton.LeftButton, pos=transcript.row_rect(row).center()
+    )
+    qtbot.waitUntil(
+        lambda: view.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState,
+        timeout=10_000,
+    )
+    qtbot.waitUntil(lambda: view.player.position() > start_ms + 300, timeout=10_000)
+    assert view.player.source().toLocalFile() == str(view.source)
+    assert transcript.active_row() == row
+    qtbot.waitUntil(lambda: transcript.model_.current_word is not None, timeout=5_000)
+    assert "background:" in transcript.model_.html(row)
+    assert view.waveform.position * 1000 >= start_ms
+    # Leaving the meeting stops playback (this once deadlocked inside QMediaPlayer.stop).
+    meeting_window.sidebar.setCurrentRow(1)
+    assert view.player.playbackState() == QMediaPlayer.PlaybackState.StoppedState
+
+
+def test_waveform_loads_off_the_gui_thread(qtbot: QtBot, meeting_window: MainWindow) -> None:
+    with qtbot.waitSignal(meeting_window.meeting_view.waveform_ready, timeout=30_000):
+        view = open_first(meeting_window)
+    peaks = view.waveform.peaks
+    assert len(peaks) > 1000 and 0.99 <= float(peaks.max()) <= 1.0 and float(peaks.min()) < 0.2
+    assert view.waveform.grab().width() > 0
+
+
+def test_rename_speaker_updates_view_and_store(meeting_window: MainWindow) -> None:
+    view = open_first(meeting_window)
+    meeting_id = view.meeting.id
+    old = speakers_of(view.db, meeting_id)[0]
+    view.rename_speaker(old, "John F. Kennedy")
+    assert speakers_of(view.db, meeting_id) == ["John F. Kennedy"]
+    segments = load_segments(view.db, meeting_id)
+    assert all(s.speaker == "John F. Kennedy" for s in segments)
+    assert all(w.speaker == "John F. Kennedy" for s in segments for w in s.words)
+    rows = range(len(segments))
+    assert all(shown(view, i).split("] ", 1)[1].startswith("John F. Kennedy:") for i in rows)
+    assert "John F. Kennedy" in view.legend.text()
+
+
+def test_reassign_and_edit_segment(meeting_window: MainWindow) -> None:
+    view = open_first(meeting_window)
+    meeting_id = view.meeting.id
+    view.reassign(0, "Narrator")
+    segments = load_segments(view.db, meeting_id)
+    assert segments[0].speaker == "Narrator"
+    assert {w.speaker for w in segments[0].words} == {"Narrator"}
+    assert "] Narrator: " in shown(view, 0)
+
+    before = segments[0]
+    view.edit_text(0, "My fellow Americans")
+    after = load_segments(view.db, meeting_id)[0]
+    assert after.text == "My fellow Americans"
+    assert [w.word.strip() for w in after.words] == ["My", "fellow", "Americans"]
+    assert after.words[0].start == pytest.approx(before.start, abs=0.01)
+    assert after.words[-1].end == pytest.approx(before.end, abs=0.01)
+    assert view.transcript.model_.html(0) == "My fellow Americans"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_export_formats(meeting_window: MainWindow, tmp_path: Path, fmt: str) -> None:
+    meeting = list_meetings(meeting_window.db)[0]
+    out = tmp_path / f"meeting.{fmt}"
+    meeting_window.export_meeting(meeting.id, fmt, out)
+    text = out.read_text(encoding="utf-8")
+    assert "country" in text.lower()
+    if fmt == "json":
+        assert json.loads(text)["meeting"]["id"] == meeting.id
+    if fmt in ("srt", "vtt"):
+        assert "-->" in text
+
+
+def test_analytics_charts_from_store(meeting_window: MainWindow) -> None:
+    meeting_window.sidebar.setCurrentRow(1)
+    page = meeting_window.analytics
+    assert meeting_window.stack.currentWidget() is page
+    segments = load_segments(meeting_window.db, list_meetings(meeting_window.db)[0].id)
+    spoken = sum(s.end - s.start for s in segments)
+    assert [b.value for b in page.talk.bars] == pytest.approx([spoken], abs=0.1)
+    assert page.talk.bars == talk_time_by_speaker(meeting_window.db)
+    assert sum(b.value for b in page.weeks.bars) == 1
+    assert "1 meeting" in page.summary.text()
+
+
+def test_library_filter_and_sort(meeting_window: MainWindow) -> None:
+    proxy = meeting_window.proxy
+    assert proxy.rowCount() == 1
+    meeting_window.search.setText("no such meeting")
+    assert proxy.rowCount() == 0
+    meeting_window.search.setText("jfk")
+    assert proxy.rowCount() == 1

@@ -1,0 +1,7 @@
+"""Evaluation clips the UI tests use (read-only, from ../shared/eval)."""
+
+from pathlib import Path
+
+EVAL = (Path(__file__).resolve().parents[2].parent / "shared" / "eval").resolve()
+JFK = EVAL / "asr" / "jfk" / "jfk.flac"
+LONG = EVAL / "long" / "ami_trn_5min.flac"
