@@ -38,12 +38,12 @@ from meetingapp.engine.recording import (
 )
 from meetingapp.engine.recording.autorecord import RecorderStatus
 from meetingapp.engine.recording.live import LiveText
+from meetingapp.engine.types import MEETING_TYPES
 from meetingapp.errors import MeetingAppError
 from meetingapp.store import jobs as jobstore
 from meetingapp.store.db import describe_db_error, open_db
 from meetingapp.store.export import FORMATS, MeetingExport, clock, render
 from meetingapp.store.meetings import delete_meeting, get_meeting, list_meetings, load_segments
-from meetingapp.store.migrations import MEETING_TYPES
 from meetingapp.store.minutes import load_minutes
 
 Command = Callable[[argparse.Namespace], int]
@@ -124,33 +124,31 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
         err("interrupted: cancelling")
         engine.shutdown(cancel=True)
         return 130
-    for file, job_id, existing in submitted:
+    for _, job_id, existing in submitted:
         if job_id is None:
             print(existing)
-            continue
-        job = jobstore.get_job(engine.db, job_id)
-        if job.status == "done":
-            print(job.meeting_id, flush=True)
-        else:
+        elif not _report(engine, job_id):
             failures += 1
-            err(job.error or f"{file}: {job.status}")
     engine.close()
     return 1 if failures else 0
+
+
+def _report(engine: Engine, job_id: int) -> bool:
+    """Print a finished job's meeting id (stdout) or its error (stderr)."""
+    job = jobstore.get_job(engine.db, job_id)
+    if job.status == "done":
+        print(job.meeting_id, flush=True)
+        return True
+    err(job.error or f"{job.source_path}: {job.status}")
+    return False
 
 
 def _finish(engine: Engine, job_ids: list[int]) -> int:
-    """Wait for jobs, print each meeting id (stdout), report failures (stderr)."""
+    """Wait for jobs and report each; non-zero when any failed."""
     engine.wait(job_ids)
-    failures = 0
-    for job_id in job_ids:
-        job = jobstore.get_job(engine.db, job_id)
-        if job.status == "done":
-            print(job.meeting_id, flush=True)
-        else:
-            failures += 1
-            err(job.error or f"{job.source_path}: {job.status}")
+    ok = [_report(engine, job_id) for job_id in job_ids]
     engine.close()
-    return 1 if failures else 0
+    return 0 if all(ok) else 1
 
 
 def cmd_record(args: argparse.Namespace) -> int:

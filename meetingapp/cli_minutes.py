@@ -8,8 +8,8 @@ from pathlib import Path
 
 from meetingapp.config import Settings, data_dir
 from meetingapp.engine.minutes.generate import generate_minutes
-from meetingapp.engine.minutes.model import MEETING_TYPES
 from meetingapp.engine.pipeline import meeting_date
+from meetingapp.engine.types import MEETING_TYPES
 from meetingapp.store.db import open_db
 from meetingapp.store.export import MeetingExport, clock, render
 from meetingapp.store.meetings import get_meeting, load_segments

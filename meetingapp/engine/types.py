@@ -15,6 +15,17 @@ import numpy as np
 
 SAMPLE_RATE = 16000
 
+#: What a meeting can be; the minutes template follows the type.
+MEETING_TYPES = (
+    "general",
+    "standup",
+    "review",
+    "planning",
+    "retrospective",
+    "interview",
+    "one-on-one",
+)
+
 #: Called by a stage with its fraction done (0..1).
 ProgressFn = Callable[[float], None]
 

@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-MEETING_TYPES = (
-    "general",
-    "standup",
-    "review",
-    "planning",
-    "retrospective",
-    "interview",
-    "one-on-one",
-)
+from meetingapp.engine.types import MEETING_TYPES
+
 _types = ", ".join(f"'{t}'" for t in MEETING_TYPES)
 
 V1 = f"""

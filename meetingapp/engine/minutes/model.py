@@ -9,15 +9,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-MEETING_TYPES = (
-    "general",
-    "standup",
-    "review",
-    "planning",
-    "retrospective",
-    "interview",
-    "one-on-one",
-)
+from meetingapp.engine.types import MEETING_TYPES
+
+__all__ = ["MEETING_TYPES", "ActionItem", "Highlight", "Item", "Minutes"]
 
 
 @dataclass
