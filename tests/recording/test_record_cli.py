@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -31,6 +32,21 @@ def jfk_wav(tmp_path: Path) -> Path:
     return as_wav(JFK, tmp_path)
 
 
+def play_when_recording(home: Path, wav: Path) -> tuple[threading.Thread, list]:
+    """Play into the virtual device once the recorder is on, as a call would."""
+    players: list[subprocess.Popen] = []
+
+    def run() -> None:
+        deadline = time.monotonic() + 30
+        while not list(home.glob("recordings/*.wav.part")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        players.append(play("meetsink", wav))
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, players
+
+
 def test_list_devices_shows_the_virtual_source(pulse, capsys) -> None:
     assert main(["record", "--list-devices"]) == 0
     assert "meetsink.monitor" in capsys.readouterr().out
@@ -42,16 +58,7 @@ def test_unknown_device_is_a_clear_error(pulse, home: Path, capsys) -> None:
 
 
 def test_recording_becomes_a_meeting(pulse, home: Path, jfk_wav: Path, capsys) -> None:
-    players: list[subprocess.Popen] = []
-
-    def play_when_recording() -> None:  # as a call would: the recorder is already on
-        deadline = time.monotonic() + 30
-        while not list(home.glob("recordings/*.wav.part")) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        players.append(play("meetsink", jfk_wav))
-
-    player = threading.Thread(target=play_when_recording)
-    player.start()
+    player, players = play_when_recording(home, jfk_wav)
     code = main(
         ["record", "--device", "meetsink.monitor", "--max-duration", "15", "--title", "Call"]
     )
@@ -69,7 +76,7 @@ def test_recording_becomes_a_meeting(pulse, home: Path, jfk_wav: Path, capsys) -
 def test_killed_recording_is_recovered_at_next_start(
     pulse, home: Path, jfk_wav: Path, capsys
 ) -> None:
-    player = play("meetsink", jfk_wav)
+    player, players = play_when_recording(home, jfk_wav)
     proc = subprocess.Popen(
         [sys.executable, "-m", "meetingapp", "record", "--device", "meetsink.monitor", "--no-live"],
         cwd=ROOT,
@@ -90,10 +97,11 @@ def test_killed_recording_is_recovered_at_next_start(
     assert part is not None, "recording never reached 10 s"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    player.wait()
+    player.join()
+    players[0].wait()
     assert main(["jobs", "resume"]) == 0
     out = capsys.readouterr()
     assert "done → meeting 1" in out.out, out.err
-    assert main(["export", "1", "--format", "txt"]) == 0
-    text = capsys.readouterr().out.lower()
+    assert main(["export", "1", "--format", "json"]) == 0
+    text = " ".join(s["text"] for s in json.loads(capsys.readouterr().out)["segments"]).lower()
     assert "ask not what your country can do for you" in text
