@@ -81,6 +81,10 @@ class DiarizationSettings:
     split_max_switch_ratio: float = 0.25
     #: ...and each half holds at least this much speech.
     split_min_s: float = 6.0
+    #: Before splitting, two clusters are merged while the pair's spread ratio (as above, with
+    #: them as the halves) exceeds this: one clean voice cut in pieces by the median measured
+    #: 0.87-0.9, different people 0.5-0.8. The gap to the split limit keeps the two apart.
+    merge_min_spread_ratio: float = 0.85
 
 
 def _l2(x: np.ndarray) -> np.ndarray:
@@ -194,6 +198,7 @@ def _cluster(
             settings.min_cluster_fraction * n, settings.min_cluster_s / settings.segment_hop_s
         )
         labels = _fold_small(x, labels, min_size)
+        labels = _merge_alike(x, labels, settings.merge_min_spread_ratio)
         labels = _split_mixed(x, labels, seg_region, settings)
         k = int(labels.max()) + 1
         if min_speakers is not None and k < min_speakers:
@@ -214,6 +219,37 @@ def _fold_small(x: np.ndarray, labels: np.ndarray, min_size: float) -> np.ndarra
     centroids = _l2(np.stack([x[labels == b].mean(axis=0) for b in big]))
     nearest = np.argmax(x @ centroids.T, axis=1)
     return np.where(np.isin(labels, big), np.searchsorted(big, labels), nearest)
+
+
+def _merge_alike(x: np.ndarray, labels: np.ndarray, min_ratio: float) -> np.ndarray:
+    """Merge clusters that are one voice the median cut split (clean audio, one talker)."""
+    sums = [x[labels == k].sum(axis=0) for k in range(int(labels.max()) + 1)]
+    sizes = [int(np.count_nonzero(labels == k)) for k in range(len(sums))]
+    groups = [[k] for k in range(len(sums))]
+    while len(groups) > 1:
+        ratio, i, j = max(
+            (
+                (_spread_of(sums[i], sizes[i]) + _spread_of(sums[j], sizes[j]))
+                / _spread_of(sums[i] + sums[j], sizes[i] + sizes[j]),
+                i,
+                j,
+            )
+            for i in range(len(groups))
+            for j in range(i + 1, len(groups))
+        )
+        if ratio <= min_ratio:
+            break
+        sums[i], sizes[i] = sums[i] + sums.pop(j), sizes[i] + sizes.pop(j)
+        groups[i] += groups.pop(j)
+    out = np.empty_like(labels)
+    for g, members in enumerate(groups):
+        out[np.isin(labels, members)] = g
+    return out
+
+
+def _spread_of(total: np.ndarray, n: int) -> float:
+    """Summed squared distance to the mean of ``n`` unit vectors summing to ``total``."""
+    return max(n - float(total @ total) / n, 1e-12)
 
 
 def _split_mixed(
@@ -248,7 +284,7 @@ def _split_mixed(
 
 
 def _spread(x: np.ndarray) -> float:
-    return float(((x - x.mean(axis=0)) ** 2).sum())
+    return _spread_of(x.sum(axis=0), len(x))
 
 
 def _switch_ratio(members: np.ndarray, half: np.ndarray, seg_region: np.ndarray) -> float:
