@@ -108,10 +108,16 @@ def test_optional_backends_say_what_to_install(cls: type, package: str) -> None:
 
 @pytest.mark.parametrize(
     ("name", "speakers", "bound"),
-    [("ami/trn03", 1, 0.15), ("ami/trn05", 1, 0.15), ("pyannote_sample/sample", 2, 0.12)],
+    [
+        ("ami/trn03", 1, 0.15),
+        ("ami/trn05", 1, 0.15),
+        ("ami/trn06", 1, 0.3),
+        ("pyannote_sample/sample", 2, 0.12),
+    ],
 )
 def test_der_bound(name: str, speakers: int, bound: float) -> None:
-    """Measured DER: 8.1%, 8.9% (one dominant speaker) and 4.1% (two speakers)."""
+    """Measured DER: 8.1%, 8.9%, 20.3% (one dominant far-field speaker, whose drifting voice
+    must not become two people) and 4.1% (two speakers)."""
     path = EVAL / f"diar/{name}.wav"
     audio = load_audio(path)
     d = diarize(audio, detect_speech(audio))
@@ -133,6 +139,8 @@ def test_standup_three_voices() -> None:
     path = EVAL / "meeting/standup.wav"
     audio = load_audio(path)
     regions = detect_speech(audio)
+    auto = diarize(audio, regions)  # measured 0.2% DER
+    assert len(auto.centroids) == 3 and _der(path, auto) < 0.05
     d = diarize(audio, regions, num_speakers=3)
     assert d.speakers == ["SPEAKER_00", "SPEAKER_01", "SPEAKER_02"]
     assert _der(path, d) < 0.15

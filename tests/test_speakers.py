@@ -66,11 +66,11 @@ def reference_names(meeting_json: dict, rttm: Path) -> dict[str, str]:
     turns = next(iter(read_rttm(rttm).values()))
     talk: dict[str, dict[str, float]] = {}
     for seg in meeting_json["segments"]:
-        for t in turns:
-            overlap = min(seg["end"], t.end) - max(seg["start"], t.start)
+        for start, end, person in turns:
+            overlap = min(seg["end"], end) - max(seg["start"], start)
             if overlap > 0:
                 per = talk.setdefault(seg["speaker"], {})
-                per[t.speaker] = per.get(t.speaker, 0) + overlap
+                per[person] = per.get(person, 0) + overlap
     return {name: max(per, key=per.get) for name, per in talk.items()}
 
 
