@@ -102,10 +102,11 @@ class TextEmbedder:
             p = f"encoder.layer.{i}."
             a = p + "attention."
             qkv = [t[f"{a}self.{n}.weight"] for n in ("query", "key", "value")]
+            qkv_b = [t[f"{a}self.{n}.bias"] for n in ("query", "key", "value")]
             self.layers.append(
                 {
                     "qkv_w": np.ascontiguousarray(np.concatenate(qkv).T),
-                    "qkv_b": np.concatenate([t[f"{a}self.{n}.bias"] for n in ("query", "key", "value")]),
+                    "qkv_b": np.concatenate(qkv_b),
                     "o_w": np.ascontiguousarray(t[a + "output.dense.weight"].T),
                     "o_b": t[a + "output.dense.bias"],
                     "ln1_w": t[a + "output.LayerNorm.weight"],
