@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from meetingapp.cli_search import add_commands as add_search_commands
 from meetingapp.config import Settings, data_dir
 from meetingapp.engine.jobs import Engine, JobEvent
 from meetingapp.engine.models import DEFAULT_MODEL, download_whisper, list_whisper
@@ -254,6 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
     j.add_argument("action", nargs="?", choices=("list", "resume", "cancel"), default="list")
     j.add_argument("id", nargs="?", type=int)
     j.set_defaults(func=cmd_jobs)
+    add_search_commands(sub)
     return p
 
 

@@ -151,6 +151,20 @@ def stored_vectors(
     return ids, meetings, vectors.astype(np.float32)
 
 
+def stored_vectors_of(
+    db: sqlite_utils.Database, model: str, item_ids: list[int]
+) -> dict[int, np.ndarray]:
+    """Stored float32 vectors of the given items, by item id."""
+    if not item_ids:
+        return {}
+    rows = db.execute(
+        "SELECT item_id, vector FROM search_vectors WHERE model = ?"
+        f" AND item_id IN ({', '.join('?' * len(item_ids))})",
+        [model, *item_ids],
+    )
+    return {i: np.frombuffer(v, np.float16).astype(np.float32) for i, v in rows}
+
+
 def _generation(db: sqlite_utils.Database, meeting_id: int) -> int:
     row = db.execute("SELECT gen FROM search_gen WHERE meeting_id = ?", [meeting_id]).fetchone()
     return row[0] if row else 0
