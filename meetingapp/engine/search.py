@@ -40,6 +40,8 @@ class Fusion:
     k: float = 60.0
     #: candidates each side contributes (at least offset + limit)
     pool: int = 50
+    #: vector neighbours less similar than this are noise, not hits
+    min_similarity: float = 0.1
 
 
 @dataclass
@@ -218,6 +220,7 @@ def search(
         if refresh:
             ensure_index(db, data, embedder=embedder)
         vec = vector_candidates(db, data, q, pool, embedder)
+        vec = [(i, s) for i, s in vec if s >= fusion.min_similarity]
     scores: dict[int, float] = {}
     fts_rank = {item: r for r, item in enumerate(fts, 1)}
     vec_rank = {item: r for r, (item, _) in enumerate(vec, 1)}
