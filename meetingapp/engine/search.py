@@ -12,14 +12,16 @@ cosine. The weights were measured on the relevance set in
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import sqlite_utils
 
-from meetingapp.engine.search_index import ensure_index, vector_store
+from meetingapp.engine.search_index import ensure_index, vector_matrix, vector_store
 from meetingapp.engine.text_embedding import TextEmbedder, default_embedder
 
 Mode = Literal["hybrid", "fts", "vector"]
@@ -143,38 +145,45 @@ def fts_candidates(db: sqlite_utils.Database, q: SearchQuery, k: int) -> list[in
     return [r[0] for r in rows]
 
 
-def _meeting_scope(db: sqlite_utils.Database, q: SearchQuery) -> list[int] | None:
-    """Meeting ids allowed by the meeting-level filters; None when all are."""
-    clauses, params = _meeting_filters(q)
-    if not clauses:
-        return None
-    where = " AND ".join(clauses)
-    return [r[0] for r in db.execute(f"SELECT m.id FROM meetings m WHERE {where}", params)]
-
-
-def _passing(db: sqlite_utils.Database, q: SearchQuery, ids: list[int]) -> set[int]:
+def _allowed_items(db: sqlite_utils.Database, q: SearchQuery) -> list[int] | None:
+    """Item ids that pass the filters; None when there are no filters."""
     where, params = _filters(q)
-    marks = ", ".join("?" * len(ids))
+    if where == "1":
+        return None
     rows = db.execute(
-        "SELECT i.id FROM search_items i JOIN meetings m ON m.id = i.meeting_id"
-        f" WHERE i.id IN ({marks}) AND {where}",
-        [*ids, *params],
+        f"SELECT i.id FROM search_items i JOIN meetings m ON m.id = i.meeting_id WHERE {where}",
+        params,
     )
-    return {r[0] for r in rows}
+    return [r[0] for r in rows]
+
+
+_query_vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+
+
+def query_vector(embedder: TextEmbedder, text: str) -> np.ndarray:
+    """The query's embedding, remembered for paging and repeated queries."""
+    key = (embedder.name, text)
+    if key not in _query_vectors:
+        _query_vectors[key] = embedder.embed([text])[0]
+        if len(_query_vectors) > 256:
+            _query_vectors.popitem(last=False)
+    _query_vectors.move_to_end(key)
+    return _query_vectors[key]
 
 
 def vector_candidates(
     db: sqlite_utils.Database, data: Path, q: SearchQuery, k: int, embedder: TextEmbedder
 ) -> list[tuple[int, float]]:
-    """(item id, similarity) of the nearest items that pass the filters."""
-    scope = _meeting_scope(db, q)
-    item_filtered = bool(q.speaker or q.kinds)
-    vector = embedder.embed([q.text])[0]
-    found = vector_store(data).query(vector, k * 5 if item_filtered else k, scope)
-    if item_filtered and found:
-        ok = _passing(db, q, [i for i, _ in found])
-        found = [(i, s) for i, s in found if i in ok]
-    return found[:k]
+    """(item id, similarity) of the nearest items that pass the filters.
+
+    Unfiltered queries go to chromadb's HNSW index; filtered ones to the
+    exact in-memory matrix, where a filter costs nothing extra.
+    """
+    vector = query_vector(embedder, q.text)
+    allowed = _allowed_items(db, q)
+    if allowed is None:
+        return vector_store(data).query(vector, k)
+    return vector_matrix(db, data, embedder.name).nearest(vector, k, allowed)
 
 
 def _snippets(
