@@ -75,6 +75,11 @@ RELEVANCE = (
     Judgement("checking the transcriptions in a second pass", "trn05", "second pass"),
     Judgement("treating it as a legal matter", "trn06", "legal"),
     Judgement("users should back up their own files", "trn09", "back up"),
+    # names and jargon: the keyword side's job
+    Judgement("Melissa", "trn05", "melissa"),
+    Judgement("KML", "trn08", "kml"),
+    Judgement("what did Steve say", "trn00", "steve"),
+    Judgement("eye links", "trn09", "eye links"),
 )
 
 

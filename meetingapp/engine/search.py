@@ -12,6 +12,7 @@ cosine. The weights were measured on the relevance set in
 from __future__ import annotations
 
 import re
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -37,9 +38,9 @@ STOPWORDS = frozenset(_STOPWORDS.split())
 class Fusion:
     """Reciprocal rank fusion: score = w_fts/(k + rank_fts) + w_vector/(k + rank_vector)."""
 
-    w_fts: float = 1.0
+    w_fts: float = 0.5
     w_vector: float = 1.0
-    k: float = 60.0
+    k: float = 10.0
     #: candidates each side contributes (at least offset + limit)
     pool: int = 50
     #: vector neighbours less similar than this are noise, not hits
@@ -158,17 +159,22 @@ def _allowed_items(db: sqlite_utils.Database, q: SearchQuery) -> list[int] | Non
 
 
 _query_vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+_query_lock = threading.Lock()
 
 
 def query_vector(embedder: TextEmbedder, text: str) -> np.ndarray:
     """The query's embedding, remembered for paging and repeated queries."""
     key = (embedder.name, text)
-    if key not in _query_vectors:
-        _query_vectors[key] = embedder.embed([text])[0]
+    with _query_lock:
+        if key in _query_vectors:
+            _query_vectors.move_to_end(key)
+            return _query_vectors[key]
+    vector = embedder.embed([text])[0]
+    with _query_lock:
+        _query_vectors[key] = vector
         if len(_query_vectors) > 256:
             _query_vectors.popitem(last=False)
-    _query_vectors.move_to_end(key)
-    return _query_vectors[key]
+    return vector
 
 
 def vector_candidates(
