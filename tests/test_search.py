@@ -150,7 +150,7 @@ def test_hnsw_and_exact_matrix_agree(corpus: Corpus) -> None:
     e = default_embedder()
     v = e.embed(["what did the team decide about the sprint"])[0]
     matrix = vector_matrix(corpus.db, corpus.data, e.name)
-    exact = matrix.nearest(v, 5, matrix.ids.tolist())
+    exact = matrix.nearest(v, 5)
     approx = vector_store(corpus.data).query(v, 5)
     assert [i for i, _ in exact] == [i for i, _ in approx]
     assert np.allclose([s for _, s in exact], [s for _, s in approx], atol=2e-3)

@@ -146,16 +146,24 @@ def fts_candidates(db: sqlite_utils.Database, q: SearchQuery, k: int) -> list[in
     return [r[0] for r in rows]
 
 
-def _allowed_items(db: sqlite_utils.Database, q: SearchQuery) -> list[int] | None:
-    """Item ids that pass the filters; None when there are no filters."""
-    where, params = _filters(q)
-    if where == "1":
-        return None
-    rows = db.execute(
-        f"SELECT i.id FROM search_items i JOIN meetings m ON m.id = i.meeting_id WHERE {where}",
-        params,
-    )
-    return [r[0] for r in rows]
+def _allowed(
+    db: sqlite_utils.Database, q: SearchQuery
+) -> tuple[list[int] | None, list[int] | None]:
+    """(meeting ids, item ids) that pass the filters; None where that level has none."""
+    clauses, params = _meeting_filters(q)
+    meetings = None
+    if clauses:
+        where = " AND ".join(clauses)
+        meetings = [r[0] for r in db.execute(f"SELECT m.id FROM meetings m WHERE {where}", params)]
+    items = None
+    if q.speaker or q.kinds:
+        where, params = _filters(q)
+        rows = db.execute(
+            f"SELECT i.id FROM search_items i JOIN meetings m ON m.id = i.meeting_id WHERE {where}",
+            params,
+        )
+        items = [r[0] for r in rows]
+    return meetings, items
 
 
 _query_vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
@@ -186,10 +194,10 @@ def vector_candidates(
     exact in-memory matrix, where a filter costs nothing extra.
     """
     vector = query_vector(embedder, q.text)
-    allowed = _allowed_items(db, q)
-    if allowed is None:
+    meetings, items = _allowed(db, q)
+    if meetings is None and items is None:
         return vector_store(data).query(vector, k)
-    return vector_matrix(db, data, embedder.name).nearest(vector, k, allowed)
+    return vector_matrix(db, data, embedder.name).nearest(vector, k, meetings, items)
 
 
 def _snippets(

@@ -61,13 +61,16 @@ class VectorStore:
     def alive(self) -> bool:
         return (self.folder / "chroma.sqlite3").is_file()
 
-    def replace_meeting(self, meeting_id: int, ids: list[int], vectors: np.ndarray) -> None:
-        self.col.delete(where={"meeting_id": meeting_id})
+    def replace_meetings(
+        self, meeting_ids: list[int], ids: np.ndarray, meetings: np.ndarray, vectors: np.ndarray
+    ) -> None:
+        """Make the collection hold exactly these vectors for these meetings."""
+        self.col.delete(where={"meeting_id": {"$in": meeting_ids}})
         for i in range(0, len(ids), CHUNK):
-            self.col.add(
+            self.col.upsert(
                 ids=[str(x) for x in ids[i : i + CHUNK]],
                 embeddings=vectors[i : i + CHUNK],
-                metadatas=[{"meeting_id": meeting_id}] * len(ids[i : i + CHUNK]),
+                metadatas=[{"meeting_id": int(m)} for m in meetings[i : i + CHUNK]],
             )
 
     def remove_meeting(self, meeting_id: int) -> None:
@@ -102,36 +105,49 @@ class VectorMatrix:
     """Every stored vector in RAM for exact, filtered nearest-neighbour search.
 
     chromadb's HNSW is fastest unfiltered, but its metadata filters are not:
-    at 1,000 meetings a type or date filter took 0.2-1 s there, against
-    ~20 ms for this brute-force product over the same 65k vectors (see
-    ``benchmarks/search.py``). Reloaded from SQLite when its content changed.
+    at 1,000 meetings a type filter took ~70 ms there (a meeting-id filter
+    0.1-1 s), against ~10 ms for this brute-force product over the same 65k
+    vectors (``benchmarks/search.py``). It mirrors what the vector index
+    holds, so it reloads when ``vector_state`` changes.
     """
 
     def __init__(self, model: str) -> None:
         self.model = model
-        self.signature: tuple[object, ...] | None = None
+        self.signature: str | None = None
         self.ids = np.zeros(0, np.int64)
+        self.meetings = np.zeros(0, np.int64)
         self.matrix = np.zeros((0, 0), np.float32)
 
     def refresh(self, db: sqlite_utils.Database) -> None:
         sig = db.execute(
-            "SELECT (SELECT total(gen) FROM search_gen), (SELECT count(*) FROM search_vectors),"
-            " (SELECT max(item_id) FROM search_vectors)"
-        ).fetchone()
+            "SELECT group_concat(meeting_id || ':' || gen || ':' || index_uid)"
+            " FROM (SELECT * FROM vector_state ORDER BY meeting_id)"
+        ).fetchone()[0]
         if sig != self.signature:
-            self.ids, _, self.matrix = stored_vectors(db, self.model)
+            self.ids, self.meetings, self.matrix = stored_vectors(db, self.model)
             self.signature = sig
 
-    def nearest(self, vector: np.ndarray, k: int, allowed: list[int]) -> list[tuple[int, float]]:
-        """The ``k`` most similar of the ``allowed`` item ids, as (id, similarity)."""
-        mask = np.isin(self.ids, np.array(allowed, np.int64))
-        ids, matrix = self.ids[mask], self.matrix[mask]
-        if not len(ids):
+    def nearest(
+        self,
+        vector: np.ndarray,
+        k: int,
+        meetings: list[int] | None = None,
+        items: list[int] | None = None,
+    ) -> list[tuple[int, float]]:
+        """The ``k`` most similar items, as (id, similarity), among the allowed ones."""
+        if not len(self.ids):
             return []
-        sims = matrix @ vector
-        top = np.argpartition(-sims, k - 1)[:k] if k < len(ids) else np.arange(len(ids))
-        top = top[np.argsort(-sims[top], kind="stable")]
-        return [(int(ids[i]), float(sims[i])) for i in top]
+        sims = self.matrix @ vector
+        mask = np.ones(len(self.ids), bool)
+        if meetings is not None:
+            mask &= np.isin(self.meetings, np.array(meetings, np.int64))
+        if items is not None:
+            mask &= np.isin(self.ids, np.array(items, np.int64))
+        candidates = np.flatnonzero(mask)
+        if len(candidates) > k:
+            candidates = candidates[np.argpartition(-sims[candidates], k - 1)[:k]]
+        top = candidates[np.argsort(-sims[candidates], kind="stable")]
+        return [(int(self.ids[i]), float(sims[i])) for i in top]
 
 
 _matrices: dict[tuple[Path, str], VectorMatrix] = {}
@@ -209,6 +225,34 @@ def _generation(db: sqlite_utils.Database, meeting_id: int) -> int:
     return row[0] if row else 0
 
 
+def index_meetings(
+    db: sqlite_utils.Database,
+    data: Path,
+    meeting_ids: list[int],
+    embedder: TextEmbedder | None = None,
+    cancel: CancelToken | None = None,
+) -> int:
+    """Embed what is new in these meetings and sync their vectors; returns items embedded."""
+    embedder = embedder or default_embedder()
+    store = vector_store(data)
+    gens = {m: _generation(db, m) for m in meeting_ids}
+    embedded = sum(embed_missing(db, m, embedder, cancel) for m in meeting_ids)
+    parts = [stored_vectors(db, embedder.name, m) for m in meeting_ids]
+    parts = [p for p in parts if len(p[0])]
+    if parts:
+        ids, meetings, vectors = (np.concatenate([p[i] for p in parts]) for i in range(3))
+    else:
+        ids = meetings = np.zeros(0, np.int64)
+        vectors = np.zeros((0, embedder.dim), np.float32)
+    store.replace_meetings(meeting_ids, ids, meetings, vectors)
+    with db.conn:
+        db.conn.executemany(
+            "INSERT OR REPLACE INTO vector_state (meeting_id, gen, index_uid) VALUES (?, ?, ?)",
+            [(m, g, store.uid) for m, g in gens.items()],
+        )
+    return embedded
+
+
 def index_meeting(
     db: sqlite_utils.Database,
     data: Path,
@@ -216,19 +260,12 @@ def index_meeting(
     embedder: TextEmbedder | None = None,
     cancel: CancelToken | None = None,
 ) -> int:
-    """Embed what is new in a meeting and sync its vectors; returns items embedded."""
-    embedder = embedder or default_embedder()
-    store = vector_store(data)
-    gen = _generation(db, meeting_id)
-    embedded = embed_missing(db, meeting_id, embedder, cancel)
-    ids, _, vectors = stored_vectors(db, embedder.name, meeting_id)
-    store.replace_meeting(meeting_id, ids.tolist(), vectors)
-    with db.conn:
-        db.execute(
-            "INSERT OR REPLACE INTO vector_state (meeting_id, gen, index_uid) VALUES (?, ?, ?)",
-            [meeting_id, gen, store.uid],
-        )
-    return embedded
+    """Embed what is new in a meeting and sync its vectors; returns items embedded.
+
+    The pipeline calls this once a meeting is stored (and after its
+    transcript or minutes change); a failure here only leaves it stale.
+    """
+    return index_meetings(db, data, [meeting_id], embedder, cancel)
 
 
 def remove_meeting(db: sqlite_utils.Database, data: Path, meeting_id: int) -> None:
@@ -276,10 +313,18 @@ def ensure_index(
     stale, gone = stale_meetings(db, store.uid)
     for meeting_id in gone:
         remove_meeting(db, data, meeting_id)
+    batch: list[int] = []
+    pending = 0
     for n, meeting_id in enumerate(stale):
         if cancel is not None:
             cancel.check()
-        index_meeting(db, data, meeting_id, embedder, cancel)
-        if progress is not None:
-            progress((n + 1) / len(stale))
+        batch.append(meeting_id)
+        pending += db.execute(
+            "SELECT COUNT(*) FROM search_items WHERE meeting_id = ?", [meeting_id]
+        ).fetchone()[0]
+        if pending >= CHUNK or n == len(stale) - 1:
+            index_meetings(db, data, batch, embedder, cancel)
+            batch, pending = [], 0
+            if progress is not None:
+                progress((n + 1) / len(stale))
     return len(stale)
