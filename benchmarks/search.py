@@ -141,16 +141,18 @@ class StaticEmbedder(TextEmbedder):
 
 def relevance(
     run: Callable[[str], list[tuple[str, str]]],
-) -> tuple[float, float]:
-    """(recall@5, MRR@10) of ``run(query) -> [(meeting title, text)]`` on the set."""
-    found = 0
+) -> tuple[float, float, list[str]]:
+    """(recall@5, MRR@10, queries missed) of ``run(query) -> [(meeting title, text)]``."""
+    missed = []
     rr = 0.0
     for j in RELEVANCE:
         hits = run(j.query)
         ranks = [r for r, (title, text) in enumerate(hits[:10], 1) if is_relevant(j, title, text)]
-        found += bool(ranks and ranks[0] <= 5)
+        if not (ranks and ranks[0] <= 5):
+            missed.append(j.query)
         rr += 1 / ranks[0] if ranks else 0.0
-    return found / len(RELEVANCE), rr / len(RELEVANCE)
+    n = len(RELEVANCE)
+    return (n - len(missed)) / n, rr / n, missed
 
 
 def bench_relevance(work: Path) -> None:
@@ -173,11 +175,11 @@ def bench_relevance(work: Path) -> None:
         return run
 
     for mode in ("fts", "vector", "hybrid"):
-        r5, mrr = relevance(runner(mode))
-        print(f"  {mode:<7} recall@5 {r5:.2f}  MRR {mrr:.2f}")
+        r5, mrr, missed = relevance(runner(mode))
+        print(f"  {mode:<7} recall@5 {r5:.2f}  MRR {mrr:.2f}  missed: {missed}")
     grid = ((1, 1, 60), (0.5, 1, 60), (1, 0.5, 60), (0.5, 1, 10), (1, 1, 10), (0.25, 1, 10))
     for w_fts, w_vec, k in grid:
-        r5, mrr = relevance(runner("hybrid", Fusion(w_fts, w_vec, k)))
+        r5, mrr, _ = relevance(runner("hybrid", Fusion(w_fts, w_vec, k)))
         print(f"  hybrid w_fts={w_fts} w_vec={w_vec} k={k:<3} recall@5 {r5:.2f}  MRR {mrr:.2f}")
 
     t0 = time.perf_counter()
@@ -199,7 +201,7 @@ def bench_relevance(work: Path) -> None:
             sims = matrix @ emb.embed([query])[0]
             return [texts[order[i]] for i in np.argsort(-sims)[:10]]
 
-        r5, mrr = relevance(run)
+        r5, mrr, _ = relevance(run)
         print(f"  vector-only {name:<7} recall@5 {r5:.2f}  MRR {mrr:.2f}")
     sample = [texts[i][1] for i in order] * (1000 // len(order) + 1)
     for name, emb in (("minilm", e), ("static", static)):

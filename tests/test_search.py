@@ -77,6 +77,15 @@ def test_embedder_matches_meaning() -> None:
     assert e.embed([]).shape == (0, 384)
 
 
+def test_embedder_reproduces_the_model_card() -> None:
+    """sentence-transformers' published similarities for all-MiniLM-L6-v2."""
+    v = default_embedder().embed(
+        ["The weather is lovely today.", "It's so sunny outside!", "He drove to the stadium."]
+    )
+    sims = v @ v.T
+    assert np.allclose([sims[0, 1], sims[0, 2], sims[1, 2]], [0.6660, 0.1046, 0.1411], atol=1e-3)
+
+
 def test_embedder_explicit_path_must_be_a_model(tmp_path: Path) -> None:
     with pytest.raises(ModelNotFoundError, match="not a sentence-embedding model"):
         TextEmbedder(tmp_path)

@@ -18,7 +18,7 @@ from typing import Protocol
 import numpy as np
 import sqlite_utils
 
-from meetingapp.engine.search import SearchHit, SearchQuery, search
+from meetingapp.engine.search import SearchHit, SearchQuery, query_vector, search
 from meetingapp.engine.search_index import stored_vectors_of
 from meetingapp.engine.text_embedding import TextEmbedder, default_embedder
 from meetingapp.errors import MeetingAppError, ModelNotFoundError
@@ -109,7 +109,7 @@ def relevant_hits(
 ) -> list[SearchHit]:
     """The best hits whose meaning is close enough to the question to count as evidence."""
     hits = search(db, data, SearchQuery(question, limit=limit), embedder=embedder).hits
-    q = embedder.embed([question])[0]
+    q = query_vector(embedder, question)
     vectors = stored_vectors_of(db, embedder.name, [h.item_id for h in hits])
     return [
         h

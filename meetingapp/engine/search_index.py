@@ -167,6 +167,7 @@ def embed_missing(
     meeting_id: int,
     embedder: TextEmbedder,
     cancel: CancelToken | None = None,
+    progress: ProgressFn | None = None,
 ) -> int:
     """Embed the meeting's items that have no vector from this model; returns how many."""
     rows = db.execute(
@@ -176,7 +177,7 @@ def embed_missing(
     ).fetchall()
     if not rows:
         return 0
-    vectors = embedder.embed([t for _, t in rows], cancel=cancel).astype(np.float16)
+    vectors = embedder.embed([t for _, t in rows], progress, cancel).astype(np.float16)
     with db.conn:
         db.conn.executemany(
             "INSERT OR REPLACE INTO search_vectors (item_id, model, vector) VALUES (?, ?, ?)",
@@ -231,12 +232,13 @@ def index_meetings(
     meeting_ids: list[int],
     embedder: TextEmbedder | None = None,
     cancel: CancelToken | None = None,
+    progress: ProgressFn | None = None,
 ) -> int:
     """Embed what is new in these meetings and sync their vectors; returns items embedded."""
     embedder = embedder or default_embedder()
     store = vector_store(data)
     gens = {m: _generation(db, m) for m in meeting_ids}
-    embedded = sum(embed_missing(db, m, embedder, cancel) for m in meeting_ids)
+    embedded = sum(embed_missing(db, m, embedder, cancel, progress) for m in meeting_ids)
     parts = [stored_vectors(db, embedder.name, m) for m in meeting_ids]
     parts = [p for p in parts if len(p[0])]
     if parts:
@@ -259,13 +261,14 @@ def index_meeting(
     meeting_id: int,
     embedder: TextEmbedder | None = None,
     cancel: CancelToken | None = None,
+    progress: ProgressFn | None = None,
 ) -> int:
     """Embed what is new in a meeting and sync its vectors; returns items embedded.
 
     The pipeline calls this once a meeting is stored (and after its
     transcript or minutes change); a failure here only leaves it stale.
     """
-    return index_meetings(db, data, [meeting_id], embedder, cancel)
+    return index_meetings(db, data, [meeting_id], embedder, cancel, progress)
 
 
 def remove_meeting(db: sqlite_utils.Database, data: Path, meeting_id: int) -> None:

