@@ -4,9 +4,15 @@ Keyword search catches names, numbers and rare words a sentence embedding
 blurs; vector search catches paraphrases ("tablet keeps crashing" → "I
 fixed the crash on Android tablets"). Each side returns its best
 candidates under the same filters and reciprocal rank fusion merges them
-(``w / (k + rank)``): it needs no score calibration between BM25 and
-cosine. The weights were measured on the relevance set in
-``benchmarks/search.py``.
+(``w / (k + rank)``): no score calibration between BM25 and cosine is
+needed. Weights measured on the relevance set (``benchmarks/search.py``,
+22 queries over the eval transcripts): keyword alone recall@5 0.73,
+vectors alone 0.95, equal weights 0.91; keyword at half weight with k=10
+keeps 0.95 (MRR 0.87) while an exact keyword match still lifts a hit.
+
+Vector neighbours come from chromadb's HNSW index when there is no filter,
+and from the exact in-memory matrix when there is one (chromadb's metadata
+filters cost 70 ms to 1 s at 1,000 meetings; the matrix ~10 ms).
 """
 
 from __future__ import annotations

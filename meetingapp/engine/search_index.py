@@ -29,7 +29,11 @@ from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import NotFoundError
 
 from meetingapp.engine.cancel import CancelToken
-from meetingapp.engine.text_embedding import TextEmbedder, default_embedder
+from meetingapp.engine.text_embedding import (
+    TextEmbedder,
+    default_embedder,
+    single_threaded_blas,
+)
 from meetingapp.engine.types import ProgressFn
 
 VECTORS_DIR = "vectors"
@@ -137,7 +141,8 @@ class VectorMatrix:
         """The ``k`` most similar items, as (id, similarity), among the allowed ones."""
         if not len(self.ids):
             return []
-        sims = self.matrix @ vector
+        with single_threaded_blas():
+            sims = self.matrix @ vector
         mask = np.ones(len(self.ids), bool)
         if meetings is not None:
             mask &= np.isin(self.meetings, np.array(meetings, np.int64))
