@@ -21,6 +21,7 @@ from pathlib import Path
 
 from meetingapp.cli_minutes import add_commands as add_minutes_commands
 from meetingapp.cli_speakers import add_commands as add_speaker_commands
+from meetingapp.cli_search import add_commands as add_search_commands
 from meetingapp.config import Settings, data_dir
 from meetingapp.engine.asr import cached_whisper
 from meetingapp.engine.jobs import Engine, JobEvent, recordings_dir
@@ -370,6 +371,7 @@ def build_parser() -> argparse.ArgumentParser:
     j.set_defaults(func=cmd_jobs)
 
     sub.add_parser("gui", help="open the desktop app (the default)").set_defaults(func=cmd_gui)
+    add_search_commands(sub)
     return p
 
 

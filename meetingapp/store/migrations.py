@@ -142,4 +142,83 @@ CREATE INDEX action_items_meeting ON action_items (meeting_id);
 CREATE INDEX action_items_open ON action_items (status, due);
 """
 
-MIGRATIONS: list[tuple[int, str]] = [(1, V1), (2, V2), (3, V3)]
+# Search. ``search_items`` holds everything findable: transcript segments (kept
+# in step with ``segments`` by triggers, in the same transaction as the
+# transcript) and, later, minutes items (kind = decision/action/summary…,
+# written by the code that makes them). FTS5 is external-content over it:
+# triggers keep it exact and atomic with the data, and text is stored once
+# more only in ``search_items`` (not a third time inside FTS). Vectors are
+# stored here too (float16), so the chromadb folder is a pure cache that is
+# rebuilt without running the model again. ``search_gen`` counts changes per
+# meeting; ``vector_state`` records which generation the vector index holds,
+# written only after the vector write succeeded, so a crash in between is
+# seen as stale and healed at next use. It has no foreign key on purpose:
+# a row whose meeting is gone tells us to drop that meeting's vectors.
+V4 = """
+CREATE TABLE search_items (
+    id INTEGER PRIMARY KEY,
+    meeting_id INTEGER NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL DEFAULT 'segment',
+    ref_id INTEGER,
+    start REAL,
+    "end" REAL,
+    speaker TEXT,
+    text TEXT NOT NULL
+);
+CREATE INDEX search_items_meeting ON search_items (meeting_id, kind);
+CREATE UNIQUE INDEX search_items_ref ON search_items (kind, ref_id) WHERE ref_id IS NOT NULL;
+
+CREATE VIRTUAL TABLE search_fts USING fts5 (
+    text, content = 'search_items', content_rowid = 'id',
+    tokenize = 'porter unicode61 remove_diacritics 2'
+);
+
+CREATE TABLE search_vectors (
+    item_id INTEGER PRIMARY KEY REFERENCES search_items (id) ON DELETE CASCADE,
+    model TEXT NOT NULL,
+    vector BLOB NOT NULL
+);
+
+CREATE TABLE search_gen (meeting_id INTEGER PRIMARY KEY, gen INTEGER NOT NULL);
+CREATE TABLE vector_state (
+    meeting_id INTEGER PRIMARY KEY,
+    gen INTEGER NOT NULL,
+    index_uid TEXT NOT NULL
+);
+
+CREATE TRIGGER search_items_ai AFTER INSERT ON search_items BEGIN
+    INSERT INTO search_fts (rowid, text) VALUES (new.id, new.text);
+    INSERT INTO search_gen (meeting_id, gen) VALUES (new.meeting_id, 1)
+        ON CONFLICT (meeting_id) DO UPDATE SET gen = gen + 1;
+END;
+CREATE TRIGGER search_items_ad AFTER DELETE ON search_items BEGIN
+    INSERT INTO search_fts (search_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    INSERT INTO search_gen (meeting_id, gen) VALUES (old.meeting_id, 1)
+        ON CONFLICT (meeting_id) DO UPDATE SET gen = gen + 1;
+END;
+CREATE TRIGGER search_items_au AFTER UPDATE ON search_items BEGIN
+    INSERT INTO search_fts (search_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    INSERT INTO search_fts (rowid, text) VALUES (new.id, new.text);
+    DELETE FROM search_vectors WHERE item_id = new.id AND new.text IS NOT old.text;
+    INSERT INTO search_gen (meeting_id, gen) VALUES (new.meeting_id, 1)
+        ON CONFLICT (meeting_id) DO UPDATE SET gen = gen + 1;
+END;
+
+CREATE TRIGGER segments_search_ai AFTER INSERT ON segments BEGIN
+    INSERT INTO search_items (meeting_id, kind, ref_id, start, "end", speaker, text)
+    VALUES (new.meeting_id, 'segment', new.id, new.start, new."end", new.speaker, new.text);
+END;
+CREATE TRIGGER segments_search_ad AFTER DELETE ON segments BEGIN
+    DELETE FROM search_items WHERE kind = 'segment' AND ref_id = old.id;
+END;
+CREATE TRIGGER segments_search_au AFTER UPDATE ON segments BEGIN
+    UPDATE search_items SET start = new.start, "end" = new."end", speaker = new.speaker,
+        text = new.text
+    WHERE kind = 'segment' AND ref_id = old.id;
+END;
+
+INSERT INTO search_items (meeting_id, kind, ref_id, start, "end", speaker, text)
+SELECT meeting_id, 'segment', id, start, "end", speaker, text FROM segments ORDER BY id
+"""
+
+MIGRATIONS: list[tuple[int, str]] = [(1, V1), (2, V2), (3, V3), (4, V4)]

@@ -1,0 +1,117 @@
+"""``search`` and ``ask`` commands: find what was said, answer with citations.
+
+Both first heal the vector index if it is missing or stale (progress on
+stderr), so they work right after the vectors folder was deleted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+
+import sqlite_utils
+
+from meetingapp.config import Settings, data_dir
+from meetingapp.engine.ask import LlamaChat, ask, where
+from meetingapp.engine.search import SearchQuery, search
+from meetingapp.engine.search_index import ensure_index
+from meetingapp.store.db import open_db
+from meetingapp.store.export import clock
+from meetingapp.store.migrations import MEETING_TYPES
+
+
+def _iso_date(text: str) -> str:
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-03-31") from None
+
+
+def _positive(text: str) -> int:
+    n = int(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return n
+
+
+def _open_indexed() -> tuple[sqlite_utils.Database, Path]:
+    data = data_dir()
+    db = open_db(data)
+
+    def show(f: float) -> None:
+        print(f"\rupdating the search index: {int(f * 100):3d}%", end="", file=sys.stderr)
+
+    if ensure_index(db, data, progress=show):
+        print(file=sys.stderr)
+    return db, data
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    db, data = _open_indexed()
+    q = SearchQuery(
+        args.query,
+        type=args.type,
+        date_from=args.date_from,
+        date_to=args.date_to,
+        speaker=args.speaker,
+        meeting_id=args.meeting,
+        offset=(args.page - 1) * args.limit,
+        limit=args.limit,
+    )
+    results = search(db, data, q, refresh=False)
+    if args.json:
+        hits = [asdict(h) for h in results.hits]
+        print(json.dumps({"page": args.page, "hits": hits}, ensure_ascii=False, indent=1))
+        return 0
+    if not results.hits:
+        print("no matches" if args.page == 1 else f"no matches on page {args.page}")
+        return 0
+    for h in results.hits:
+        at = clock(h.start) if h.start is not None else "-"
+        who = f"{h.speaker}: " if h.speaker else ""
+        print(f"{h.meeting_id:>4}  {h.meeting_date[:10]}  {at:>7}  {h.meeting_title}")
+        print(f"      {who}{h.snippet}")
+    if results.candidates > q.offset + q.limit:
+        print(f"(more: --page {args.page + 1})", file=sys.stderr)
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    db, data = _open_indexed()
+    model_path = args.model or Settings.load(data).model_paths.get("llm")
+    model = LlamaChat(model_path) if model_path else None
+    answer = ask(db, data, args.question, model=model)
+    if args.json:
+        print(json.dumps(asdict(answer), ensure_ascii=False, indent=1))
+        return 0
+    print(answer.text)
+    if answer.generated:
+        print()
+        for n, c in enumerate(answer.citations, 1):
+            print(f"[{n}] {where(c)}: {c.text}")
+    return 0
+
+
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``search`` and ``ask`` on the main parser's subcommands."""
+    s = sub.add_parser("search", help="find what was said in any meeting")
+    s.add_argument("query")
+    s.add_argument("--type", choices=MEETING_TYPES, help="only meetings of this type")
+    s.add_argument("--from", dest="date_from", type=_iso_date, metavar="DATE")
+    s.add_argument("--to", dest="date_to", type=_iso_date, metavar="DATE")
+    s.add_argument("--speaker", metavar="NAME")
+    s.add_argument("--meeting", type=int, metavar="ID", help="only this meeting")
+    s.add_argument("--limit", type=_positive, default=10, metavar="N", help="hits per page")
+    s.add_argument("--page", type=_positive, default=1, metavar="N")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_search)
+
+    a = sub.add_parser("ask", help="answer a question from the meetings, with citations")
+    a.add_argument("question")
+    a.add_argument("--model", metavar="PATH", help="a local GGUF language model")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_ask)
