@@ -20,8 +20,8 @@ from datetime import datetime
 from pathlib import Path
 
 from meetingapp.cli_minutes import add_commands as add_minutes_commands
-from meetingapp.cli_speakers import add_commands as add_speaker_commands
 from meetingapp.cli_search import add_commands as add_search_commands
+from meetingapp.cli_speakers import add_commands as add_speaker_commands
 from meetingapp.config import Settings, data_dir
 from meetingapp.engine.asr import cached_whisper
 from meetingapp.engine.jobs import Engine, JobEvent, recordings_dir
@@ -39,6 +39,7 @@ from meetingapp.engine.recording import (
 )
 from meetingapp.engine.recording.autorecord import RecorderStatus
 from meetingapp.engine.recording.live import LiveText
+from meetingapp.engine.search_index import remove_meeting
 from meetingapp.engine.types import MEETING_TYPES
 from meetingapp.errors import MeetingAppError
 from meetingapp.store import jobs as jobstore
@@ -242,6 +243,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
     db = open_db(data)
     title = get_meeting(db, args.id).title
     delete_meeting(db, args.id, data)
+    remove_meeting(db, data, args.id)  # its search vectors
     err(f"deleted meeting {args.id} ({title})")
     return 0
 

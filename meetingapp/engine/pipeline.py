@@ -9,6 +9,7 @@ as further stages.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
@@ -25,6 +26,7 @@ from meetingapp.engine.cancel import CancelToken
 from meetingapp.engine.minutes.generate import generate_minutes
 from meetingapp.engine.minutes.model import Minutes
 from meetingapp.engine.models import resolve_whisper
+from meetingapp.engine.search_index import index_meeting
 from meetingapp.engine.speakers.assign import assign_speakers
 from meetingapp.engine.speakers.diarize import diarize
 from meetingapp.engine.types import Audio, ProgressFn, Segment, SpeechRegion, Transcript
@@ -34,6 +36,8 @@ from meetingapp.store.meetings import NewMeeting, insert_meeting
 from meetingapp.store.minutes import save_minutes
 from meetingapp.store.speakers import MeetingSpeaker, find_profile, save_meeting_speakers
 from meetingapp.store.voice_index import identify
+
+log = logging.getLogger(__name__)
 
 #: Called with (stage name, fraction of that stage done).
 StageProgressFn = Callable[[str, float], None]
@@ -209,7 +213,13 @@ def run_pipeline(
             ctx.artifacts[stage.name] = artifact
         done += stage.weight
     ctx.report("store", 1.0)
-    return store_meeting(db, ctx)
+    meeting_id = store_meeting(db, ctx)
+    ctx.report("index", 1.0)
+    try:
+        index_meeting(db, ctx.data, meeting_id, cancel=ctx.cancel)
+    except Exception:  # noqa: BLE001 - derived data: left stale, rebuilt at next search
+        log.exception("search index update failed for meeting %s", meeting_id)
+    return meeting_id
 
 
 def name_speakers(

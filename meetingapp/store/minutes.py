@@ -57,6 +57,7 @@ def save_minutes(
         [meeting_id, json.dumps(data, ensure_ascii=False), model, template, now_iso()],
     )
     db.execute("DELETE FROM action_items WHERE meeting_id = ?", [meeting_id])
+    _index_items(db, meeting_id, minutes)
     stamp = now_iso()
     for a in minutes.action_items:
         status = "done" if (a.owner, a.task.lower()) in done else a.status
@@ -76,6 +77,21 @@ def save_minutes(
                 stamp,
             ],
         )
+
+
+def _index_items(db: sqlite_utils.Database, meeting_id: int, minutes: Minutes) -> None:
+    """Make the minutes findable too: search covers decisions, actions and the summary."""
+    db.execute("DELETE FROM search_items WHERE meeting_id = ? AND kind != 'segment'", [meeting_id])
+    rows = [("summary", 0.0, None, minutes.summary)] if minutes.summary else []
+    rows += [("decision", d.start, None, d.text) for d in minutes.decisions]
+    rows += [("key_point", k.start, None, k.text) for k in minutes.key_points]
+    rows += [
+        ("action", a.start, a.owner, f"{a.owner or ''}: {a.task}") for a in minutes.action_items
+    ]
+    db.conn.executemany(
+        "INSERT INTO search_items (meeting_id, kind, start, speaker, text) VALUES (?, ?, ?, ?, ?)",
+        [(meeting_id, *r) for r in rows],
+    )
 
 
 def load_minutes(db: sqlite_utils.Database, meeting_id: int) -> Minutes | None:
