@@ -1,7 +1,9 @@
 """``search`` and ``ask`` commands: find what was said, answer with citations.
 
 Both first heal the vector index if it is missing or stale (progress on
-stderr), so they work right after the vectors folder was deleted.
+stderr), so they work right after the vectors folder was deleted. The
+engine is imported when a command runs: chromadb alone takes ~1 s to
+import, which every other command would otherwise pay.
 """
 
 from __future__ import annotations
@@ -16,9 +18,6 @@ from pathlib import Path
 import sqlite_utils
 
 from meetingapp.config import Settings, data_dir
-from meetingapp.engine.ask import LlamaChat, ask, where
-from meetingapp.engine.search import SearchQuery, search
-from meetingapp.engine.search_index import ensure_index
 from meetingapp.store.db import open_db
 from meetingapp.store.export import clock
 from meetingapp.store.migrations import MEETING_TYPES
@@ -39,6 +38,8 @@ def _positive(text: str) -> int:
 
 
 def _open_indexed() -> tuple[sqlite_utils.Database, Path]:
+    from meetingapp.engine.search_index import ensure_index
+
     data = data_dir()
     db = open_db(data)
 
@@ -51,6 +52,8 @@ def _open_indexed() -> tuple[sqlite_utils.Database, Path]:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    from meetingapp.engine.search import SearchQuery, search
+
     db, data = _open_indexed()
     q = SearchQuery(
         args.query,
@@ -81,6 +84,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    from meetingapp.engine.ask import LlamaChat, ask, where
+
     db, data = _open_indexed()
     model_path = args.model or Settings.load(data).model_paths.get("llm")
     model = LlamaChat(model_path) if model_path else None

@@ -4,11 +4,11 @@ Why the real 6-layer transformer rather than a static model2vec-style
 token table distilled from it (``benchmarks/search.py`` builds one): on
 the relevance set the table found the right moment in the top 5 for 82 %
 of queries (MRR 0.63) against 95 % (MRR 0.87) for the transformer; finding
-paraphrases is the point of this index. The table is ~200x faster (0.13 s
-against ~29 s per 1,000 segments on the shared 2-core test machine under
-load ~8), but embedding runs once per meeting in the background and the
-vectors are stored, so the transformer's cost is paid once; a query is a
-single short text. Weights are read straight from the safetensors file
+paraphrases is the point of this index. The table is ~170x faster (0.05 s
+against 8.5 s per 1,000 segments on the shared 2-core test machine), but
+embedding runs once per meeting in the background and the vectors are
+stored, so the transformer's cost is paid once; a query is one short text
+(~12 ms). Weights are read straight from the safetensors file
 (a tiny format parsed here, so the ``safetensors`` package is not needed);
 tokenisation is the ``tokenizers`` package. Output matches
 sentence-transformers (mean pooling over real tokens, L2 normalisation):

@@ -167,6 +167,7 @@ CREATE TABLE search_items (
 );
 CREATE INDEX search_items_meeting ON search_items (meeting_id, kind);
 CREATE UNIQUE INDEX search_items_ref ON search_items (kind, ref_id) WHERE ref_id IS NOT NULL;
+CREATE INDEX search_items_speaker ON search_items (speaker COLLATE NOCASE);
 
 CREATE VIRTUAL TABLE search_fts USING fts5 (
     text, content = 'search_items', content_rowid = 'id',
