@@ -192,3 +192,10 @@ def test_rules_on_written_dialogue_keep_commitments_and_drop_distractors() -> No
         ("Cal", "2026-11-17", 8),
     }
     assert [d.segment_index for d in minutes.decisions] == [10, 11, 12]
+
+
+def test_empty_meeting_gives_empty_minutes() -> None:
+    minutes = build_minutes([], MONDAY)
+    assert minutes == Minutes()
+    silent = build_minutes([Segment(0, 1, "")], MONDAY)
+    assert silent.sentiment == [0.0] and not silent.action_items and silent.mood == "neutral"
