@@ -55,7 +55,8 @@ def whisper() -> WhisperModel:
 
 
 def transcribe(wav: Path) -> list[Segment]:
-    segs, _ = whisper().transcribe(str(wav), word_timestamps=True, language="en")
+    # temperature 0 only: no sampled fallback, so the same audio gives the same text
+    segs, _ = whisper().transcribe(str(wav), word_timestamps=True, language="en", temperature=0.0)
     return [
         Segment(
             s.start,
