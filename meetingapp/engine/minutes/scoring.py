@@ -16,7 +16,7 @@ from typing import Any
 from meetingapp.engine.minutes.dates import resolve_due
 from meetingapp.engine.minutes.model import ActionItem, Item
 from meetingapp.engine.minutes.text import tokens
-from meetingapp.engine.minutes.topics import _STOP
+from meetingapp.engine.minutes.topics import STOP_WORDS
 
 #: Share of the reference's content words an extracted text must contain.
 MATCH_THRESHOLD = 0.5
@@ -46,7 +46,7 @@ class Score:
 
 def text_match(reference: str, hypothesis: str) -> float:
     """Share of the reference's content words found (spelled alike) in the hypothesis."""
-    ref = [w for w in tokens(reference) if w not in _STOP] or tokens(reference)
+    ref = [w for w in tokens(reference) if w not in STOP_WORDS] or tokens(reference)
     hyp = tokens(hypothesis)
     if not ref:
         return 0.0

@@ -14,7 +14,7 @@ from collections.abc import Callable
 import numpy as np
 
 from meetingapp.engine.minutes.text import Sentence, tokens
-from meetingapp.engine.minutes.topics import _STOP
+from meetingapp.engine.minutes.topics import STOP_WORDS
 
 EmbedFn = Callable[[list[str]], np.ndarray]
 
@@ -51,7 +51,7 @@ def summarize(scores: np.ndarray, sentences: list[Sentence], count: int) -> str:
 
 
 def _tfidf(texts: list[str]) -> np.ndarray:
-    docs = [[t for t in tokens(x) if t not in _STOP] for x in texts]
+    docs = [[t for t in tokens(x) if t not in STOP_WORDS] for x in texts]
     vocab = {w: i for i, w in enumerate(sorted({w for d in docs for w in d}))}
     df = Counter(w for d in docs for w in set(d))
     m = np.zeros((len(texts), max(1, len(vocab))))

@@ -51,15 +51,13 @@ def tokens(text: str) -> list[str]:
 
 def _time_at(seg: Segment, char: int) -> float:
     """Start time of the word at character ``char`` of ``seg.text``."""
-    if char <= 0 or not seg.words:
-        return seg.start if char <= 0 or not seg.text else _interp(seg, char)
+    if char <= 0:
+        return seg.start
+    if not seg.words:
+        return seg.start + (seg.end - seg.start) * char / max(1, len(seg.text))
     seen = 0
     for w in seg.words:
         seen += len(w.word)
         if seen > char:
             return w.start
     return seg.words[-1].start
-
-
-def _interp(seg: Segment, char: int) -> float:
-    return seg.start + (seg.end - seg.start) * char / max(1, len(seg.text))

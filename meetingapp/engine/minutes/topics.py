@@ -33,7 +33,7 @@ _SPOKEN = word_set(
     tell tells limit limits bring brings proud sorry glad
     """
 )
-_STOP = frozenset(ENGLISH_STOP_WORDS) | _SPOKEN
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | _SPOKEN
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|[.,!?;:]")
 
 
@@ -41,7 +41,7 @@ def extract_topics(
     sentences: list[Sentence], names: set[str] | None = None, limit: int = 8
 ) -> list[str]:
     """Up to ``limit`` key phrases, most salient first; ``names`` (people) are never topics."""
-    stop = _STOP | {n.lower() for n in names or ()}
+    stop = STOP_WORDS | {n.lower() for n in names or ()}
     phrases: Counter[str] = Counter()
     display: dict[str, str] = {}
     for s in sentences:
