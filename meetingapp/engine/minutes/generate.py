@@ -13,12 +13,23 @@ from meetingapp.engine.cancel import CancelToken
 from meetingapp.engine.minutes.build import build_minutes
 from meetingapp.engine.minutes.llm import LlmConfig, LocalLlm, refine_minutes
 from meetingapp.engine.minutes.model import Minutes
+from meetingapp.engine.minutes.summary import EmbedFn
 from meetingapp.engine.minutes.templates import load_template
+from meetingapp.engine.text_embedding import default_embedder
 from meetingapp.engine.types import ProgressFn, Segment
 from meetingapp.errors import ModelNotFoundError
 
 #: Share of the progress bar for the offline pass when an LLM refines afterwards.
 OFFLINE_SHARE = 0.1
+
+
+def sentence_embedding() -> EmbedFn | None:
+    """MiniLM sentence vectors rank the summary; TF-IDF when the pack is missing."""
+    try:
+        embedder = default_embedder()
+    except ModelNotFoundError:
+        return None
+    return lambda texts: embedder.embed(texts)
 
 
 def generate_minutes(
@@ -38,7 +49,12 @@ def generate_minutes(
             progress(f * share)
 
     minutes = build_minutes(
-        segments, meeting_date, meeting_type, progress=offline_progress, cancel=cancel
+        segments,
+        meeting_date,
+        meeting_type,
+        embed=sentence_embedding(),
+        progress=offline_progress,
+        cancel=cancel,
     )
     if llm_path is None or not segments:
         return minutes
