@@ -93,8 +93,11 @@ def extract_decisions(sentences: list[Sentence]) -> list[Item]:
     """Sentences that record a decision ("we decided", "let's...", "moved to"...)."""
     out: list[Item] = []
     for s in sentences:
-        if _is_decision(s.text):
-            out.append(Item(_clean_sentence(s.text), s.start, s.segment_index))
+        # "The demo moved to Tuesday, so we decided to skip X" records two decisions
+        clauses = [c for c in _CLAUSE_SPLIT.split(s.text) if _is_decision(c)]
+        if len(clauses) < 2:
+            clauses = [s.text] if _is_decision(s.text) else []
+        out += [Item(_clean_sentence(c), s.start, s.segment_index) for c in clauses]
     return out
 
 
