@@ -11,6 +11,7 @@ last file's id) and draws progress on stderr.
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import sys
 import threading
@@ -310,6 +311,11 @@ def iso_date(text: str) -> str:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    headless = not any(os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY"))
+    if sys.platform.startswith("linux") and headless and not os.environ.get("QT_QPA_PLATFORM"):
+        raise MeetingAppError(
+            "no display to open the window on; use the command line (`meetingapp --help`)"
+        )
     from meetingapp.ui.app import run_app  # Qt only when the window is wanted
 
     return run_app(sys.argv[:1])
