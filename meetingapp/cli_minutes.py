@@ -7,9 +7,12 @@ import sys
 from pathlib import Path
 
 from meetingapp.config import Settings, data_dir
+from meetingapp.engine.audio import load_audio
 from meetingapp.engine.minutes.generate import generate_minutes
+from meetingapp.engine.minutes.highlights import export_clips
 from meetingapp.engine.pipeline import meeting_date
 from meetingapp.engine.types import MEETING_TYPES
+from meetingapp.errors import MeetingAppError
 from meetingapp.store.db import open_db
 from meetingapp.store.export import MeetingExport, clock, render
 from meetingapp.store.meetings import get_meeting, load_segments
@@ -72,12 +75,35 @@ def cmd_actions(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_highlights(args: argparse.Namespace) -> int:
+    data = data_dir()
+    db = open_db(data)
+    meeting = get_meeting(db, args.id)
+    minutes = load_minutes(db, args.id)
+    if minutes is None or not minutes.highlights:
+        raise MeetingAppError(f"meeting {args.id} has no highlights (run `meetingapp minutes`)")
+    out = Path(args.output)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise MeetingAppError(f"{out}: cannot create the folder ({e.strerror})") from None
+    audio = load_audio(data / meeting.source_path)
+    for path in export_clips(audio, minutes.highlights, load_segments(db, args.id), out):
+        print(path)
+    return 0
+
+
 def add_commands(sub: argparse._SubParsersAction) -> None:
     m = sub.add_parser("minutes", help="(re)generate a meeting's minutes")
     m.add_argument("id", type=int)
     m.add_argument("--model", help="GGUF language model to refine the minutes")
     m.add_argument("--template", choices=MEETING_TYPES, help="template (default: meeting type)")
     m.set_defaults(func=cmd_minutes)
+
+    h = sub.add_parser("highlights", help="export a meeting's highlights as clips + SRT")
+    h.add_argument("id", type=int)
+    h.add_argument("-o", "--output", required=True, help="folder for the clips")
+    h.set_defaults(func=cmd_highlights)
 
     a = sub.add_parser("actions", help="action items across meetings")
     a.add_argument("action", nargs="?", choices=("list", "done", "reopen", "edit"), default="list")

@@ -42,7 +42,9 @@ def enrollment_clips(tmp_path: Path) -> dict[str, Path]:
     return clips
 
 
-def test_standup_minutes_from_audio(cli, home: Path, enrollment_clips: dict[str, Path]) -> None:
+def test_standup_minutes_from_audio(
+    cli, home: Path, enrollment_clips: dict[str, Path], tmp_path: Path
+) -> None:
     for name, clip in enrollment_clips.items():
         assert cli("speakers", "enroll", name, clip).code == 0
     r = cli("transcribe", STANDUP, "--type", "standup", "--date", "2026-11-16")
@@ -79,3 +81,12 @@ def test_standup_minutes_from_audio(cli, home: Path, enrollment_clips: dict[str,
     first = int(listing.split()[0])
     assert cli("actions", "done", first).code == 0
     assert str(first) not in [ln.split()[0] for ln in cli("actions", "--open").out.splitlines()]
+    # regenerating the minutes keeps what was ticked off
+    regen = cli("minutes", meeting, "--template", "standup")
+    assert regen.code == 0 and "## Action items" in regen.out and "- [x] **Carol**" in regen.out
+
+    # highlights become audio clips with subtitles
+    clips = cli("highlights", meeting, "-o", tmp_path / "clips")
+    wavs = [Path(p) for p in clips.out.split()]
+    assert clips.code == 0 and wavs and all(w.exists() and w.stat().st_size > 10_000 for w in wavs)
+    assert all(w.with_suffix(".srt").read_text().startswith("1\n") for w in wavs)
