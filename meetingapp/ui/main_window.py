@@ -231,7 +231,8 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentRow(0)
         self.stack.setCurrentWidget(self.library_page)
 
-    def open_meeting(self, meeting_id: int) -> None:
+    def open_meeting(self, meeting_id: int, at: float | None = None) -> None:
+        """Show a meeting; with ``at`` (seconds) it plays from that moment."""
         try:
             self.meeting_view.show_meeting(meeting_id)
         except MeetingAppError as e:
@@ -241,6 +242,8 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentRow(0)
         self.sidebar.blockSignals(False)
         self.stack.setCurrentWidget(self.meeting_view)
+        if at is not None:
+            self.meeting_view.play_from(at)
 
     def _open_index(self, index: QModelIndex) -> None:
         self.open_meeting(self.proxy.data(index, ID_ROLE))

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
+    QSplitter,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -23,10 +24,12 @@ from PySide6.QtWidgets import (
 from meetingapp.engine.audio import load_audio
 from meetingapp.engine.types import ProgressFn, Segment
 from meetingapp.engine.waveform import peak_envelope
+from meetingapp.errors import MeetingAppError
 from meetingapp.store import meetings as store
 from meetingapp.store import speakers as speaker_store
 from meetingapp.store.export import clock
 from meetingapp.ui.bridge import Task
+from meetingapp.ui.minutes_panel import MinutesPanel
 from meetingapp.ui.speaker_colors import SpeakerColors, speaker_name
 from meetingapp.ui.transcript_view import TranscriptView
 from meetingapp.ui.waveform_view import WaveformView
@@ -97,12 +100,23 @@ class MeetingView(QWidget):
         self.transcript.play_requested.connect(self.play_from)
         self.transcript.menu_requested.connect(self._segment_menu)
 
+        self.minutes = MinutesPanel(db, data, pool)
+        self.minutes.seek_requested.connect(self.play_from)
+        self.minutes.changed.connect(self.changed)
+        self.minutes.error.connect(self.error)
+        self.split = QSplitter()
+        self.split.addWidget(self.transcript)
+        self.split.addWidget(self.minutes)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
+        self.split.setSizes([600, 420])
+
         lay = QVBoxLayout(self)
         lay.setContentsMargins(16, 12, 16, 8)
         lay.addLayout(head)
         lay.addWidget(self.waveform)
         lay.addLayout(controls)
-        lay.addWidget(self.transcript, 1)
+        lay.addWidget(self.split, 1)
 
     # -- loading ------------------------------------------------------------
     @property
@@ -123,6 +137,7 @@ class MeetingView(QWidget):
         self.meta.setText(f"{date} · {clock(m.duration)} · {m.type} · {m.language or '?'}")
         self.transcript.set_segments(self.segments, self.colors)
         self.waveform.set_meeting(m.duration, self.segments, self.colors)
+        self.minutes.show_meeting(meeting_id)
         self._update_clock(0)
         source = self.source
         assert source is not None
@@ -203,6 +218,7 @@ class MeetingView(QWidget):
         self.transcript.recolor(self.segments, self.colors)
         self.waveform.set_meeting(self.meeting.duration, self.segments, self.colors)
         self._load_peaks(self.meeting.id, self.data / self.meeting.source_path)
+        self.minutes.reload()
         self.changed.emit(self.meeting.id)
 
     def edit_text(self, idx: int, text: str) -> None:
@@ -215,6 +231,24 @@ class MeetingView(QWidget):
     def rename_speaker(self, old: str | None, new: str) -> None:
         assert self.meeting is not None
         speaker_store.name_speaker(self.db, self.meeting.id, old, new.strip())
+        self._reload()
+
+    def suggestion(self, who: str | None) -> str | None:
+        """The known person this speaker's voice resembles, if the engine suggested one."""
+        assert self.meeting is not None
+        for s in speaker_store.meeting_speakers(self.db, self.meeting.id):
+            if s.name == who and s.status == "suggested" and s.suggested_name:
+                return s.suggested_name
+        return None
+
+    def name_voice(self, who: str | None, name: str) -> None:
+        """Name the speaker and teach that person's profile this voice."""
+        assert self.meeting is not None
+        try:
+            speaker_store.name_speaker(self.db, self.meeting.id, who, name, learn=True)
+        except MeetingAppError as e:
+            self.error.emit(str(e))
+            return
         self._reload()
 
     def reassign(self, idx: int, speaker: str) -> None:
@@ -230,6 +264,12 @@ class MeetingView(QWidget):
         menu.addAction(
             f"Rename {speaker_name(seg.speaker)}…", lambda: self._ask_rename(seg.speaker)
         )
+        suggested = self.suggestion(seg.speaker)
+        if suggested:
+            menu.addAction(
+                f"Confirm as {suggested}", lambda: self.name_voice(seg.speaker, suggested)
+            )
+        menu.addAction("Enroll this voice as…", lambda: self._ask_enroll(seg.speaker))
         assign = menu.addMenu("Assign to speaker")
         for s in self.speakers():
             if s != seg.speaker and s:
@@ -253,6 +293,18 @@ class MeetingView(QWidget):
         )
         if ok and name.strip():
             self.rename_speaker(old, name)
+
+    def _ask_enroll(self, who: str | None) -> None:
+        names = [p.name for p in speaker_store.list_profiles(self.db)]
+        name, ok = QInputDialog.getItem(
+            self,
+            "Enroll this voice",
+            f"Whose voice is {speaker_name(who)}? (a known person or a new name)",
+            names,
+            editable=True,
+        )
+        if ok and name.strip():
+            self.name_voice(who, name)
 
     def _ask_new_speaker(self, idx: int) -> None:
         name, ok = QInputDialog.getText(self, "Assign to speaker", "Speaker name:")
