@@ -144,7 +144,7 @@ def main() -> int:
     view.player.pause()
     window.grab().save(str(args.out / "meeting.png"))
 
-    window.sidebar.setCurrentRow(1)
+    window.show_page("Analytics")
     app.processEvents()
     window.grab().save(str(args.out / "analytics.png"))
 

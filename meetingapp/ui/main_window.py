@@ -42,6 +42,7 @@ from meetingapp.ui.import_paths import MEDIA_EXTENSIONS
 from meetingapp.ui.library_model import ID_ROLE, MeetingFilterModel, MeetingTableModel
 from meetingapp.ui.meeting_view import MeetingView
 from meetingapp.ui.queue_panel import QueuePanel
+from meetingapp.ui.search_page import SearchPage
 from meetingapp.ui.settings_dialog import SettingsDialog
 
 FORMAT_NAMES = {
@@ -51,7 +52,7 @@ FORMAT_NAMES = {
     "vtt": "WebVTT subtitles",
     "txt": "Plain text",
 }
-PAGES = ("Library", "Analytics")
+PAGES = ("Library", "Search", "Analytics")
 
 
 class CloseChoice(enum.Enum):
@@ -94,6 +95,9 @@ class MainWindow(QMainWindow):
         self.meeting_view.changed.connect(lambda _id: self._data_changed())
         self.meeting_view.error.connect(self.show_problem)
         self.analytics = AnalyticsPage(self.db)
+        self.search_page = SearchPage(self.db, self.data, self.pool)
+        self.search_page.open_requested.connect(self.open_meeting)
+        self.search_page.error.connect(self.show_problem)
         self.queue = QueuePanel()
         self.queue.cancel_requested.connect(self.cancel_job)
         self.queue.open_requested.connect(self.open_meeting)
@@ -103,6 +107,13 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.library_page)
         self.stack.addWidget(self.meeting_view)
         self.stack.addWidget(self.analytics)
+        self.stack.addWidget(self.search_page)
+        #: sidebar name → (page, its refresh)
+        self.pages: dict[str, tuple[QWidget, Callable[[], None]]] = {
+            "Library": (self.library_page, lambda: None),
+            "Search": (self.search_page, self.search_page.refresh),
+            "Analytics": (self.analytics, self.analytics.refresh),
+        }
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.addItems(PAGES)
@@ -209,12 +220,13 @@ class MainWindow(QMainWindow):
             act.setEnabled(enabled)
 
     def _on_page(self, row: int) -> None:
-        if PAGES[row] == "Analytics":
-            self.meeting_view.stop()
-            self.analytics.refresh()
-            self.stack.setCurrentWidget(self.analytics)
-        else:
-            self.stack.setCurrentWidget(self.library_page)
+        self.meeting_view.stop()
+        page, refresh = self.pages[PAGES[row]]
+        refresh()
+        self.stack.setCurrentWidget(page)
+
+    def show_page(self, name: str) -> None:
+        self.sidebar.setCurrentRow(PAGES.index(name))
 
     def _update_empty(self) -> None:
         self.empty_hint.setVisible(self.model.rowCount() == 0)
@@ -222,8 +234,9 @@ class MainWindow(QMainWindow):
     def _data_changed(self) -> None:
         self.model.refresh()
         self._update_empty()
-        if self.stack.currentWidget() is self.analytics:
-            self.analytics.refresh()
+        for page, refresh in self.pages.values():
+            if page is self.stack.currentWidget():
+                refresh()
 
     # -- navigation ---------------------------------------------------------
     def show_library(self) -> None:

@@ -58,6 +58,11 @@ class MeetingView(QWidget):
         # slot that restyles widgets deadlocked in QMediaPlayer.stop()).
         self.player.positionChanged.connect(self._on_position, Qt.ConnectionType.QueuedConnection)
         self.player.playbackStateChanged.connect(self._on_state)
+        self.player.mediaStatusChanged.connect(
+            self._on_media_status, Qt.ConnectionType.QueuedConnection
+        )
+        #: where to start once the recording is loaded (a seek before that is lost)
+        self._pending_ms: int | None = None
         self.player.errorOccurred.connect(
             lambda _e, text: self.error.emit(f"{self._source_label()}: cannot play ({text})")
         )
@@ -128,6 +133,7 @@ class MeetingView(QWidget):
 
     def show_meeting(self, meeting_id: int) -> None:
         self.player.stop()
+        self._pending_ms = None
         self.meeting = store.get_meeting(self.db, meeting_id)
         self.segments = store.load_segments(self.db, meeting_id)
         self._recolor()
@@ -179,9 +185,19 @@ class MeetingView(QWidget):
 
     # -- playback -----------------------------------------------------------
     def play_from(self, seconds: float) -> None:
-        self.player.setPosition(int(seconds * 1000))
+        ms = int(seconds * 1000)
+        if self.player.mediaStatus() == QMediaPlayer.MediaStatus.LoadingMedia:
+            self._pending_ms = ms
+        else:
+            self.player.setPosition(ms)
         self.player.play()
-        self._on_position(int(seconds * 1000))
+        self._on_position(ms)
+
+    def _on_media_status(self, status: QMediaPlayer.MediaStatus) -> None:
+        loaded = (QMediaPlayer.MediaStatus.LoadedMedia, QMediaPlayer.MediaStatus.BufferedMedia)
+        if status in loaded and self._pending_ms is not None:
+            self.player.setPosition(self._pending_ms)
+            self._pending_ms = None
 
     def toggle_play(self) -> None:
         if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:

@@ -51,7 +51,7 @@ def test_click_line_plays_from_there_and_highlights_words(
     assert "background:" in transcript.model_.html(row)
     assert view.waveform.position * 1000 >= start_ms
     # Leaving the meeting stops playback (this once deadlocked inside QMediaPlayer.stop).
-    meeting_window.sidebar.setCurrentRow(1)
+    meeting_window.show_page("Analytics")
     assert view.player.playbackState() == QMediaPlayer.PlaybackState.StoppedState
 
 
@@ -110,7 +110,7 @@ def test_export_formats(meeting_window: MainWindow, tmp_path: Path, fmt: str) ->
 
 
 def test_analytics_charts_from_store(meeting_window: MainWindow) -> None:
-    meeting_window.sidebar.setCurrentRow(1)
+    meeting_window.show_page("Analytics")
     page = meeting_window.analytics
     assert meeting_window.stack.currentWidget() is page
     segments = load_segments(meeting_window.db, list_meetings(meeting_window.db)[0].id)
