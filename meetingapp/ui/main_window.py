@@ -36,6 +36,7 @@ from meetingapp.store import jobs as jobstore
 from meetingapp.store.db import open_db
 from meetingapp.store.export import FORMATS, MeetingExport, render
 from meetingapp.store.meetings import get_meeting, load_segments
+from meetingapp.ui.actions_page import ActionsPage
 from meetingapp.ui.analytics_page import AnalyticsPage
 from meetingapp.ui.bridge import EngineBridge, Task
 from meetingapp.ui.import_paths import MEDIA_EXTENSIONS
@@ -44,6 +45,7 @@ from meetingapp.ui.meeting_view import MeetingView
 from meetingapp.ui.queue_panel import QueuePanel
 from meetingapp.ui.search_page import SearchPage
 from meetingapp.ui.settings_dialog import SettingsDialog
+from meetingapp.ui.speakers_page import SpeakersPage
 
 FORMAT_NAMES = {
     "md": "Markdown",
@@ -52,7 +54,7 @@ FORMAT_NAMES = {
     "vtt": "WebVTT subtitles",
     "txt": "Plain text",
 }
-PAGES = ("Library", "Search", "Analytics")
+PAGES = ("Library", "Search", "Action items", "Speakers", "Analytics")
 
 
 class CloseChoice(enum.Enum):
@@ -98,6 +100,12 @@ class MainWindow(QMainWindow):
         self.search_page = SearchPage(self.db, self.data, self.pool)
         self.search_page.open_requested.connect(self.open_meeting)
         self.search_page.error.connect(self.show_problem)
+        self.actions_page = ActionsPage(self.db)
+        self.actions_page.open_requested.connect(self.open_meeting)
+        self.actions_page.error.connect(self.show_problem)
+        self.speakers_page = SpeakersPage(self.db, self.data, self.pool)
+        self.speakers_page.error.connect(self.show_problem)
+        self.speakers_page.changed.connect(self._data_changed)
         self.queue = QueuePanel()
         self.queue.cancel_requested.connect(self.cancel_job)
         self.queue.open_requested.connect(self.open_meeting)
@@ -108,10 +116,14 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.meeting_view)
         self.stack.addWidget(self.analytics)
         self.stack.addWidget(self.search_page)
+        self.stack.addWidget(self.actions_page)
+        self.stack.addWidget(self.speakers_page)
         #: sidebar name → (page, its refresh)
         self.pages: dict[str, tuple[QWidget, Callable[[], None]]] = {
             "Library": (self.library_page, lambda: None),
             "Search": (self.search_page, self.search_page.refresh),
+            "Action items": (self.actions_page, self.actions_page.refresh),
+            "Speakers": (self.speakers_page, self.speakers_page.refresh),
             "Analytics": (self.analytics, self.analytics.refresh),
         }
         self.sidebar = QListWidget()
