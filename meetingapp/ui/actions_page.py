@@ -29,7 +29,6 @@ TASK, OWNER, DUE, MEETING = range(4)
 class ActionsPage(QWidget):
     #: (meeting id, seconds) of the moment an item was agreed
     open_requested = Signal(int, float)
-    changed = Signal(int)
     error = Signal(str)
 
     def __init__(self, db: sqlite_utils.Database) -> None:
@@ -125,12 +124,11 @@ class ActionsPage(QWidget):
 
     def set_status(self, action_id: int, status: str) -> None:
         try:
-            a = update_action(self.db, action_id, status=status)
+            update_action(self.db, action_id, status=status)
         except MeetingAppError as e:
             self.error.emit(str(e))
             return
         self.refresh()
-        self.changed.emit(a.meeting_id)
 
     def _open_item(self, item: QTreeWidgetItem, _column: int) -> None:
         a: TrackedAction = item.data(TASK, ACTION_ROLE)

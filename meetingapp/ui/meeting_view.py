@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import sqlite_utils
-from PySide6.QtCore import QPoint, Qt, QUrl, Signal
+from PySide6.QtCore import Q_ARG, QMetaObject, QPoint, Qt, QUrl, Signal
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -63,6 +63,8 @@ class MeetingView(QWidget):
         )
         #: where to start once the recording is loaded (a seek before that is lost)
         self._pending_ms: int | None = None
+        self._loaded = False
+        self._url = QUrl()
         self.player.errorOccurred.connect(
             lambda _e, text: self.error.emit(f"{self._source_label()}: cannot play ({text})")
         )
@@ -132,8 +134,9 @@ class MeetingView(QWidget):
         return self.meeting.source_name if self.meeting else "recording"
 
     def show_meeting(self, meeting_id: int) -> None:
-        self.player.stop()
+        self.stop()
         self._pending_ms = None
+        self._loaded = False
         self.meeting = store.get_meeting(self.db, meeting_id)
         self.segments = store.load_segments(self.db, meeting_id)
         self._recolor()
@@ -148,10 +151,12 @@ class MeetingView(QWidget):
         source = self.source
         assert source is not None
         if source.exists():
-            self.player.setSource(QUrl.fromLocalFile(str(source)))
+            self._url = QUrl.fromLocalFile(str(source))
+            self._call("setSource", Q_ARG(QUrl, self._url))
             self._load_peaks(meeting_id, source)
         else:
-            self.player.setSource(QUrl())
+            self._url = QUrl()
+            self._call("setSource", Q_ARG(QUrl, self._url))
             self.error.emit(f"{source}: the stored recording is missing; playback is off")
 
     def _load_peaks(self, meeting_id: int, source: Path) -> None:
@@ -186,18 +191,21 @@ class MeetingView(QWidget):
     # -- playback -----------------------------------------------------------
     def play_from(self, seconds: float) -> None:
         ms = int(seconds * 1000)
-        if self.player.mediaStatus() == QMediaPlayer.MediaStatus.LoadingMedia:
-            self._pending_ms = ms
+        if self._loaded:
+            self._call("setPosition", Q_ARG("qint64", ms))
         else:
-            self.player.setPosition(ms)
-        self.player.play()
+            self._pending_ms = ms
+        self._call("play")
         self._on_position(ms)
 
-    def _on_media_status(self, status: QMediaPlayer.MediaStatus) -> None:
+    def _on_media_status(self, _status: QMediaPlayer.MediaStatus) -> None:
+        # Queued: the status may be stale, so look at the player as it is now.
         loaded = (QMediaPlayer.MediaStatus.LoadedMedia, QMediaPlayer.MediaStatus.BufferedMedia)
-        if status in loaded and self._pending_ms is not None:
-            self.player.setPosition(self._pending_ms)
-            self._pending_ms = None
+        if self.player.mediaStatus() in loaded and self.player.source() == self._url:
+            self._loaded = True
+            if self._pending_ms is not None:
+                self.player.setPosition(self._pending_ms)
+                self._pending_ms = None
 
     def toggle_play(self) -> None:
         if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
@@ -206,7 +214,15 @@ class MeetingView(QWidget):
             self.player.play()
 
     def stop(self) -> None:
-        self.player.stop()
+        self._call("stop")
+
+    def _call(self, slot: str, *args: object) -> None:
+        """Call a player slot from the event loop, not from Python.
+
+        Stopping or replacing the source joins FFmpeg threads that may need the
+        GIL to finish; a direct call from Python holds it and deadlocks.
+        """
+        QMetaObject.invokeMethod(self.player, slot, Qt.ConnectionType.QueuedConnection, *args)
 
     def _on_state(self, state: QMediaPlayer.PlaybackState) -> None:
         playing = state == QMediaPlayer.PlaybackState.PlayingState

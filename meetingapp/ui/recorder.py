@@ -12,9 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QIcon
+from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -187,6 +186,19 @@ class Recorder(QObject):
         self._thread.shutdown(wait=True)
 
 
+def record_icon() -> QIcon:
+    """A red dot: the record sign everyone knows."""
+    pix = QPixmap(32, 32)
+    pix.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QColor("#e03131"))
+    p.drawEllipse(6, 6, 20, 20)
+    p.end()
+    return QIcon(pix)
+
+
 def status_text(s: RecorderStatus, paused: bool) -> str:
     if paused or s.state == RecorderState.PAUSED:
         state = "Paused"
@@ -208,7 +220,7 @@ class RecordingUi(QObject):
         self.window = window
         style = window.style()
         self.record_action = QAction("Record…", window)
-        self.record_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
+        self.record_action.setIcon(record_icon())
         self.record_action.setShortcut("Ctrl+R")
         self.pause_action = QAction("Pause recording", window)
         self.pause_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaPause))
@@ -231,7 +243,7 @@ class RecordingUi(QObject):
         self.started_at = 0.0
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
-            self.tray = QSystemTrayIcon(QApplication.windowIcon() or QIcon(), self)
+            self.tray = QSystemTrayIcon(record_icon(), self)
             menu = QMenu(window)
             menu.addAction(self.pause_action)
             menu.addAction(self.stop_action)

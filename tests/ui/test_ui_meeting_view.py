@@ -52,7 +52,10 @@ def test_click_line_plays_from_there_and_highlights_words(
     assert view.waveform.position * 1000 >= start_ms
     # Leaving the meeting stops playback (this once deadlocked inside QMediaPlayer.stop).
     meeting_window.show_page("Analytics")
-    assert view.player.playbackState() == QMediaPlayer.PlaybackState.StoppedState
+    qtbot.waitUntil(
+        lambda: view.player.playbackState() == QMediaPlayer.PlaybackState.StoppedState,
+        timeout=5_000,
+    )
 
 
 def test_waveform_loads_off_the_gui_thread(qtbot: QtBot, meeting_window: MainWindow) -> None:
