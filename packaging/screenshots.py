@@ -146,6 +146,8 @@ def main() -> int:
     app.processEvents()
     view.player.pause()
     minutes = view.minutes
+    minutes.regenerate(None, "standup")  # written again with the speakers' names
+    wait_until(app, lambda: minutes.regenerate_button.isEnabled(), timeout=120)
     if minutes.action_items():
         minutes.action_items()[0].setCheckState(0, Qt.CheckState.Checked)
     window.grab().save(str(args.out / "meeting.png"))

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from meetingapp.errors import MeetingAppError
 from meetingapp.store.export import clock
 from meetingapp.store.minutes import TrackedAction, list_actions, update_action
+from meetingapp.ui.wrap_delegate import WrapDelegate
 
 SHOW = ("Open", "Done", "All")
 ANY_OWNER = "Anyone"
@@ -55,8 +56,10 @@ class ActionsPage(QWidget):
             head.addWidget(w)
 
         self.tree = QTreeWidget()
+        self.tree.setObjectName("actions")
         self.tree.setHeaderLabels(["Task", "Owner", "Due", "Meeting"])
         self.tree.setRootIsDecorated(False)
+        self.tree.setItemDelegate(WrapDelegate(self.tree))
         self.tree.setAlternatingRowColors(True)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.tree.header()

@@ -37,6 +37,7 @@ from meetingapp.store.db import open_db
 from meetingapp.store.export import clock
 from meetingapp.store.meetings import get_meeting, load_segments
 from meetingapp.ui.bridge import Task
+from meetingapp.ui.wrap_delegate import WrapDelegate
 
 #: item data: seconds into the recording (float) and the tracker's action id (int)
 START_ROLE = Qt.ItemDataRole.UserRole
@@ -129,7 +130,7 @@ class MinutesPanel(QWidget):
         self.tree.setObjectName("minutes")
         self.tree.setHeaderLabels(["Item", "Owner", "Due", "At"])
         self.tree.setRootIsDecorated(False)
-        self.tree.setWordWrap(True)
+        self.tree.setItemDelegate(WrapDelegate(self.tree))
         self.tree.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
@@ -206,7 +207,6 @@ class MinutesPanel(QWidget):
         for text, start in rows:
             item = QTreeWidgetItem([text, "", "", clock(start)])
             item.setData(TASK, START_ROLE, start)
-            item.setToolTip(TASK, text)
             head.addChild(item)
         return head
 

@@ -265,8 +265,8 @@ class RecordingUi(QObject):
 
     def _set_active(self, active: bool) -> None:
         self.record_action.setEnabled(not active)
-        self.pause_action.setEnabled(active)
-        self.stop_action.setEnabled(active)
+        self.pause_action.setVisible(active)
+        self.stop_action.setVisible(active)
         self.pause_action.setText("Pause recording")
         for w in (self.label, self.level, self.live):
             w.setVisible(active)

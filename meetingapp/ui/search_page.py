@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
-from PySide6.QtCore import QDate, Qt, QUrl, Signal
+from PySide6.QtCore import QDate, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -249,9 +250,9 @@ class SearchPage(QWidget):
             label.setWordWrap(True)
             label.setContentsMargins(8, 6, 8, 6)
             label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-            item.setSizeHint(label.sizeHint())
             self.results.addItem(item)
             self.results.setItemWidget(item, label)
+        self._fit_rows()
         shown = len(self.hits)
         self.status.setText(
             f"{shown} of {r.candidates} result(s) — double-click one to play it"
@@ -260,6 +261,18 @@ class SearchPage(QWidget):
         )
         self.more.setVisible(r.candidates > r.offset + len(r.hits))
         self.searched.emit()
+
+    def _fit_rows(self) -> None:
+        """Each result as tall as its wrapped text at the list's current width."""
+        width = self.results.viewport().width() - 8
+        for i in range(self.results.count()):
+            item = self.results.item(i)
+            label = self.results.itemWidget(item)
+            item.setSizeHint(QSize(width, label.heightForWidth(width) + 4))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_rows()
 
     def _open_item(self, item: QListWidgetItem) -> None:
         h: SearchHit = item.data(HIT_ROLE)
