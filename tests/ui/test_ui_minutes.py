@@ -50,7 +50,8 @@ def test_minutes_panel_shows_items_and_ticks_off(qtbot: QtBot, standup_window: M
         lambda: view.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState,
         timeout=10_000,
     )
-    assert view.player.position() >= int(stored.decisions[0].start * 1000) - 50
+    at = int(stored.decisions[0].start * 1000)
+    qtbot.waitUntil(lambda: view.player.position() >= at - 50, timeout=5_000)
 
 
 def test_regenerate_keeps_ticked_items(qtbot: QtBot, standup_window: MainWindow) -> None:
