@@ -2,10 +2,11 @@
 
 Runs the window offscreen on a throwaway data folder, imports evaluation
 clips through the same path a drop uses, and saves PNGs of the library with
-a job in progress, a meeting (transcript, waveform, speaker timeline) and
-analytics, and the settings dialog. Until speaker diarization lands in the pipeline, speakers are
-assigned from each clip's reference RTTM with the same "assign to speaker"
-edit a user would make, so the colours show.
+a job in progress, a meeting (transcript, waveform, speaker timeline and
+minutes), search results with an answer, the speakers and action-item pages,
+analytics, and the settings dialog. Each diarized speaker is named after the
+reference RTTM speaker it overlaps most, with the same "name this speaker"
+edit a user would make, so names, colours and voice profiles show.
 
     QT_QPA_PLATFORM=offscreen python packaging/screenshots.py [OUT_DIR]
 """
@@ -25,14 +26,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import QEventLoop  # noqa: E402
+from PySide6.QtCore import QEventLoop, Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from meetingapp.config import Settings  # noqa: E402
 from meetingapp.engine.jobs import Engine, JobEvent  # noqa: E402
 from meetingapp.engine.models import FAST_MODEL  # noqa: E402
 from meetingapp.store.jobs import JobOptions  # noqa: E402
-from meetingapp.store.meetings import load_segments, reassign_segment  # noqa: E402
+from meetingapp.store.meetings import load_segments, speakers_of  # noqa: E402
+from meetingapp.store.speakers import name_speaker  # noqa: E402
 from meetingapp.ui.main_window import CloseChoice, MainWindow  # noqa: E402
 from meetingapp.ui.settings_dialog import SettingsDialog  # noqa: E402
 from meetingapp.ui.style import STYLE  # noqa: E402
@@ -69,19 +71,20 @@ def rttm_turns(path: Path) -> list[tuple[float, float, str]]:
 
 
 def label_from_rttm(window: MainWindow, meeting_id: int, rttm: Path) -> None:
-    """Give each segment the reference speaker it overlaps most."""
+    """Name each diarized speaker after the reference speaker it overlaps most."""
     turns = rttm_turns(rttm)
     ids = list(dict.fromkeys(spk for _, _, spk in turns))
     known = set(NAMES)
     name = {spk: spk if spk in known else NAMES[i % len(NAMES)] for i, spk in enumerate(ids)}
-    for idx, seg in enumerate(load_segments(window.db, meeting_id)):
-        overlap: dict[str, float] = {}
+    overlap: dict[str | None, dict[str, float]] = {}
+    for seg in load_segments(window.db, meeting_id):
+        votes = overlap.setdefault(seg.speaker, {})
         for start, end, spk in turns:
-            overlap[spk] = overlap.get(spk, 0.0) + max(
-                0.0, min(end, seg.end) - max(start, seg.start)
-            )
-        if overlap and max(overlap.values()) > 0:
-            reassign_segment(window.db, meeting_id, idx, name[max(overlap, key=overlap.get)])
+            votes[spk] = votes.get(spk, 0.0) + max(0.0, min(end, seg.end) - max(start, seg.start))
+    for speaker in speakers_of(window.db, meeting_id):
+        votes = overlap.get(speaker, {})
+        if votes and max(votes.values()) > 0:
+            name_speaker(window.db, meeting_id, speaker, name[max(votes, key=votes.get)])
 
 
 def main() -> int:
@@ -142,9 +145,35 @@ def main() -> int:
     wait_until(app, lambda: view.transcript.active_row() is not None, timeout=10)
     app.processEvents()
     view.player.pause()
+    minutes = view.minutes
+    minutes.regenerate(None, "standup")  # written again with the speakers' names
+    wait_until(app, lambda: minutes.regenerate_button.isEnabled(), timeout=120)
+    if minutes.action_items():
+        minutes.action_items()[0].setCheckState(0, Qt.CheckState.Checked)
     window.grab().save(str(args.out / "meeting.png"))
 
-    window.sidebar.setCurrentRow(1)
+    window.show_page("Search")
+    search = window.search_page
+    search.box.setText("tablet keeps crashing")
+    search.run_search()
+    wait_until(app, lambda: bool(search.hits), timeout=120)
+    search.question.setText("Who fixed the crash on the tablets?")
+    search.run_ask()
+    wait_until(app, lambda: search.answer is not None, timeout=120)
+    search.results.setCurrentRow(0)
+    app.processEvents()
+    window.grab().save(str(args.out / "search.png"))
+
+    window.show_page("Speakers")
+    app.processEvents()
+    window.grab().save(str(args.out / "speakers.png"))
+
+    window.show_page("Action items")
+    window.actions_page.show_filter.setCurrentText("All")
+    app.processEvents()
+    window.grab().save(str(args.out / "actions.png"))
+
+    window.show_page("Analytics")
     app.processEvents()
     window.grab().save(str(args.out / "analytics.png"))
 
@@ -154,7 +183,7 @@ def main() -> int:
     settings.grab().save(str(args.out / "settings.png"))
     settings.reject()
     window.close()
-    for name in ("library", "meeting", "analytics", "settings"):
+    for name in ("library", "meeting", "search", "speakers", "actions", "analytics", "settings"):
         print(args.out / f"{name}.png")
     return 0
 

@@ -6,6 +6,7 @@ import enum
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent
@@ -30,19 +31,24 @@ from PySide6.QtWidgets import (
 )
 
 from meetingapp.engine.jobs import Engine, JobEvent
+from meetingapp.engine.types import ProgressFn
 from meetingapp.engine.warmup import warm_up
 from meetingapp.errors import MeetingAppError
 from meetingapp.store import jobs as jobstore
 from meetingapp.store.db import open_db
 from meetingapp.store.export import FORMATS, MeetingExport, render
 from meetingapp.store.meetings import get_meeting, load_segments
+from meetingapp.ui import recorder as rec
+from meetingapp.ui.actions_page import ActionsPage
 from meetingapp.ui.analytics_page import AnalyticsPage
 from meetingapp.ui.bridge import EngineBridge, Task
 from meetingapp.ui.import_paths import MEDIA_EXTENSIONS
 from meetingapp.ui.library_model import ID_ROLE, MeetingFilterModel, MeetingTableModel
 from meetingapp.ui.meeting_view import MeetingView
 from meetingapp.ui.queue_panel import QueuePanel
+from meetingapp.ui.search_page import SearchPage
 from meetingapp.ui.settings_dialog import SettingsDialog
+from meetingapp.ui.speakers_page import SpeakersPage
 
 FORMAT_NAMES = {
     "md": "Markdown",
@@ -51,7 +57,7 @@ FORMAT_NAMES = {
     "vtt": "WebVTT subtitles",
     "txt": "Plain text",
 }
-PAGES = ("Library", "Analytics")
+PAGES = ("Library", "Search", "Action items", "Speakers", "Analytics")
 
 
 class CloseChoice(enum.Enum):
@@ -94,6 +100,15 @@ class MainWindow(QMainWindow):
         self.meeting_view.changed.connect(lambda _id: self._data_changed())
         self.meeting_view.error.connect(self.show_problem)
         self.analytics = AnalyticsPage(self.db)
+        self.search_page = SearchPage(self.db, self.data, self.pool)
+        self.search_page.open_requested.connect(self.open_meeting)
+        self.search_page.error.connect(self.show_problem)
+        self.actions_page = ActionsPage(self.db)
+        self.actions_page.open_requested.connect(self.open_meeting)
+        self.actions_page.error.connect(self.show_problem)
+        self.speakers_page = SpeakersPage(self.db, self.data, self.pool)
+        self.speakers_page.error.connect(self.show_problem)
+        self.speakers_page.changed.connect(self._data_changed)
         self.queue = QueuePanel()
         self.queue.cancel_requested.connect(self.cancel_job)
         self.queue.open_requested.connect(self.open_meeting)
@@ -103,19 +118,45 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.library_page)
         self.stack.addWidget(self.meeting_view)
         self.stack.addWidget(self.analytics)
+        self.stack.addWidget(self.search_page)
+        self.stack.addWidget(self.actions_page)
+        self.stack.addWidget(self.speakers_page)
+        #: sidebar name → (page, its refresh)
+        self.pages: dict[str, tuple[QWidget, Callable[[], None]]] = {
+            "Library": (self.library_page, lambda: None),
+            "Search": (self.search_page, self.search_page.refresh),
+            "Action items": (self.actions_page, self.actions_page.refresh),
+            "Speakers": (self.speakers_page, self.speakers_page.refresh),
+            "Analytics": (self.analytics, self.analytics.refresh),
+        }
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.addItems(PAGES)
         self.sidebar.setFixedWidth(170)
         self.sidebar.currentRowChanged.connect(self._on_page)
 
+        self.recorder = rec.Recorder(engine, self)
+        self.recorder.finished.connect(self._recorded)
+        self.recorder.failed.connect(self.show_problem)
+        self.recording = rec.RecordingUi(self.recorder, self)
+        self.recording.record_action.triggered.connect(self.record_dialog)
+        self.record_box: QMessageBox | None = None
+
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.setSpacing(0)
+        rl.addWidget(self.stack, 1)
+        rl.addWidget(self.recording.live)
         central = QWidget()
         lay = QHBoxLayout(central)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
         lay.addWidget(self.sidebar)
-        lay.addWidget(self.stack, 1)
+        lay.addWidget(right, 1)
         self.setCentralWidget(central)
+        self.statusBar().addPermanentWidget(self.recording.label)
+        self.statusBar().addPermanentWidget(self.recording.level)
         self._build_menus()
         self.sidebar.setCurrentRow(0)
         self._update_empty()
@@ -188,6 +229,13 @@ class MainWindow(QMainWindow):
         act.setShortcut("Ctrl+O")
         file.addAction("Import &folder…", self.import_folder_dialog)
         file.addSeparator()
+        for act in (
+            self.recording.record_action,
+            self.recording.pause_action,
+            self.recording.stop_action,
+        ):
+            file.addAction(act)
+        file.addSeparator()
         act = file.addAction("&Settings…", self.open_settings)
         act.setShortcut("Ctrl+,")
         file.addSeparator()
@@ -201,6 +249,13 @@ class MainWindow(QMainWindow):
             )
             self.export_actions.append(act)
         self.meeting_view.export_button.setMenu(self.export_menu)
+        tools = self.addToolBar("Recording")
+        tools.setObjectName("recordBar")
+        tools.setMovable(False)
+        tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        tools.addAction(self.recording.record_action)
+        tools.addAction(self.recording.pause_action)
+        tools.addAction(self.recording.stop_action)
         self.export_menu.aboutToShow.connect(self._update_export_actions)
 
     def _update_export_actions(self) -> None:
@@ -209,12 +264,13 @@ class MainWindow(QMainWindow):
             act.setEnabled(enabled)
 
     def _on_page(self, row: int) -> None:
-        if PAGES[row] == "Analytics":
-            self.meeting_view.stop()
-            self.analytics.refresh()
-            self.stack.setCurrentWidget(self.analytics)
-        else:
-            self.stack.setCurrentWidget(self.library_page)
+        self.meeting_view.stop()
+        page, refresh = self.pages[PAGES[row]]
+        refresh()
+        self.stack.setCurrentWidget(page)
+
+    def show_page(self, name: str) -> None:
+        self.sidebar.setCurrentRow(PAGES.index(name))
 
     def _update_empty(self) -> None:
         self.empty_hint.setVisible(self.model.rowCount() == 0)
@@ -222,8 +278,9 @@ class MainWindow(QMainWindow):
     def _data_changed(self) -> None:
         self.model.refresh()
         self._update_empty()
-        if self.stack.currentWidget() is self.analytics:
-            self.analytics.refresh()
+        for page, refresh in self.pages.values():
+            if page is self.stack.currentWidget():
+                refresh()
 
     # -- navigation ---------------------------------------------------------
     def show_library(self) -> None:
@@ -231,7 +288,8 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentRow(0)
         self.stack.setCurrentWidget(self.library_page)
 
-    def open_meeting(self, meeting_id: int) -> None:
+    def open_meeting(self, meeting_id: int, at: float | None = None) -> None:
+        """Show a meeting; with ``at`` (seconds) it plays from that moment."""
         try:
             self.meeting_view.show_meeting(meeting_id)
         except MeetingAppError as e:
@@ -241,6 +299,8 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentRow(0)
         self.sidebar.blockSignals(False)
         self.stack.setCurrentWidget(self.meeting_view)
+        if at is not None:
+            self.meeting_view.play_from(at)
 
     def _open_index(self, index: QModelIndex) -> None:
         self.open_meeting(self.proxy.data(index, ID_ROLE))
@@ -346,9 +406,63 @@ class MainWindow(QMainWindow):
 
     def start(self) -> list[int]:
         """Load the models while idle, then queue what an earlier run left unfinished
-        (it shows in the queue panel)."""
+        (it shows in the queue panel) and recordings a crash interrupted."""
         self.warm_up()
-        return self.engine.resume_unfinished()
+        ids = self.engine.resume_unfinished()
+        self._run(lambda _p: self.engine.recover_recordings(), self._show_jobs)
+        return ids
+
+    def _run(self, fn: Callable[[ProgressFn], Any], on_done: Callable[[Any], None]) -> Task:
+        task = Task(fn, self)
+        self._tasks.add(task)
+        task.done.connect(on_done)
+        task.failed.connect(self.show_problem)
+        task.done.connect(lambda _r: self._tasks.discard(task))
+        task.failed.connect(lambda _e: self._tasks.discard(task))
+        task.start(self.pool)
+        return task
+
+    def _show_jobs(self, job_ids: list[int]) -> None:
+        for job_id in job_ids:
+            self.queue.add_job(job_id, self._source_of(job_id))
+
+    # -- recording ----------------------------------------------------------
+    def record_dialog(self) -> None:
+        """Choose an input (listed off the GUI thread: it may ask the sound server)."""
+        self._run(lambda _p: rec.list_input_devices(refresh=True), self._choose_device)
+
+    def _choose_device(self, devices: list[rec.InputDevice]) -> None:
+        if not devices:
+            if self.record_box is None:
+                self.record_box = QMessageBox(self)
+                self.record_box.setIcon(QMessageBox.Icon.Information)
+                self.record_box.setWindowTitle("Nothing to record from")
+                self.record_box.setWindowModality(Qt.WindowModality.NonModal)
+            self.record_box.setText(rec.NO_DEVICES)
+            self.record_box.show()
+            self.statusBar().showMessage(rec.NO_DEVICES, 10000)
+            return
+        dialog = rec.RecordDialog(devices, self)
+        if dialog.exec():
+            choice = dialog.chosen()
+            self.start_recording(choice.device, choice.auto)
+
+    def start_recording(
+        self,
+        device: str | None,
+        auto: bool,
+        live: bool = True,
+        source: rec.AudioSource | None = None,
+    ) -> None:
+        self.recording.begin()
+        self.recorder.start(device, auto, live=live, source=source)
+
+    def _recorded(self, result: rec.RecordResult) -> None:
+        self._show_jobs(result.job_ids)
+        n = len(result.job_ids)
+        self.statusBar().showMessage(f"Recording finished: {n} file(s) queued", 8000)
+        if result.problem:
+            self.show_problem(result.problem)
 
     def warm_up(self) -> None:
         settings, data = self.engine.settings, self.data
@@ -421,6 +535,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.meeting_view.stop()
+        self.recorder.shutdown()
         self.bridge.shutdown()
         if choice is CloseChoice.KEEP_JOBS:
             self.kept_jobs = True

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import sqlite_utils
-from PySide6.QtCore import QPoint, Qt, QUrl, Signal
+from PySide6.QtCore import Q_ARG, QMetaObject, QPoint, Qt, QUrl, Signal
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
+    QSplitter,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -23,10 +24,12 @@ from PySide6.QtWidgets import (
 from meetingapp.engine.audio import load_audio
 from meetingapp.engine.types import ProgressFn, Segment
 from meetingapp.engine.waveform import peak_envelope
+from meetingapp.errors import MeetingAppError
 from meetingapp.store import meetings as store
 from meetingapp.store import speakers as speaker_store
 from meetingapp.store.export import clock
 from meetingapp.ui.bridge import Task
+from meetingapp.ui.minutes_panel import MinutesPanel
 from meetingapp.ui.speaker_colors import SpeakerColors, speaker_name
 from meetingapp.ui.transcript_view import TranscriptView
 from meetingapp.ui.waveform_view import WaveformView
@@ -55,6 +58,13 @@ class MeetingView(QWidget):
         # slot that restyles widgets deadlocked in QMediaPlayer.stop()).
         self.player.positionChanged.connect(self._on_position, Qt.ConnectionType.QueuedConnection)
         self.player.playbackStateChanged.connect(self._on_state)
+        self.player.mediaStatusChanged.connect(
+            self._on_media_status, Qt.ConnectionType.QueuedConnection
+        )
+        #: where to start once the recording is loaded (a seek before that is lost)
+        self._pending_ms: int | None = None
+        self._loaded = False
+        self._url = QUrl()
         self.player.errorOccurred.connect(
             lambda _e, text: self.error.emit(f"{self._source_label()}: cannot play ({text})")
         )
@@ -97,12 +107,23 @@ class MeetingView(QWidget):
         self.transcript.play_requested.connect(self.play_from)
         self.transcript.menu_requested.connect(self._segment_menu)
 
+        self.minutes = MinutesPanel(db, data, pool)
+        self.minutes.seek_requested.connect(self.play_from)
+        self.minutes.changed.connect(self.changed)
+        self.minutes.error.connect(self.error)
+        self.split = QSplitter()
+        self.split.addWidget(self.transcript)
+        self.split.addWidget(self.minutes)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
+        self.split.setSizes([600, 420])
+
         lay = QVBoxLayout(self)
         lay.setContentsMargins(16, 12, 16, 8)
         lay.addLayout(head)
         lay.addWidget(self.waveform)
         lay.addLayout(controls)
-        lay.addWidget(self.transcript, 1)
+        lay.addWidget(self.split, 1)
 
     # -- loading ------------------------------------------------------------
     @property
@@ -113,7 +134,9 @@ class MeetingView(QWidget):
         return self.meeting.source_name if self.meeting else "recording"
 
     def show_meeting(self, meeting_id: int) -> None:
-        self.player.stop()
+        self.stop()
+        self._pending_ms = None
+        self._loaded = False
         self.meeting = store.get_meeting(self.db, meeting_id)
         self.segments = store.load_segments(self.db, meeting_id)
         self._recolor()
@@ -123,14 +146,17 @@ class MeetingView(QWidget):
         self.meta.setText(f"{date} · {clock(m.duration)} · {m.type} · {m.language or '?'}")
         self.transcript.set_segments(self.segments, self.colors)
         self.waveform.set_meeting(m.duration, self.segments, self.colors)
+        self.minutes.show_meeting(meeting_id)
         self._update_clock(0)
         source = self.source
         assert source is not None
         if source.exists():
-            self.player.setSource(QUrl.fromLocalFile(str(source)))
+            self._url = QUrl.fromLocalFile(str(source))
+            self._call("setSource", Q_ARG(QUrl, self._url))
             self._load_peaks(meeting_id, source)
         else:
-            self.player.setSource(QUrl())
+            self._url = QUrl()
+            self._call("setSource", Q_ARG(QUrl, self._url))
             self.error.emit(f"{source}: the stored recording is missing; playback is off")
 
     def _load_peaks(self, meeting_id: int, source: Path) -> None:
@@ -164,9 +190,22 @@ class MeetingView(QWidget):
 
     # -- playback -----------------------------------------------------------
     def play_from(self, seconds: float) -> None:
-        self.player.setPosition(int(seconds * 1000))
-        self.player.play()
-        self._on_position(int(seconds * 1000))
+        ms = int(seconds * 1000)
+        if self._loaded:
+            self._call("setPosition", Q_ARG("qint64", ms))
+        else:
+            self._pending_ms = ms
+        self._call("play")
+        self._on_position(ms)
+
+    def _on_media_status(self, _status: QMediaPlayer.MediaStatus) -> None:
+        # Queued: the status may be stale, so look at the player as it is now.
+        loaded = (QMediaPlayer.MediaStatus.LoadedMedia, QMediaPlayer.MediaStatus.BufferedMedia)
+        if self.player.mediaStatus() in loaded and self.player.source() == self._url:
+            self._loaded = True
+            if self._pending_ms is not None:
+                self.player.setPosition(self._pending_ms)
+                self._pending_ms = None
 
     def toggle_play(self) -> None:
         if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
@@ -175,7 +214,15 @@ class MeetingView(QWidget):
             self.player.play()
 
     def stop(self) -> None:
-        self.player.stop()
+        self._call("stop")
+
+    def _call(self, slot: str, *args: object) -> None:
+        """Call a player slot from the event loop, not from Python.
+
+        Stopping or replacing the source joins FFmpeg threads that may need the
+        GIL to finish; a direct call from Python holds it and deadlocks.
+        """
+        QMetaObject.invokeMethod(self.player, slot, Qt.ConnectionType.QueuedConnection, *args)
 
     def _on_state(self, state: QMediaPlayer.PlaybackState) -> None:
         playing = state == QMediaPlayer.PlaybackState.PlayingState
@@ -203,6 +250,7 @@ class MeetingView(QWidget):
         self.transcript.recolor(self.segments, self.colors)
         self.waveform.set_meeting(self.meeting.duration, self.segments, self.colors)
         self._load_peaks(self.meeting.id, self.data / self.meeting.source_path)
+        self.minutes.reload()
         self.changed.emit(self.meeting.id)
 
     def edit_text(self, idx: int, text: str) -> None:
@@ -215,6 +263,24 @@ class MeetingView(QWidget):
     def rename_speaker(self, old: str | None, new: str) -> None:
         assert self.meeting is not None
         speaker_store.name_speaker(self.db, self.meeting.id, old, new.strip())
+        self._reload()
+
+    def suggestion(self, who: str | None) -> str | None:
+        """The known person this speaker's voice resembles, if the engine suggested one."""
+        assert self.meeting is not None
+        for s in speaker_store.meeting_speakers(self.db, self.meeting.id):
+            if s.name == who and s.status == "suggested" and s.suggested_name:
+                return s.suggested_name
+        return None
+
+    def name_voice(self, who: str | None, name: str) -> None:
+        """Name the speaker and teach that person's profile this voice."""
+        assert self.meeting is not None
+        try:
+            speaker_store.name_speaker(self.db, self.meeting.id, who, name, learn=True)
+        except MeetingAppError as e:
+            self.error.emit(str(e))
+            return
         self._reload()
 
     def reassign(self, idx: int, speaker: str) -> None:
@@ -230,6 +296,12 @@ class MeetingView(QWidget):
         menu.addAction(
             f"Rename {speaker_name(seg.speaker)}…", lambda: self._ask_rename(seg.speaker)
         )
+        suggested = self.suggestion(seg.speaker)
+        if suggested:
+            menu.addAction(
+                f"Confirm as {suggested}", lambda: self.name_voice(seg.speaker, suggested)
+            )
+        menu.addAction("Enroll this voice as…", lambda: self._ask_enroll(seg.speaker))
         assign = menu.addMenu("Assign to speaker")
         for s in self.speakers():
             if s != seg.speaker and s:
@@ -253,6 +325,18 @@ class MeetingView(QWidget):
         )
         if ok and name.strip():
             self.rename_speaker(old, name)
+
+    def _ask_enroll(self, who: str | None) -> None:
+        names = [p.name for p in speaker_store.list_profiles(self.db)]
+        name, ok = QInputDialog.getItem(
+            self,
+            "Enroll this voice",
+            f"Whose voice is {speaker_name(who)}? (a known person or a new name)",
+            names,
+            editable=True,
+        )
+        if ok and name.strip():
+            self.name_voice(who, name)
 
     def _ask_new_speaker(self, idx: int) -> None:
         name, ok = QInputDialog.getText(self, "Assign to speaker", "Speaker name:")

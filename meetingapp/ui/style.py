@@ -19,6 +19,14 @@ STYLE = """
 QProgressBar { border: none; background: #e9ecef; border-radius: 3px; }
 QProgressBar::chunk { background: #4263eb; border-radius: 3px; }
 #transcript { background: white; border: none; }
+#results { background: white; border: 1px solid #e3e5e8; border-radius: 6px; }
+#results::item { border-bottom: 1px solid #f1f3f5; }
+#results::item:selected { background: #e7ecff; }
+#minutes::item, #actions::item { padding: 3px 2px; }
+#actions { background: white; border: 1px solid #e3e5e8; border-radius: 6px; }
+#minutes, #answer { background: white; border: 1px solid #e3e5e8; border-radius: 6px; }
+#liveText { background: #fff9db; border: none; border-top: 1px solid #e3e5e8; }
+#recStatus { color: #c92a2a; padding-right: 6px; }
 #clock { font-family: monospace; color: #495057; }
 QTableView { border: 1px solid #e3e5e8; border-radius: 6px; selection-background-color: #dbe4ff;
              selection-color: black; alternate-background-color: #fafbfc; }

@@ -12,7 +12,7 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 from pytestqt.qtbot import QtBot  # noqa: E402
-from ui_data import JFK  # noqa: E402
+from ui_data import JFK, STANDUP  # noqa: E402
 
 from meetingapp.config import Settings  # noqa: E402
 from meetingapp.engine.jobs import Engine  # noqa: E402
@@ -34,23 +34,41 @@ def ui_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return data
 
 
-@pytest.fixture(scope="session")
-def processed_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data folder holding JFK transcribed once by the real engine (copied per test)."""
+def processed(tmp_path_factory: pytest.TempPathFactory, clip: Path, title: str) -> Path:
     data = tmp_path_factory.mktemp("processed") / "data"
     fast_settings(data)
     engine = Engine(data)
-    sub = engine.submit(JFK, JobOptions(model=FAST_MODEL, language="en", title="JFK"))
+    sub = engine.submit(clip, JobOptions(model=FAST_MODEL, language="en", title=title))
     assert sub.job_id is not None
     engine.wait([sub.job_id], timeout=300)
     engine.shutdown()
     return data
 
 
+@pytest.fixture(scope="session")
+def processed_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder holding JFK transcribed once by the real engine (copied per test)."""
+    return processed(tmp_path_factory, JFK, "JFK")
+
+
+@pytest.fixture(scope="session")
+def standup_processed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The three-voice standup, processed once: speakers, minutes and the search index."""
+    return processed(tmp_path_factory, STANDUP, "Team standup")
+
+
 @pytest.fixture
 def meeting_home(processed_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     data = tmp_path / "data"
     shutil.copytree(processed_home, data)
+    monkeypatch.setenv("MEETINGAPP_HOME", str(data))
+    return data
+
+
+@pytest.fixture
+def standup_home(standup_processed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(standup_processed, data)
     monkeypatch.setenv("MEETINGAPP_HOME", str(data))
     return data
 
@@ -74,3 +92,8 @@ def window(qtbot: QtBot, ui_home: Path) -> Iterator[MainWindow]:
 @pytest.fixture
 def meeting_window(qtbot: QtBot, meeting_home: Path) -> Iterator[MainWindow]:
     yield from make_window(qtbot, meeting_home)
+
+
+@pytest.fixture
+def standup_window(qtbot: QtBot, standup_home: Path) -> Iterator[MainWindow]:
+    yield from make_window(qtbot, standup_home)

@@ -51,8 +51,11 @@ def test_click_line_plays_from_there_and_highlights_words(
     assert "background:" in transcript.model_.html(row)
     assert view.waveform.position * 1000 >= start_ms
     # Leaving the meeting stops playback (this once deadlocked inside QMediaPlayer.stop).
-    meeting_window.sidebar.setCurrentRow(1)
-    assert view.player.playbackState() == QMediaPlayer.PlaybackState.StoppedState
+    meeting_window.show_page("Analytics")
+    qtbot.waitUntil(
+        lambda: view.player.playbackState() == QMediaPlayer.PlaybackState.StoppedState,
+        timeout=5_000,
+    )
 
 
 def test_waveform_loads_off_the_gui_thread(qtbot: QtBot, meeting_window: MainWindow) -> None:
@@ -110,7 +113,7 @@ def test_export_formats(meeting_window: MainWindow, tmp_path: Path, fmt: str) ->
 
 
 def test_analytics_charts_from_store(meeting_window: MainWindow) -> None:
-    meeting_window.sidebar.setCurrentRow(1)
+    meeting_window.show_page("Analytics")
     page = meeting_window.analytics
     assert meeting_window.stack.currentWidget() is page
     segments = load_segments(meeting_window.db, list_meetings(meeting_window.db)[0].id)

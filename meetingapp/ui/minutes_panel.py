@@ -1,0 +1,325 @@
+"""A meeting's minutes beside its transcript: tick off actions, jump to where things were said."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import sqlite_utils
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from meetingapp.config import Settings
+from meetingapp.engine.minutes.generate import generate_minutes
+from meetingapp.engine.minutes.model import Minutes
+from meetingapp.engine.pipeline import meeting_date
+from meetingapp.engine.types import MEETING_TYPES, ProgressFn
+from meetingapp.errors import MeetingAppError
+from meetingapp.store import minutes as minutes_store
+from meetingapp.store.db import open_db
+from meetingapp.store.export import clock
+from meetingapp.store.meetings import get_meeting, load_segments
+from meetingapp.ui.bridge import Task
+from meetingapp.ui.wrap_delegate import WrapDelegate
+
+#: item data: seconds into the recording (float) and the tracker's action id (int)
+START_ROLE = Qt.ItemDataRole.UserRole
+ACTION_ROLE = Qt.ItemDataRole.UserRole + 1
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
+TASK, OWNER, DUE, AT = range(4)
+ACTION_FIELDS = {TASK: "task", OWNER: "owner", DUE: "due"}
+
+
+class RegenerateDialog(QDialog):
+    """Choose a language model file (optional) and the template for new minutes."""
+
+    def __init__(self, model: str | None, template: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Regenerate minutes")
+        self.model = QLineEdit(model or "")
+        self.model.setPlaceholderText("none: offline extraction only")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.model, 1)
+        row.addWidget(browse)
+        self.template = QComboBox()
+        self.template.addItems(MEETING_TYPES)
+        self.template.setCurrentText(template)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("Language model (GGUF):", row)
+        form.addRow("Template:", self.template)
+        form.addRow(buttons)
+
+    def _browse(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Language model", self.model.text(), "GGUF models (*.gguf);;All files (*)"
+        )
+        if name:
+            self.model.setText(name)
+
+    def chosen(self) -> tuple[Path | None, str]:
+        text = self.model.text().strip()
+        return (Path(text).expanduser() if text else None), self.template.currentText()
+
+
+class MinutesPanel(QWidget):
+    """Summary, decisions, action items, key points, topics, highlights and mood."""
+
+    seek_requested = Signal(float)
+    #: minutes or an action item changed in the store (meeting id)
+    changed = Signal(int)
+    error = Signal(str)
+
+    def __init__(self, db: sqlite_utils.Database, data: Path, pool: ThreadPoolExecutor) -> None:
+        super().__init__()
+        self.db, self.data, self.pool = db, data, pool
+        self.meeting_id: int | None = None
+        self.minutes: Minutes | None = None
+        self._tasks: set[Task] = set()
+        self._filling = False
+        self._toggled = False
+
+        title = QLabel("Minutes")
+        title.setObjectName("panelTitle")
+        self.mood = QLabel()
+        self.mood.setObjectName("hint")
+        self.regenerate_button = QPushButton("Regenerate…")
+        self.regenerate_button.clicked.connect(self.ask_regenerate)
+        head = QHBoxLayout()
+        head.addWidget(title)
+        head.addWidget(self.mood)
+        head.addStretch(1)
+        head.addWidget(self.regenerate_button)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setFixedHeight(6)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.topics = QLabel()
+        self.topics.setObjectName("hint")
+        self.topics.setWordWrap(True)
+
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("minutes")
+        self.tree.setHeaderLabels(["Item", "Owner", "Due", "At"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setItemDelegate(WrapDelegate(self.tree))
+        self.tree.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(TASK, QHeaderView.ResizeMode.Stretch)
+        for col in (OWNER, DUE, AT):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.itemChanged.connect(self._item_changed)
+        self.tree.itemClicked.connect(self._item_clicked)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(8, 0, 0, 0)
+        lay.addLayout(head)
+        lay.addWidget(self.progress)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.topics)
+        lay.addWidget(self.tree, 1)
+
+    # -- showing ------------------------------------------------------------
+    def show_meeting(self, meeting_id: int) -> None:
+        self.meeting_id = meeting_id
+        self.reload()
+
+    def reload(self) -> None:
+        assert self.meeting_id is not None
+        self.minutes = minutes_store.load_minutes(self.db, self.meeting_id)
+        actions = minutes_store.list_actions(self.db, meeting_id=self.meeting_id)
+        self._fill(self.minutes, actions)
+
+    def _fill(self, m: Minutes | None, actions: list[minutes_store.TrackedAction]) -> None:
+        self._filling = True
+        self.tree.clear()
+        if m is None:
+            self.summary.setText("No minutes yet. Use Regenerate… to write them.")
+            self.topics.setText("")
+            self.mood.setText("")
+            self._filling = False
+            return
+        self.summary.setText(m.summary or "No summary.")
+        self.topics.setText("Topics: " + " · ".join(m.topics) if m.topics else "")
+        self.mood.setText(f"· mood: {m.mood}")
+        self._section("Decisions", [(d.text, d.start) for d in m.decisions])
+        acts = self._section("Action items", [])
+        for a in actions:
+            item = QTreeWidgetItem(
+                [a.task, a.owner or "", a.due or a.due_text or "", clock(a.start)]
+            )
+            item.setData(TASK, START_ROLE, a.start)
+            item.setData(TASK, ACTION_ROLE, a.id)
+            item.setFlags(
+                item.flags() | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEditable
+            )
+            done = a.status == "done"
+            item.setData(TASK, STATUS_ROLE, a.status)
+            item.setCheckState(TASK, Qt.CheckState.Checked if done else Qt.CheckState.Unchecked)
+            self._strike(item, done)
+            acts.addChild(item)
+        if not actions:
+            acts.addChild(QTreeWidgetItem(["None"]))
+        self._section("Key points", [(k.text, k.start) for k in m.key_points])
+        self._section("Highlights", [(h.text, h.start) for h in m.highlights])
+        self.tree.expandAll()
+        self._filling = False
+
+    def _section(self, name: str, rows: list[tuple[str, float]]) -> QTreeWidgetItem:
+        head = QTreeWidgetItem([name])
+        font = head.font(TASK)
+        font.setBold(True)
+        head.setFont(TASK, font)
+        head.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        self.tree.addTopLevelItem(head)
+        for text, start in rows:
+            item = QTreeWidgetItem([text, "", "", clock(start)])
+            item.setData(TASK, START_ROLE, start)
+            head.addChild(item)
+        return head
+
+    def _strike(self, item: QTreeWidgetItem, done: bool) -> None:
+        font = item.font(TASK)
+        font.setStrikeOut(done)
+        item.setFont(TASK, font)
+
+    def action_items(self) -> list[QTreeWidgetItem]:
+        """The rows of the action-item section, in order."""
+        head = self.tree.findItems("Action items", Qt.MatchFlag.MatchExactly)[0]
+        rows = [head.child(i) for i in range(head.childCount())]
+        return [r for r in rows if r.data(TASK, ACTION_ROLE) is not None]
+
+    # -- editing ------------------------------------------------------------
+    def _item_changed(self, item: QTreeWidgetItem, column: int) -> None:
+        action_id = item.data(TASK, ACTION_ROLE)
+        if self._filling or action_id is None:
+            return
+        status = "done" if item.checkState(TASK) == Qt.CheckState.Checked else "open"
+        if column == TASK and status != item.data(TASK, STATUS_ROLE):
+            # the click that ticked the box comes next; it should not also start playback
+            self._toggled = True
+            QTimer.singleShot(0, self._clear_toggled)
+            self._filling = True
+            item.setData(TASK, STATUS_ROLE, status)
+            self._strike(item, status == "done")
+            self._filling = False
+            self.set_status(action_id, status)
+        elif column in ACTION_FIELDS:
+            text = item.text(column).strip()
+            if column == TASK and not text:
+                self.reload()  # a task cannot be empty: show the stored one again
+                return
+            self.edit_action(action_id, **{ACTION_FIELDS[column]: text or None})
+
+    def set_status(self, action_id: int, status: str) -> None:
+        self.edit_action(action_id, status=status)
+
+    def edit_action(self, action_id: int, **changes: str | None) -> None:
+        try:
+            minutes_store.update_action(self.db, action_id, **changes)
+        except MeetingAppError as e:
+            self.error.emit(str(e))
+            return
+        assert self.meeting_id is not None
+        self.changed.emit(self.meeting_id)
+
+    def _clear_toggled(self) -> None:
+        self._toggled = False
+
+    def _item_clicked(self, item: QTreeWidgetItem, column: int) -> None:
+        if self._toggled:
+            return
+        start = item.data(TASK, START_ROLE)
+        if start is not None:
+            self.seek_requested.emit(float(start))
+
+    # -- regenerating -------------------------------------------------------
+    def ask_regenerate(self) -> None:
+        if self.meeting_id is None:
+            return
+        meeting = get_meeting(self.db, self.meeting_id)
+        dialog = RegenerateDialog(Settings.load(self.data).llm_model, meeting.type, self)
+        if dialog.exec():
+            self.regenerate(*dialog.chosen())
+
+    def regenerate(self, llm: Path | None, template: str) -> Task:
+        """Write new minutes off the GUI thread; ticked-off actions stay ticked off."""
+        assert self.meeting_id is not None
+        meeting_id, data = self.meeting_id, self.data
+
+        def work(progress: ProgressFn) -> int:
+            db = open_db(data)
+            meeting = get_meeting(db, meeting_id)
+            minutes = generate_minutes(
+                load_segments(db, meeting_id),
+                meeting_date(meeting.date),
+                template,
+                data,
+                llm_path=llm,
+                template=template,
+                progress=progress,
+            )
+            with db.conn:
+                minutes_store.save_minutes(
+                    db, meeting_id, minutes, llm.name if llm else None, template
+                )
+            return meeting_id
+
+        task = Task(work, self)
+        self._tasks.add(task)
+        self.regenerate_button.setEnabled(False)
+        self.progress.setValue(0)
+        self.progress.show()
+        task.progress.connect(lambda f: self.progress.setValue(int(f * 100)))
+        task.done.connect(self._regenerated)
+        task.failed.connect(self._regenerate_failed)
+        task.done.connect(lambda _r: self._tasks.discard(task))
+        task.failed.connect(lambda _e: self._tasks.discard(task))
+        task.start(self.pool)
+        return task
+
+    def _end_regenerate(self) -> None:
+        self.regenerate_button.setEnabled(True)
+        self.progress.hide()
+
+    def _regenerated(self, meeting_id: int) -> None:
+        self._end_regenerate()
+        if meeting_id == self.meeting_id:
+            self.reload()
+        self.changed.emit(meeting_id)
+
+    def _regenerate_failed(self, message: str) -> None:
+        self._end_regenerate()
+        self.error.emit(message)

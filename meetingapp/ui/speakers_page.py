@@ -1,0 +1,230 @@
+"""People the app knows by voice: enroll from recordings, rename, merge, forget."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import sqlite_utils
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from meetingapp.engine.speakers.enroll import voice_from_file
+from meetingapp.engine.types import ProgressFn
+from meetingapp.errors import MeetingAppError
+from meetingapp.store import speakers as speaker_store
+from meetingapp.store.db import open_db
+from meetingapp.ui.bridge import Task
+from meetingapp.ui.import_paths import MEDIA_EXTENSIONS
+
+
+class SpeakersPage(QWidget):
+    #: profiles changed in the store (names in meetings may have changed too)
+    changed = Signal()
+    error = Signal(str)
+
+    def __init__(self, db: sqlite_utils.Database, data: Path, pool: ThreadPoolExecutor) -> None:
+        super().__init__()
+        self.db, self.data, self.pool = db, data, pool
+        self._tasks: set[Task] = set()
+        #: asks before deleting voice data (tests answer for the user)
+        self.confirm_forget: Callable[[str], bool] = self._ask_forget
+
+        title = QLabel("Speakers")
+        title.setObjectName("pageTitle")
+        self.enroll_button = QPushButton("Enroll from recordings…")
+        self.enroll_button.clicked.connect(self.enroll_dialog)
+        self.rename_button = QPushButton("Rename…")
+        self.rename_button.clicked.connect(self._ask_rename)
+        self.merge_button = QPushButton("Merge")
+        self.merge_button.setToolTip("Select two profiles of the same person")
+        self.merge_button.clicked.connect(self._merge_selected)
+        self.forget_button = QPushButton("Forget…")
+        self.forget_button.clicked.connect(self._forget_selected)
+        head = QHBoxLayout()
+        head.addWidget(title)
+        head.addStretch(1)
+        for b in (self.enroll_button, self.rename_button, self.merge_button, self.forget_button):
+            head.addWidget(b)
+
+        self.hint = QLabel(
+            "Known voices are recognised in new meetings. Enroll a person from a recording of"
+            " them alone, or name a speaker in a meeting (right-click a line)."
+        )
+        self.hint.setObjectName("hint")
+        self.hint.setWordWrap(True)
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["Name", "Voice samples", "Meetings", "Updated"])
+        self.table.horizontalHeaderItem(0).setTextAlignment(
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        )
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(30)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in range(1, 4):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.table.doubleClicked.connect(lambda _i: self._ask_rename())
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(20, 16, 16, 12)
+        lay.addLayout(head)
+        lay.addWidget(self.hint)
+        lay.addWidget(self.table, 1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        profiles = speaker_store.list_profiles(self.db)
+        self.table.setRowCount(len(profiles))
+        for row, p in enumerate(profiles):
+            cells = [
+                p.name,
+                str(p.embeddings),
+                str(p.meetings),
+                p.updated_at[:16].replace("T", " "),
+            ]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if col in (1, 2):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.table.setItem(row, col, item)
+        self._update_buttons()
+
+    def names(self) -> list[str]:
+        return [self.table.item(r, 0).text() for r in range(self.table.rowCount())]
+
+    def selected(self) -> list[str]:
+        rows = sorted({i.row() for i in self.table.selectedIndexes()})
+        return [self.table.item(r, 0).text() for r in rows]
+
+    def _update_buttons(self) -> None:
+        n = len(self.selected())
+        self.rename_button.setEnabled(n == 1)
+        self.forget_button.setEnabled(n == 1)
+        self.merge_button.setEnabled(n == 2)
+
+    def _apply(self, change: Callable[[], object]) -> bool:
+        try:
+            change()
+        except MeetingAppError as e:
+            self.error.emit(str(e))
+            return False
+        self.refresh()
+        self.changed.emit()
+        return True
+
+    # -- enrolling ----------------------------------------------------------
+    def enroll_dialog(self) -> None:
+        patterns = " ".join(f"*{e}" for e in sorted(MEDIA_EXTENSIONS))
+        files, _ = QFileDialog.getOpenFileNames(
+            self, "Recordings of one person", "", f"Audio and video ({patterns});;All files (*)"
+        )
+        if not files:
+            return
+        name, ok = QInputDialog.getItem(
+            self, "Enroll a voice", "Whose voice is this?", self.names(), editable=True
+        )
+        if ok and name.strip():
+            self.enroll_files(name.strip(), [Path(f) for f in files])
+
+    def enroll_files(self, name: str, paths: list[Path]) -> Task:
+        """Learn ``name``'s voice from recordings of them alone (off the GUI thread)."""
+        data = self.data
+
+        def work(progress: ProgressFn) -> str:
+            vectors = []
+            for i, path in enumerate(paths):
+                vectors.append(voice_from_file(path))
+                progress((i + 1) / len(paths))
+            source = "file:" + ",".join(p.name for p in paths)
+            return speaker_store.enroll(open_db(data), name, vectors, source).name
+
+        task = Task(work, self)
+        self._tasks.add(task)
+        self.enroll_button.setEnabled(False)
+        self.enroll_button.setText("Learning the voice…")
+        task.done.connect(self._enrolled)
+        task.failed.connect(self._enroll_failed)
+        task.done.connect(lambda _r: self._tasks.discard(task))
+        task.failed.connect(lambda _e: self._tasks.discard(task))
+        task.start(self.pool)
+        return task
+
+    def _end_enroll(self) -> None:
+        self.enroll_button.setEnabled(True)
+        self.enroll_button.setText("Enroll from recordings…")
+
+    def _enrolled(self, _name: str) -> None:
+        self._end_enroll()
+        self.refresh()
+        self.changed.emit()
+
+    def _enroll_failed(self, message: str) -> None:
+        self._end_enroll()
+        self.error.emit(message)
+
+    # -- editing ------------------------------------------------------------
+    def rename(self, old: str, new: str) -> bool:
+        return self._apply(lambda: speaker_store.rename_profile(self.db, old, new.strip()))
+
+    def merge(self, keep: str, drop: str) -> bool:
+        return self._apply(lambda: speaker_store.merge_profiles(self.db, keep, drop))
+
+    def forget(self, name: str) -> bool:
+        if not self.confirm_forget(name):
+            return False
+        return self._apply(lambda: speaker_store.forget_profile(self.db, name))
+
+    def _ask_rename(self) -> None:
+        selected = self.selected()
+        if len(selected) != 1:
+            return
+        new, ok = QInputDialog.getText(self, "Rename", "New name:", text=selected[0])
+        if ok and new.strip() and new.strip() != selected[0]:
+            self.rename(selected[0], new)
+
+    def _merge_selected(self) -> None:
+        selected = self.selected()
+        if len(selected) != 2:
+            return
+        keep, ok = QInputDialog.getItem(
+            self, "Merge", "These are one person. Keep the name:", selected, editable=False
+        )
+        if ok:
+            self.merge(keep, next(n for n in selected if n != keep))
+
+    def _forget_selected(self) -> None:
+        selected = self.selected()
+        if len(selected) == 1:
+            self.forget(selected[0])
+
+    def _ask_forget(self, name: str) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Forget this person?",
+            f"Delete {name}'s voice data? Past meetings keep the name as text, but new"
+            " meetings will no longer recognise this voice.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes

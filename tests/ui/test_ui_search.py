@@ -1,0 +1,67 @@
+"""The search page on a processed standup: a paraphrase finds the moment, double-click plays it."""
+
+from __future__ import annotations
+
+from PySide6.QtMultimedia import QMediaPlayer
+from pytestqt.qtbot import QtBot
+
+from meetingapp.store.meetings import list_meetings, load_segments
+from meetingapp.ui.main_window import MainWindow
+from meetingapp.ui.search_page import snippet_html
+
+
+def test_paraphrase_finds_segment_and_opens_it(qtbot: QtBot, standup_window: MainWindow) -> None:
+    window = standup_window
+    window.show_page("Search")
+    page = window.search_page
+    assert window.stack.currentWidget() is page
+    page.box.setText("tablet keeps crashing")
+    with qtbot.waitSignal(page.searched, timeout=60_000):
+        page.run_search()
+    assert page.results.count() == len(page.hits) > 0
+    top = page.hits[0]
+    meeting = list_meetings(window.db)[0]
+    crash = next(s for s in load_segments(window.db, meeting.id) if "Android" in s.text)
+    assert top.meeting_id == meeting.id and top.start == crash.start
+    label = page.results.itemWidget(page.results.item(0))
+    assert "<b>" in label.text() and "tablets" in label.text()
+
+    page.results.itemDoubleClicked.emit(page.results.item(0))
+    view = window.meeting_view
+    assert window.stack.currentWidget() is view and view.meeting.id == meeting.id
+    qtbot.waitUntil(
+        lambda: view.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState,
+        timeout=10_000,
+    )
+    qtbot.waitUntil(lambda: view.player.position() >= int(crash.start * 1000), timeout=5_000)
+    assert view.transcript.active_row() == load_segments(window.db, meeting.id).index(crash)
+
+
+def test_filters_paging_and_ask(qtbot: QtBot, standup_window: MainWindow) -> None:
+    window = standup_window
+    window.show_page("Search")
+    page = window.search_page
+    page.box.setText("demo")
+    page.type.setCurrentText("retrospective")  # the standup is not one
+    with qtbot.waitSignal(page.searched, timeout=60_000):
+        page.run_search()
+    assert page.hits == [] and page.status.text() == "No matches"
+
+    page.type.setCurrentText("Any")
+    q = page.current_query()
+    page.refresh()
+    assert page.speaker.count() == 4  # Any + the three voices
+    with qtbot.waitSignal(page.searched, timeout=60_000):
+        page.run_search()
+    first = len(page.hits)
+    assert first > 0 and q.limit >= first
+    page.question.setText("who fixed the crash on the tablets?")
+    with qtbot.waitSignal(page.answered, timeout=60_000):
+        page.run_ask()
+    assert page.answer is not None and page.answer.citations
+    assert "Android" in page.answer.citations[0].text
+    assert 'href="cite:0"' in page.answer_view.toHtml()
+
+
+def test_snippet_marks_become_bold() -> None:
+    assert snippet_html("a \x02b<c\x03 d") == "a <b>b&lt;c</b> d"

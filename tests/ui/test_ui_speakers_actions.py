@@ -1,0 +1,96 @@
+"""Speakers page (enroll from a real recording, rename, merge, forget) and the action tracker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtMultimedia import QMediaPlayer
+from pytestqt.qtbot import QtBot
+from ui_data import ENROLL
+
+from meetingapp.store.meetings import list_meetings, speakers_of
+from meetingapp.store.minutes import list_actions
+from meetingapp.store.speakers import list_profiles, meeting_speakers
+from meetingapp.ui.actions_page import TASK
+from meetingapp.ui.main_window import MainWindow
+
+
+def test_enroll_rename_merge_forget(qtbot: QtBot, meeting_window: MainWindow) -> None:
+    window = meeting_window
+    window.show_page("Speakers")
+    page = window.speakers_page
+    assert window.stack.currentWidget() is page and page.names() == []
+    with qtbot.waitSignal(page.changed, timeout=120_000):
+        page.enroll_files("Reader", [ENROLL])
+    [profile] = list_profiles(window.db)
+    assert (profile.name, profile.embeddings) == ("Reader", 1)
+    assert page.names() == ["Reader"] and page.enroll_button.isEnabled()
+
+    assert page.rename("Reader", "Narrator")
+    assert [p.name for p in list_profiles(window.db)] == ["Narrator"] == page.names()
+
+    # Naming the JFK meeting's speaker creates a second profile; the two are merged.
+    view = window.meeting_view
+    window.open_meeting(list_meetings(window.db)[0].id)
+    view.name_voice(speakers_of(window.db, view.meeting.id)[0], "JFK")
+    window.show_page("Speakers")
+    assert page.names() == ["JFK", "Narrator"]
+    page.table.selectAll()
+    assert page.merge_button.isEnabled() and not page.rename_button.isEnabled()
+    assert page.merge("Narrator", "JFK")
+    [merged] = list_profiles(window.db)
+    assert (merged.name, merged.embeddings, merged.meetings) == ("Narrator", 2, 1)
+    assert speakers_of(window.db, view.meeting.id) == ["Narrator"]
+
+    page.confirm_forget = lambda _name: False
+    assert not page.forget("Narrator") and page.names() == ["Narrator"]
+    page.confirm_forget = lambda _name: True
+    assert page.forget("Narrator")
+    assert list_profiles(window.db) == [] and page.names() == []
+    assert meeting_speakers(window.db, view.meeting.id)[0].status == "unknown"
+
+
+def test_enroll_failure_is_shown(qtbot: QtBot, meeting_window: MainWindow, tmp_path: Path) -> None:
+    page = meeting_window.speakers_page
+    silent = tmp_path / "silence.wav"
+    silent.write_bytes(b"RIFF")  # not audio at all
+    with qtbot.waitSignal(page.error, timeout=30_000) as sig:
+        page.enroll_files("Nobody", [silent])
+    assert "silence.wav" in sig.args[0]
+    assert list_profiles(meeting_window.db) == [] and page.enroll_button.isEnabled()
+
+
+def test_action_tracker_filters_and_ticks_off(qtbot: QtBot, standup_window: MainWindow) -> None:
+    window = standup_window
+    window.show_page("Action items")
+    page = window.actions_page
+    stored = list_actions(window.db, open_only=True)
+    assert len(stored) >= 2
+    assert [page.tree.topLevelItem(i).text(TASK) for i in range(page.tree.topLevelItemCount())] == [
+        a.task for a in stored
+    ]
+    first = page.tree.topLevelItem(0)
+    first.setCheckState(TASK, Qt.CheckState.Checked)
+    assert {a.id for a in list_actions(window.db, open_only=True)} == {a.id for a in stored[1:]}
+    assert page.tree.topLevelItemCount() == len(stored) - 1  # "Open" hides it now
+    page.show_filter.setCurrentText("Done")
+    assert [a.id for a in page.shown()] == [stored[0].id]
+    page.show_filter.setCurrentText("All")
+    owner = stored[1].owner
+    assert owner
+    page.owner.setCurrentText(owner)
+    assert page.shown() and all(a.owner == owner for a in page.shown())
+    assert len(page.shown()) == len(list_actions(window.db, owner=owner))
+
+    target = page.shown()[0]
+    page.tree.itemDoubleClicked.emit(page.tree.topLevelItem(0), 0)
+    view = window.meeting_view
+    assert window.stack.currentWidget() is view and view.meeting.id == target.meeting_id
+    qtbot.waitUntil(
+        lambda: view.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState,
+        timeout=10_000,
+    )
+    qtbot.waitUntil(lambda: view.player.position() >= int(target.start * 1000), timeout=5_000)
+    assert target.start == pytest.approx(view.player.position() / 1000, abs=3)
