@@ -127,4 +127,5 @@ def test_correcting_a_meeting(cli) -> None:
     assert doc["meeting"]["participants"] == ["Team"]
     md = cli("export", meeting, "-f", "md").out
     assert "] Team: " in md
+    assert "Speaker 1" not in md  # the minutes' summary and action items follow the names
     assert np.all([s["speaker"] == "Team" for s in doc["segments"]])

@@ -8,6 +8,7 @@ derived vector index knows to rebuild.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -271,7 +272,22 @@ def _set_segment_speaker(
         "UPDATE action_items SET owner = ? WHERE meeting_id = ? AND owner IS ?",
         [new, meeting_id, old],
     )
+    if old:
+        _rename_in_minutes(db, meeting_id, old, new)
     db.execute("UPDATE meetings SET updated_at = ? WHERE id = ?", [now_iso(), meeting_id])
+
+
+def _rename_in_minutes(db: sqlite_utils.Database, meeting_id: int, old: str, new: str) -> None:
+    """The minutes' text names people too ("send Speaker 2 the keys"): keep it in step."""
+    pattern = re.compile(rf"\b{re.escape(old)}\b")
+    row = db.execute("SELECT data FROM minutes WHERE meeting_id = ?", [meeting_id]).fetchone()
+    if row is not None:
+        data = pattern.sub(lambda _: new, row[0])
+        db.execute("UPDATE minutes SET data = ? WHERE meeting_id = ?", [data, meeting_id])
+    for r in list(db.query("SELECT id, task FROM action_items WHERE meeting_id = ?", [meeting_id])):
+        task = pattern.sub(lambda _: new, r["task"])
+        if task != r["task"]:
+            db.execute("UPDATE action_items SET task = ? WHERE id = ?", [task, r["id"]])
 
 
 def name_speaker(
