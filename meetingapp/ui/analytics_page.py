@@ -45,7 +45,7 @@ class BarChart(QWidget):
             return
         top = max(b.value for b in self.bars) or 1.0
         if self.horizontal:
-            label_w = min(max(fm.horizontalAdvance(b.label) for b in self.bars) + 12, 180)
+            label_w = min(max(fm.horizontalAdvance(b.label) for b in self.bars) + 16, 180)
             value_w = fm.horizontalAdvance("00:00:00") + 8
             row_h = min(34.0, self.height() / len(self.bars))
             bar_h = row_h * 0.62
@@ -53,7 +53,7 @@ class BarChart(QWidget):
             for i, b in enumerate(self.bars):
                 y = i * row_h
                 p.setPen(text_color)
-                label = fm.elidedText(b.label, Qt.TextElideMode.ElideRight, label_w - 12)
+                label = fm.elidedText(b.label, Qt.TextElideMode.ElideRight, label_w - 8)
                 p.drawText(
                     QRectF(0, y, label_w - 8, row_h),
                     Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,

@@ -154,7 +154,8 @@ def test_microphone_and_system_audio_are_mixed(pulse, tmp_path):
 def test_device_vanishing_mid_recording_saves_what_was_recorded(tmp_path):
     with pulse_server(tmp_path / "pulse", ("meetsink",)) as daemon:
         rec = _Background(out_dir=tmp_path / "rec", device="meetsink.monitor")
-        threading.Event().wait(2.0)
+        assert rec.started.wait(30), "the recording never started"
+        threading.Event().wait(1.5)  # mid-recording: some audio is on disk
         daemon.kill()
         with pytest.raises(RecordingInterrupted, match="stopped delivering") as err:
             rec.join()
