@@ -132,8 +132,8 @@ def run_speakers(ctx: JobContext, progress: ProgressFn, cancel: CancelToken) -> 
         progress=progress,
         cancel=cancel,
     )
-    # split lines where the voice changes: measured best when diarization is right
-    segments = assign_speakers(ctx.transcript().segments, diar, split=True)
+    # each line keeps one speaker, its majority (measured more robust than splitting)
+    segments = assign_speakers(ctx.transcript().segments, diar)
     return {
         "centroids": {k: [round(float(x), 6) for x in v] for k, v in diar.centroids.items()},
         "segments": [asdict(s) for s in segments],

@@ -1,8 +1,8 @@
 """Engine events into Qt signals, and plain threads into Qt signals.
 
-The engine calls its listeners on worker threads. A signal emitted there
-reaches slots of GUI objects through a queued connection, so widgets are
-only ever touched on the GUI thread.
+The engine calls its listeners on worker threads; they hand each event to
+the GUI thread (``gui_thread.post``), where the signal is emitted, so
+widgets are only ever touched — and signals only emitted — on the GUI thread.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, Signal
 from meetingapp.engine.jobs import Engine
 from meetingapp.errors import MeetingAppError
 from meetingapp.store.jobs import JobOptions
+from meetingapp.ui.gui_thread import init_gui_thread, on_gui, post
 from meetingapp.ui.import_paths import expand_paths
 
 
@@ -34,10 +35,11 @@ class EngineBridge(QObject):
 
     def __init__(self, engine: Engine, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        init_gui_thread()
         self.engine = engine
         # Hashing and copying a recording can take seconds; one import at a time.
         self._imports = ThreadPoolExecutor(max_workers=1, thread_name_prefix="meetingapp-import")
-        engine.add_listener(self.job_event.emit)
+        engine.add_listener(on_gui(self.job_event.emit))
 
     def submit(self, paths: list[Path], options: JobOptions) -> None:
         """Import files and folders (their media files) in the background."""
@@ -46,7 +48,7 @@ class EngineBridge(QObject):
     def _submit_all(self, paths: list[Path], options: JobOptions) -> None:
         files, problems = expand_paths(paths)
         for problem in problems:
-            self.import_failed.emit(problem.split(": ", 1)[0], problem)
+            post(self.import_failed.emit, problem.split(": ", 1)[0], problem)
         for path in files:
             self._submit_one(path, replace(options))
 
@@ -54,14 +56,15 @@ class EngineBridge(QObject):
         try:
             sub = self.engine.submit(path, options)
         except MeetingAppError as e:
-            self.import_failed.emit(str(path), str(e))
+            post(self.import_failed.emit, str(path), str(e))
         except Exception as e:  # noqa: BLE001 - a bug must show, not kill the import thread
-            self.import_failed.emit(str(path), f"{path}: internal error: {type(e).__name__}: {e}")
+            message = f"{path}: internal error: {type(e).__name__}: {e}"
+            post(self.import_failed.emit, str(path), message)
         else:
             if sub.job_id is not None:
-                self.import_queued.emit(str(path), sub.job_id)
+                post(self.import_queued.emit, str(path), sub.job_id)
             elif sub.existing_meeting_id is not None:
-                self.import_duplicate.emit(str(path), sub.existing_meeting_id)
+                post(self.import_duplicate.emit, str(path), sub.existing_meeting_id)
 
     def shutdown(self) -> None:
         self._imports.shutdown(wait=True, cancel_futures=True)
@@ -76,6 +79,7 @@ class Task(QObject):
 
     def __init__(self, fn: Callable[..., Any], parent: QObject | None = None) -> None:
         super().__init__(parent)
+        init_gui_thread()
         self._fn = fn
 
     def start(self, pool: ThreadPoolExecutor) -> None:
@@ -83,10 +87,10 @@ class Task(QObject):
 
     def _run(self) -> None:
         try:
-            result = self._fn(self.progress.emit)
+            result = self._fn(on_gui(self.progress.emit))
         except MeetingAppError as e:
-            self.failed.emit(str(e))
+            post(self.failed.emit, str(e))
         except Exception as e:  # noqa: BLE001 - shown to the user rather than lost
-            self.failed.emit(f"{type(e).__name__}: {e}")
+            post(self.failed.emit, f"{type(e).__name__}: {e}")
         else:
-            self.done.emit(result)
+            post(self.done.emit, result)

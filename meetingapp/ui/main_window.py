@@ -11,11 +11,9 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -49,6 +47,7 @@ from meetingapp.ui.queue_panel import QueuePanel
 from meetingapp.ui.search_page import SearchPage
 from meetingapp.ui.settings_dialog import SettingsDialog
 from meetingapp.ui.speakers_page import SpeakersPage
+from meetingapp.ui.tables import style_table
 
 FORMAT_NAMES = {
     "md": "Markdown",
@@ -183,18 +182,8 @@ class MainWindow(QMainWindow):
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setShowGrid(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(30)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in range(1, 5):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.setHighlightSections(False)
+        style_table(self.table, 5)
+        self.table.horizontalHeader().setHighlightSections(False)
         self.table.activated.connect(self._open_index)
         self.table.doubleClicked.connect(self._open_index)
         self.empty_hint = QLabel(

@@ -46,6 +46,7 @@ __all__ = ["AudioSource", "InputDevice", "Recorder", "RecordingUi", "list_input_
 from meetingapp.engine.types import ProgressFn
 from meetingapp.store.export import clock
 from meetingapp.ui.bridge import Task
+from meetingapp.ui.gui_thread import on_gui
 
 NO_DEVICES = (
     "No microphone or other audio input was found. Connect one (or start the sound"
@@ -142,8 +143,8 @@ class Recorder(QObject):
                     device=device,
                     auto=auto,
                     live_model=model,
-                    on_status=self.status.emit,
-                    on_text=self.text.emit,
+                    on_status=on_gui(self.status.emit),
+                    on_text=on_gui(self.text.emit),
                     controls=controls,
                     source=source,
                 )
