@@ -61,7 +61,7 @@ class _Background:
             finally:
                 self.started.set()
 
-        self.thread = threading.Thread(target=run)
+        self.thread = threading.Thread(target=run, daemon=True)  # a hung device must not hang exit
         self.thread.start()
         assert self.started.wait(20), "no audio arrived from the device"
 

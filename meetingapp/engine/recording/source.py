@@ -31,6 +31,10 @@ class AudioSource(Protocol):
     def close(self) -> None: ...
 
 
+#: How long closing a device may take before it is abandoned (seconds).
+CLOSE_TIMEOUT_S = 3.0
+
+
 class ArraySource:
     """Plays a 16 kHz array as if it were a device: paced in real time or as fast as read."""
 
@@ -155,6 +159,13 @@ class SoundDeviceSource:
 
     def close(self) -> None:
         self._closed = True
+        # Closing a stream whose sound server died can block forever inside PortAudio:
+        # close on a daemon thread and give up after a moment (the device is gone anyway).
+        closer = threading.Thread(target=self._close_stream, daemon=True, name="audio-close")
+        closer.start()
+        closer.join(CLOSE_TIMEOUT_S)
+
+    def _close_stream(self) -> None:
         try:
             self._stream.stop()
             self._stream.close()
