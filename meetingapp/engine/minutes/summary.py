@@ -41,12 +41,15 @@ def rank_sentences(
 
 
 def summarize(scores: np.ndarray, sentences: list[Sentence], count: int) -> str:
-    """The ``count`` best sentences in spoken order, each with its speaker."""
+    """The ``count`` best sentences in spoken order, naming the speaker when it changes."""
     best = sorted(np.argsort(-scores, kind="stable")[:count])
     parts = []
+    previous = None
     for i in best:
         s = sentences[i]
-        parts.append(f"{s.speaker}: {s.text}" if s.speaker else s.text)
+        new_voice = s.speaker and s.speaker != previous
+        parts.append(f"{s.speaker}: {s.text}" if new_voice else s.text)
+        previous = s.speaker
     return " ".join(parts)
 
 
