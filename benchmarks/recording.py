@@ -26,21 +26,15 @@ from meetingapp.engine.recording.writer import recover_interrupted
 from meetingapp.engine.types import SAMPLE_RATE
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.wer import word_error_rate  # noqa: E402 - the checkout root is on the path now
+
 STANDUP = ROOT / ".." / "shared" / "eval" / "meeting" / "standup.wav"
 SR = SAMPLE_RATE
 
 
 def words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9']+", text.lower())
-
-
-def wer(ref: list[str], hyp: list[str]) -> float:
-    d = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        prev, d[0] = d[0], i
-        for j, h in enumerate(hyp, 1):
-            prev, d[j] = d[j], min(d[j] + 1, d[j - 1] + 1, prev + (r != h))
-    return d[-1] / len(ref)
 
 
 def turns() -> list[tuple[float, float]]:
@@ -156,9 +150,12 @@ def bench_live(standup: np.ndarray) -> None:
     t1 = time.perf_counter()
     final = live.close()
     tail = time.perf_counter() - t1
-    print(f"offline WER={wer(ref, offline):.3f} ({len(standup) / SR / offline_s:.1f}x real time)")
     print(
-        f"live    WER={wer(ref, words(final.text)):.3f}  updates={len(passes)}  "
+        f"offline WER={word_error_rate(ref, offline):.3f} "
+        f"({len(standup) / SR / offline_s:.1f}x real time)"
+    )
+    print(
+        f"live    WER={word_error_rate(ref, words(final.text)):.3f}  updates={len(passes)}  "
         f"mean lag={np.mean(lags):.1f} s  max lag={max(lags):.1f} s  "
         f"final text {tail:.1f} s after stop"
     )

@@ -12,7 +12,11 @@ def normalise(text: str) -> list[str]:
 
 
 def wer(reference: str, hypothesis: str) -> float:
-    ref, hyp = normalise(reference), normalise(hypothesis)
+    return word_error_rate(normalise(reference), normalise(hypothesis))
+
+
+def word_error_rate(ref: list[str], hyp: list[str]) -> float:
+    """Edit distance between word lists, per reference word."""
     row = list(range(len(hyp) + 1))
     for i, r in enumerate(ref, 1):
         prev, row[0] = row[0], i

@@ -10,15 +10,7 @@ from recording_helpers import words
 from meetingapp.engine.recording.live import LiveSettings, LiveText, LiveTranscriber
 from meetingapp.engine.recording.source import ArraySource
 from meetingapp.engine.types import SAMPLE_RATE
-
-
-def _wer(ref: list[str], hyp: list[str]) -> float:
-    d = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        prev, d[0] = d[0], i
-        for j, h in enumerate(hyp, 1):
-            prev, d[j] = d[j], min(d[j] + 1, d[j - 1] + 1, prev + (r != h))
-    return d[-1] / len(ref)
+from tests.wer import word_error_rate
 
 
 @pytest.mark.slow
@@ -37,4 +29,4 @@ def test_live_transcript_grows_and_matches_the_meeting(whisper, standup, standup
     committed = [t.committed for t in texts]
     assert all(b.startswith(a) for a, b in zip(committed, committed[1:], strict=False))
     assert len(set(committed)) >= 3, "committed text should grow in several steps"
-    assert _wer(ref, hyp) < 0.35, (_wer(ref, hyp), final.text)
+    assert word_error_rate(ref, hyp) < 0.35, (word_error_rate(ref, hyp), final.text)
