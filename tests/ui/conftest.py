@@ -6,6 +6,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import gc  # noqa: E402
 import shutil  # noqa: E402 - the platform must be chosen before Qt loads
 from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -71,6 +72,12 @@ def standup_home(standup_processed: Path, tmp_path: Path, monkeypatch: pytest.Mo
     shutil.copytree(standup_processed, data)
     monkeypatch.setenv("MEETINGAPP_HOME", str(data))
     return data
+
+
+@pytest.fixture(autouse=True)
+def collect_garbage() -> None:
+    """Finalise earlier tests' objects now, while no engine thread is working."""
+    gc.collect()
 
 
 def make_window(qtbot: QtBot, data: Path) -> Iterator[MainWindow]:
