@@ -16,7 +16,6 @@ import sqlite3
 import sys
 import threading
 import time
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -48,8 +47,6 @@ from meetingapp.store.db import describe_db_error, open_db
 from meetingapp.store.export import FORMATS, MeetingExport, clock, render
 from meetingapp.store.meetings import delete_meeting, get_meeting, list_meetings, load_segments
 from meetingapp.store.minutes import load_minutes
-
-Command = Callable[[argparse.Namespace], int]
 
 
 def err(message: str) -> None:

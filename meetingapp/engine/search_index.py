@@ -21,11 +21,9 @@ import threading
 import uuid
 from pathlib import Path
 
-import chromadb
 import numpy as np
 import sqlite_utils
 from chromadb.api.shared_system_client import SharedSystemClient
-from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import NotFoundError
 
 from meetingapp.engine.cancel import CancelToken
@@ -35,8 +33,8 @@ from meetingapp.engine.text_embedding import (
     single_threaded_blas,
 )
 from meetingapp.engine.types import ProgressFn
+from meetingapp.store.vectors import chroma_client, vectors_dir
 
-VECTORS_DIR = "vectors"
 COLLECTION = "search_items"
 #: chromadb refuses larger writes in one call
 CHUNK = 4000
@@ -45,12 +43,9 @@ CHUNK = 4000
 class VectorStore:
     """The chromadb collection of item embeddings (ids = ``search_items.id``)."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        folder.mkdir(parents=True, exist_ok=True)
-        self.client = chromadb.PersistentClient(
-            str(folder), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-        )
+    def __init__(self, data: Path) -> None:
+        self.folder = vectors_dir(data)
+        self.client = chroma_client(data)
         try:
             self.col = self.client.get_collection(COLLECTION, embedding_function=None)
         except (NotFoundError, ValueError):
@@ -95,13 +90,13 @@ _stores_lock = threading.Lock()
 
 def vector_store(data: Path) -> VectorStore:
     """The data folder's vector store, reopened (empty) if its folder was deleted."""
-    folder = (data / VECTORS_DIR).resolve()
+    folder = vectors_dir(data).resolve()
     with _stores_lock:
         store = _stores.get(folder)
         if store is None or not store.alive():
             if store is not None:
                 SharedSystemClient.clear_system_cache()
-            store = _stores[folder] = VectorStore(folder)
+            store = _stores[folder] = VectorStore(data)
         return store
 
 

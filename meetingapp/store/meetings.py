@@ -149,16 +149,6 @@ def delete_meeting(db: sqlite_utils.Database, meeting_id: int, data: Path) -> No
         (data / meeting.source_path).unlink(missing_ok=True)
 
 
-def update_meeting(db: sqlite_utils.Database, meeting_id: int, **changes: Any) -> None:
-    allowed = {"title", "type", "date", "status"}
-    bad = set(changes) - allowed
-    if bad:
-        raise ValueError(f"cannot update {bad}")
-    get_meeting(db, meeting_id)
-    with db.conn:
-        db["meetings"].update(meeting_id, {**changes, "updated_at": now_iso()})
-
-
 def _segment_row(db: sqlite_utils.Database, meeting_id: int, idx: int) -> dict[str, Any]:
     rows = list(
         db.query("SELECT * FROM segments WHERE meeting_id = ? AND idx = ?", [meeting_id, idx])

@@ -15,28 +15,12 @@ from pathlib import Path
 import chromadb
 import numpy as np
 import sqlite_utils
-from chromadb.api.shared_system_client import SharedSystemClient
-from chromadb.config import Settings as ChromaSettings
 
 from meetingapp.engine.speakers.identify import SpeakerMatch, Thresholds, identify_speakers
 from meetingapp.store.speakers import profile_vectors, voice_generation
+from meetingapp.store.vectors import chroma_client, vectors_dir
 
 COLLECTION = "voice_profiles"
-
-
-def vectors_dir(data: Path) -> Path:
-    return data / "vectors"
-
-
-def chroma_client(data: Path) -> chromadb.ClientAPI:
-    """The app's one persistent chromadb client: telemetry off, no embedding model."""
-    if not vectors_dir(data).exists():
-        # chromadb keeps one client per path for the process; if the folder was
-        # deleted under it, that client writes into the void: start afresh.
-        SharedSystemClient.clear_system_cache()
-    return chromadb.PersistentClient(
-        path=str(vectors_dir(data)), settings=ChromaSettings(anonymized_telemetry=False)
-    )
 
 
 class VoiceIndex:
