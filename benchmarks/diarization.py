@@ -28,8 +28,9 @@ from meetingapp.engine.speakers.der import DerResult, Turn, diarization_error, r
 from meetingapp.engine.speakers.diarize import Diarization, diarize
 from meetingapp.engine.speakers.embedding import default_embedder
 from meetingapp.engine.speakers.identify import Thresholds, calibrate_thresholds, decide
+from meetingapp.engine.speakers.segmentation import default_segmentation
 from meetingapp.engine.types import Segment, Word
-from meetingapp.engine.vad import VadSettings, detect_speech
+from meetingapp.engine.vad import detect_speech
 
 EVAL = Path("../shared/eval")
 AMI = sorted((EVAL / "diar/ami").glob("trn*.wav"))
@@ -53,34 +54,50 @@ def turns_of(d: Diarization) -> list[Turn]:
     return [(t.start, t.end, t.speaker) for t in d.turns]
 
 
+def _row(name: str, r: DerResult, ref: list[Turn], d: Diarization, speed: float) -> str:
+    tot = max(r.total, 1e-9)
+    return (
+        f"{name:<16}{r.der:>7.1%}{r.missed / tot:>7.1%}{r.false_alarm / tot:>7.1%}"
+        f"{r.confusion / tot:>7.1%}{len({s for *_, s in ref}):>8}{len(d.centroids):>6}"
+        f"{speed:>7.1f}x"
+    )
+
+
+def _summary(label: str, ders: list[DerResult]) -> tuple[float, float]:
+    pooled = sum(r.missed + r.false_alarm + r.confusion for r in ders) / sum(r.total for r in ders)
+    mean = float(np.mean([r.der for r in ders]))
+    print(f"{label}: AMI clips pooled DER {pooled:.1%}, mean DER {mean:.1%}")
+    return pooled, mean
+
+
 def diarization_part() -> dict[Path, Diarization]:
-    print("== Diarization (Silero VAD defaults + d-vector clustering)")
+    """Shipped diarization against its VAD-only baseline, both run here on the same audio."""
+    print("== Diarization: Silero VAD + d-vector clustering (baseline), then + segmentation")
     header = ("file", "DER", "miss", "FA", "conf", "ref spk", "found", "x RT")
     print(f"{header[0]:<16}" + "".join(f"{h:>8}" for h in header[1:]))
+    model = default_segmentation()
     results: dict[Path, Diarization] = {}
-    ami: list[DerResult] = []
+    ders: dict[str, list[DerResult]] = {"baseline": [], "shipped": []}
     for path in AMI + OTHERS:
         audio = load_audio(path)
-        t0 = time.perf_counter()
-        regions = detect_speech(audio)
-        d = diarize(audio, regions)
-        elapsed = time.perf_counter() - t0
-        results[path] = d
         ref, uem = reference(path, audio.duration)
-        r = diarization_error(ref, turns_of(d), uem)
-        if path in AMI:
-            ami.append(r)
-        tot = max(r.total, 1e-9)
-        print(
-            f"{path.stem:<16}{r.der:>7.1%}{r.missed / tot:>7.1%}{r.false_alarm / tot:>7.1%}"
-            f"{r.confusion / tot:>7.1%}{len({s for *_, s in ref}):>8}{len(d.centroids):>6}"
-            f"{audio.duration / elapsed:>7.1f}x"
-        )
-    pooled = sum(r.missed + r.false_alarm + r.confusion for r in ami) / sum(r.total for r in ami)
-    print(f"AMI clips: mean DER {np.mean([r.der for r in ami]):.1%}, pooled DER {pooled:.1%}")
+        for label, seg in (("baseline", None), ("shipped", model)):
+            t0 = time.perf_counter()
+            d = diarize(audio, detect_speech(audio), segmentation=seg)
+            speed = audio.duration / (time.perf_counter() - t0)
+            r = diarization_error(ref, turns_of(d), uem)
+            if path in AMI:
+                ders[label].append(r)
+            name = path.stem if label == "shipped" else f"  {path.stem[:10]} (VAD)"
+            print(_row(name, r, ref, d, speed))
+            results[path] = d
+    base = _summary("baseline (VAD only)", ders["baseline"])
+    shipped = _summary("shipped (+ segmentation)", ders["shipped"])
+    ratio = (shipped[0] / base[0], shipped[1] / base[1])
+    print(f"ratio shipped/baseline: pooled {ratio[0]:.2f}, mean {ratio[1]:.2f}")
     standup = EVAL / "meeting/standup.wav"
     audio = load_audio(standup)
-    told = diarize(audio, detect_speech(audio), num_speakers=3)
+    told = diarize(audio, detect_speech(audio), num_speakers=3, segmentation=model)
     r = diarization_error(reference(standup, audio.duration)[0], turns_of(told))
     print(f"standup told num_speakers=3: {len(told.centroids)} speakers, DER {r.der:.1%}")
     return results
@@ -168,25 +185,13 @@ def synthetic_part() -> None:
                 capture_output=True,
             )
             audio = load_audio(out / "meeting.wav")
-            d = diarize(audio, detect_speech(audio))
+            d = diarize(audio, detect_speech(audio), segmentation=default_segmentation())
             ref = read_rttm(out / "meeting.rttm")["meeting"]
             r = diarization_error(ref, turns_of(d))
             print(
                 f"{name:<14} {audio.duration:5.1f} s  DER {r.der:6.1%}  "
                 f"speakers {len(d.centroids)} of {len({s for *_, s in ref})}"
             )
-
-
-def vad_part() -> None:
-    print("\n== Same, with a more sensitive VAD (threshold 0.35, 300 ms silences)")
-    settings = VadSettings(threshold=0.35, min_silence_ms=300)
-    ders: list[DerResult] = []
-    for path in AMI:
-        audio = load_audio(path)
-        d = diarize(audio, detect_speech(audio, settings))
-        ders.append(diarization_error(*_scored(path, audio.duration, d)))
-    pooled = sum(r.missed + r.false_alarm + r.confusion for r in ders) / sum(r.total for r in ders)
-    print(f"AMI clips: mean DER {np.mean([r.der for r in ders]):.1%}, pooled DER {pooled:.1%}")
 
 
 def _scored(
@@ -312,7 +317,12 @@ def assignment_part(results: dict[Path, Diarization]) -> None:
         segments = transcribe(path)
         audio = load_audio(path)
         ref, uem = reference(path, audio.duration)
-        oracle = diarize(audio, detect_speech(audio), num_speakers=len({s for *_, s in ref}))
+        oracle = diarize(
+            audio,
+            detect_speech(audio),
+            num_speakers=len({s for *_, s in ref}),
+            segmentation=default_segmentation(),
+        )
         for mode, d in (("auto", results[path]), ("oracle", oracle)):
             line = f"{path.stem:<9}{mode:<7}"
             for split in (True, False):
@@ -338,7 +348,6 @@ def main() -> None:
     args = parser.parse_args()
     results = diarization_part()
     synthetic_part()
-    vad_part()
     identification_part()
     cross_meeting_part(results)
     if not args.no_asr:

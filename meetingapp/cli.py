@@ -40,8 +40,10 @@ from meetingapp.engine.recording import (
 from meetingapp.engine.recording.autorecord import RecorderStatus
 from meetingapp.engine.recording.live import LiveText
 from meetingapp.engine.search_index import remove_meeting
+from meetingapp.engine.speakers.embedding import find_dvector_model
+from meetingapp.engine.speakers.segmentation_model import resolve_segmentation_model
 from meetingapp.engine.types import MEETING_TYPES
-from meetingapp.errors import MeetingAppError
+from meetingapp.errors import MeetingAppError, ModelNotFoundError
 from meetingapp.store import jobs as jobstore
 from meetingapp.store.db import describe_db_error, open_db
 from meetingapp.store.export import FORMATS, MeetingExport, clock, render
@@ -265,6 +267,15 @@ def cmd_models(args: argparse.Namespace) -> int:
         lang = "multilingual" if s.multilingual else "English"
         print(f" {mark} {s.name:<10} {lang:<12} {s.size_mb:>5} MB  {s.where}")
     print(f"default: {Settings.load(data).asr_model}; * = available offline")
+    print("Speakers:")
+    for name, find in (
+        ("voice embedding (d-vector)", find_dvector_model),
+        ("segmentation (overlaps, quiet speech)", resolve_segmentation_model),
+    ):
+        try:
+            print(f" * {name:<38} {find()}")
+        except ModelNotFoundError as e:
+            print(f"   {name:<38} {e}")
     return 0
 
 
