@@ -7,12 +7,13 @@ it is cut wherever the word speaker changes, so a quick reply inside one
 Whisper segment gets its own line; a lone word between two runs of the same
 speaker is treated as a labelling blip, not a turn.
 
-Which is better depends on the diarization (benchmarks/diarization.py, Whisper
-tiny.en words, AMI clips + sample + standup). VAD-only clustering: majority
-91.3% word speaker accuracy vs 90.4% split. With the segmentation model, whose
-turns follow the voices more closely: split 95.7% vs 94.6% (pooled DER of the
-lines 32.3% vs 34.2%; standup 146/146 words vs 136/146). The pipeline splits
-when the segmentation model ran, and keeps the majority otherwise.
+Majority is the default (benchmarks/diarization.py, Whisper tiny.en words, AMI
+clips + sample + standup). With VAD-only clustering it measured better: word
+speaker accuracy 91.3% vs 90.4% split. With the segmentation model, split
+measured 95.7% vs 94.6% (standup 146/146 words vs 136/146), but on single-voice
+clips the clustering can still make two speakers of one voice (jfk.flac: 2.3 s
+and 7.0 s), and splitting then shows a second person for a few words, where the
+majority keeps one line, one speaker.
 """
 
 from __future__ import annotations
