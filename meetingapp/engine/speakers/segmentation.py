@@ -32,9 +32,13 @@ log = logging.getLogger(__name__)
 
 
 class SegmentationModel:
-    """An onnxruntime session of the model: ``(batch, samples)`` -> powerset log-probs."""
+    """An onnxruntime session of the model: ``(batch, samples)`` -> powerset log-probs.
 
-    def __init__(self, session: Any, batch: int = 16) -> None:
+    Four windows per run: as fast as 16 on 2 cores, and peak memory 222 MB instead
+    of 497 MB on a 5-minute file (the first convolution's buffers grow with the batch).
+    """
+
+    def __init__(self, session: Any, batch: int = 4) -> None:
         self._session = session
         self._input = session.get_inputs()[0].name
         self.batch = batch
