@@ -186,7 +186,7 @@ def _activity(
     """Each frame keeps its clustered speaker and gains the model's most active others."""
     n = seg.activity.shape[1]
     frames = len(seg.count)
-    score = np.zeros((frames, total))
+    score = np.zeros((frames, total), dtype=np.float32)
     seen = np.zeros(frames)
     for o in seg.offset:
         seen[o : o + n] += 1
