@@ -268,9 +268,10 @@ def cmd_models(args: argparse.Namespace) -> int:
         print(f" {mark} {s.name:<10} {lang:<12} {s.size_mb:>5} MB  {s.where}")
     print(f"default: {Settings.load(data).asr_model}; * = available offline")
     print("Speakers:")
+    chosen = Settings.load(data).model_path("segmentation")
     for name, find in (
         ("voice embedding (d-vector)", find_dvector_model),
-        ("segmentation (overlaps, quiet speech)", resolve_segmentation_model),
+        ("segmentation (overlaps, quiet speech)", lambda: resolve_segmentation_model(chosen)),
     ):
         try:
             print(f" * {name:<38} {find()}")

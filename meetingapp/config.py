@@ -60,6 +60,11 @@ class Settings:
     #: each window costs ~75 MB with the base model on the CPU
     batch_size: int = 0
 
+    def model_path(self, kind: str) -> Path | None:
+        """The file the user chose for a model kind, if any."""
+        chosen = self.model_paths.get(kind)
+        return Path(chosen).expanduser() if chosen else None
+
     @classmethod
     def load(cls, folder: Path) -> Settings:
         path = folder / "settings.json"

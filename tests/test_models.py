@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 from evaldata import JFK
 
+from meetingapp.config import Settings
 from meetingapp.engine.asr import load_whisper, transcribe
 from meetingapp.engine.audio import load_audio
 from meetingapp.engine.download import DownloadError, download
 from meetingapp.engine.models import _package_dir, download_whisper, resolve_whisper
+from meetingapp.engine.speakers.segmentation_model import resolve_segmentation_model
 from meetingapp.engine.vad import detect_speech
 from meetingapp.errors import ModelNotFoundError
 
@@ -126,3 +128,18 @@ def test_offline_download_fails_clearly(tmp_path: Path) -> None:
 def test_models_command_lists_packs(cli) -> None:
     out = cli("models").out
     assert "* tiny.en" in out and "* base" in out and "small" in out
+    assert "embedder.int8.onnx" in out and "pyannote_segmentation_3.0" in out
+
+
+def test_chosen_segmentation_model_must_load(cli, home: Path) -> None:
+    """A model the user set is used or refused by name, never silently replaced."""
+    bad = home.parent / "segmentation.bin"
+    bad.write_bytes(b"not a checkpoint")
+    home.mkdir(parents=True, exist_ok=True)
+    Settings(model_paths={"segmentation": str(bad)}).save(home)
+    assert str(bad) in cli("models").out
+    r = cli("transcribe", JFK, "--model", "tiny.en")
+    assert r.code != 0 and str(bad) in r.err
+    Settings(model_paths={"segmentation": str(resolve_segmentation_model())}).save(home)
+    r = cli("transcribe", JFK, "--model", "tiny.en")
+    assert r.code == 0, r.err

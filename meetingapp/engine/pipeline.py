@@ -130,7 +130,7 @@ def run_speakers(ctx: JobContext, progress: ProgressFn, cancel: CancelToken) -> 
         num_speakers=opts.num_speakers,
         min_speakers=opts.min_speakers,
         max_speakers=opts.max_speakers,
-        segmentation=installed_segmentation(),
+        segmentation=installed_segmentation(ctx.settings.model_path("segmentation")),
         progress=progress,
         cancel=cancel,
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -48,13 +49,19 @@ class SegmentationModel:
         return self._session.run(None, {self._input: chunks[:, None, :].astype(np.float32)})[0]
 
 
-def default_segmentation() -> SegmentationModel:
-    """The installed model (raises ModelNotFoundError with how to install it)."""
-    return SegmentationModel(load_segmentation_session())
+def default_segmentation(explicit: Path | None = None) -> SegmentationModel:
+    """The model at ``explicit``, else the installed one (ModelNotFoundError says how)."""
+    return SegmentationModel(load_segmentation_session(explicit))
 
 
-def installed_segmentation() -> SegmentationModel | None:
-    """The model if installed; otherwise None, so diarization runs on VAD alone (warned)."""
+def installed_segmentation(explicit: Path | None = None) -> SegmentationModel | None:
+    """The model the user chose (it must load), else the installed one, else None.
+
+    Without a model diarization still runs on VAD speech alone, so a missing pack is a
+    warning; a path the user set that does not load is an error naming the file.
+    """
+    if explicit is not None:
+        return default_segmentation(explicit)
     try:
         return default_segmentation()
     except ModelNotFoundError as e:
