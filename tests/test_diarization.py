@@ -165,6 +165,16 @@ def test_segmentation_finds_overlap_and_quiet_speech() -> None:
     assert len(d.centroids) == 1 and _der(quiet, d) < 0.5
 
 
+def test_one_voice_is_one_speaker() -> None:
+    """Short single-speaker clips: measured 50 of 53 as one speaker (16 before the 4 s floor)."""
+    clips = sorted(ENROLL.glob("*/*.flac")) + [EVAL / "asr/jfk/jfk.flac"]
+    counts = []
+    for clip in clips:
+        audio = load_audio(clip)
+        counts.append(len(diarize(audio, detect_speech(audio)).centroids))
+    assert counts.count(1) >= 0.9 * len(counts)
+
+
 def test_empty_and_silent_input() -> None:
     audio = load_audio(EVAL / "diar/ami/empty.wav")
     d = diarize(audio, detect_speech(audio))
