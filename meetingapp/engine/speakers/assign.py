@@ -7,13 +7,14 @@ it is cut wherever the word speaker changes, so a quick reply inside one
 Whisper segment gets its own line; a lone word between two runs of the same
 speaker is treated as a labelling blip, not a turn.
 
-Majority is the default (benchmarks/diarization.py, Whisper tiny.en words, AMI
-clips + sample + standup). With VAD-only clustering it measured better: word
-speaker accuracy 91.3% vs 90.4% split. With the segmentation model, split
-measured 95.7% vs 94.6% (standup 146/146 words vs 136/146), but on single-voice
-clips the clustering can still make two speakers of one voice (jfk.flac: 2.3 s
-and 7.0 s), and splitting then shows a second person for a few words, where the
-majority keeps one line, one speaker.
+Which is better depends on the diarization (benchmarks/diarization.py, Whisper
+tiny.en words, AMI clips + sample + standup). With VAD-only clustering majority
+measured better: word speaker accuracy 91.3% vs 90.4% split. With the
+segmentation model, whose turns follow the voices closely, split measured 94.6%
+vs 93.1% (pooled DER of the lines 26.1% vs 27.9%; standup 146/146 words vs
+136/146). The pipeline splits when the segmentation model ran. Splitting shows
+every spurious speaker change, so it waited until short single-voice clips came
+out as one speaker (50 of 53, diarize.py's ``min_speaker_s``).
 """
 
 from __future__ import annotations
