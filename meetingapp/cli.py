@@ -266,9 +266,10 @@ def cmd_models(args: argparse.Namespace) -> int:
         mark = "*" if s.available else " "
         lang = "multilingual" if s.multilingual else "English"
         print(f" {mark} {s.name:<10} {lang:<12} {s.size_mb:>5} MB  {s.where}")
-    print(f"default: {Settings.load(data).asr_model}; * = available offline")
+    settings = Settings.load(data)
+    print(f"default: {settings.asr_model}; * = available offline")
     print("Speakers:")
-    chosen = Settings.load(data).model_path("segmentation")
+    chosen = settings.model_path("segmentation")
     for name, find in (
         ("voice embedding (d-vector)", find_dvector_model),
         ("segmentation (overlaps, quiet speech)", lambda: resolve_segmentation_model(chosen)),

@@ -41,6 +41,12 @@ class Audio:
     def duration(self) -> float:
         return len(self.samples) / self.sample_rate
 
+    def speech(self, regions: list[SpeechRegion]) -> np.ndarray:
+        """The samples of ``regions``, joined (e.g. one person's speech, to embed)."""
+        rate = self.sample_rate
+        clips = [self.samples[int(r.start * rate) : int(r.end * rate)] for r in regions]
+        return np.concatenate(clips) if clips else np.zeros(0, np.float32)
+
 
 @dataclass
 class SpeechRegion:

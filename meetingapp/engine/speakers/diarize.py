@@ -374,11 +374,6 @@ def diarize(
     return result
 
 
-def _voice(audio: Audio, regions: list[SpeechRegion], embedder: SpeakerEmbedder) -> np.ndarray:
-    clips = [audio.samples[int(r.start * SAMPLE_RATE) : int(r.end * SAMPLE_RATE)] for r in regions]
-    return embedder.embed(np.concatenate(clips))
-
-
 def _add_segmentation(
     audio: Audio,
     base: Diarization,
@@ -392,12 +387,13 @@ def _add_segmentation(
     times = seg.frame_time(np.arange(len(seg.count)))
     frame_speaker = np.full(len(times), -1)
     for t in base.turns:
-        frame_speaker[(times >= t.start) & (times < t.end)] = names.index(t.speaker)
+        a, b = np.searchsorted(times, [t.start, t.end])
+        frame_speaker[a:b] = names.index(t.speaker)
     active = refine(
         seg,
         frame_speaker,
         len(names),
-        lambda regions: _voice(audio, regions, embedder),
+        lambda regions: embedder.embed(audio.speech(regions)),
         s.refine,
         max_speakers,
         cancel,
@@ -408,7 +404,7 @@ def _add_segmentation(
     def voice(j: int) -> np.ndarray:
         if j < len(names):
             return base.centroids[names[j]]
-        return _voice(audio, regions_of(np.flatnonzero(active[:, j]), seg), embedder)
+        return embedder.embed(audio.speech(regions_of(np.flatnonzero(active[:, j]), seg)))
 
     name = {j: f"SPEAKER_{i:02d}" for i, j in enumerate(order)}
     return Diarization(

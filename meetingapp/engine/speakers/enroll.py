@@ -20,8 +20,7 @@ def voice_vector(
     audio: Audio, regions: list[SpeechRegion], embedder: SpeakerEmbedder | None = None
 ) -> np.ndarray | None:
     """One unit vector for the speech in ``regions``; None when there is too little."""
-    clips = [audio.samples[int(r.start * SAMPLE_RATE) : int(r.end * SAMPLE_RATE)] for r in regions]
-    speech = np.concatenate(clips) if clips else np.zeros(0, np.float32)
+    speech = audio.speech(regions)
     if len(speech) < MIN_SPEECH_S * SAMPLE_RATE:
         return None
     return (embedder or default_embedder()).embed(speech)

@@ -187,16 +187,13 @@ def _activity(
     n = seg.activity.shape[1]
     frames = len(seg.count)
     score = np.zeros((frames, total), dtype=np.float32)
-    seen = np.zeros(frames)
-    for o in seg.offset:
-        seen[o : o + n] += 1
     for t, lab in zip(tracks, label, strict=True):
         if lab < 0:
             continue
         for c, spk in t.nodes:
             o = int(seg.offset[c])
             score[o : o + n, lab] += seg.activity[c, :, spk]
-    score /= np.maximum(seen, 1)[:, None]
+    score /= np.maximum(seg.coverage(), 1)[:, None]
     active = np.zeros((frames, total), dtype=bool)
     has = np.flatnonzero(frame_speaker >= 0)
     active[has, frame_speaker[has]] = True
@@ -208,12 +205,15 @@ def _activity(
             active[g, j] = True
     # Speech no track claimed (too short to follow) goes to the nearest speaker in time.
     claimed = np.flatnonzero(active.any(axis=1))
-    for g in np.flatnonzero((seg.count > 0) & ~active.any(axis=1)):
-        if len(claimed) == 0:
-            active[g, 0] = True
-        else:
-            near = claimed[np.argmin(np.abs(claimed - g))]
-            active[g, np.flatnonzero(active[near])[0]] = True
+    lost = np.flatnonzero((seg.count > 0) & ~active.any(axis=1))
+    if len(claimed) == 0:
+        active[lost, 0] = True
+        return active
+    i = np.searchsorted(claimed, lost)
+    left = claimed[np.maximum(i - 1, 0)]
+    right = claimed[np.minimum(i, len(claimed) - 1)]
+    near = np.where(lost - left <= right - lost, left, right)
+    active[lost, np.argmax(active[near], axis=1)] = True
     return active
 
 

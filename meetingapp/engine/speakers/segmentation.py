@@ -3,7 +3,7 @@
 pyannote's segmentation-3.0 model looks at 10 s of audio and says, every 17 ms,
 which of up to three local speakers talk (two at once at most). Windows slide
 by ``step_s`` so every moment is seen several times; the windows' local
-speakers are tied together later by their voice embeddings (see diarize.py).
+speakers are tied together later by the frames they share (see refine.py).
 Unlike a VAD it hears quiet far-field talkers and overlapping speech, which
 were most of the AMI diarization error with Silero regions alone.
 """
@@ -21,6 +21,7 @@ from meetingapp.engine.cancel import CancelToken
 from meetingapp.engine.speakers.segmentation_model import (
     FRAME_DURATION,
     FRAME_STEP,
+    INPUT_NAME,
     POWERSET,
     WINDOW_S,
     load_segmentation_session,
@@ -28,7 +29,9 @@ from meetingapp.engine.speakers.segmentation_model import (
 from meetingapp.engine.types import SAMPLE_RATE, Audio, ProgressFn
 from meetingapp.errors import ModelNotFoundError
 
-LOCAL_SPEAKERS = POWERSET.shape[1]
+#: Which local speakers each powerset class makes active.
+_ACTIVE = POWERSET.astype(bool)
+LOCAL_SPEAKERS = _ACTIVE.shape[1]
 log = logging.getLogger(__name__)
 
 
@@ -41,12 +44,11 @@ class SegmentationModel:
 
     def __init__(self, session: Any, batch: int = 4) -> None:
         self._session = session
-        self._input = session.get_inputs()[0].name
         self.batch = batch
 
     def log_probs(self, chunks: np.ndarray) -> np.ndarray:
         """``(n, samples)`` float32 -> ``(n, frames, 7)``."""
-        return self._session.run(None, {self._input: chunks[:, None, :].astype(np.float32)})[0]
+        return self._session.run(None, {INPUT_NAME: chunks[:, None, :].astype(np.float32)})[0]
 
 
 def default_segmentation(explicit: Path | None = None) -> SegmentationModel:
@@ -90,9 +92,13 @@ class LocalSegmentation:
         """Centre of global frame(s) ``g`` in seconds."""
         return (np.asarray(g) * FRAME_STEP + FRAME_DURATION / 2) / SAMPLE_RATE
 
-    def frame_at(self, t: np.ndarray) -> np.ndarray:
-        """Global frame whose centre is nearest each time ``t`` (seconds)."""
-        return np.rint((np.asarray(t) * SAMPLE_RATE - FRAME_DURATION / 2) / FRAME_STEP).astype(int)
+    def coverage(self) -> np.ndarray:
+        """How many windows see each global frame."""
+        n = self.activity.shape[1]
+        seen = np.zeros(len(self.count))
+        for o in self.offset:
+            seen[o : o + n] += 1
+        return seen
 
 
 def _window_starts(n_samples: int, window: int, step: int) -> list[int]:
@@ -126,20 +132,18 @@ def segment(
         for j, s in enumerate(batch):
             piece = x[s : s + window]
             chunks[j, : len(piece)] = piece
-        acts.append(POWERSET.astype(bool)[model.log_probs(chunks).argmax(axis=-1)])
+        acts.append(_ACTIVE[model.log_probs(chunks).argmax(axis=-1)])
         if progress is not None:
             progress(min(1.0, (i + len(batch)) / len(starts)))
     activity = np.concatenate(acts)
     offset = np.array(starts) // FRAME_STEP
     n_frames = activity.shape[1]
-    total = max(int(offset[-1]) + n_frames, 1)
-    votes = np.zeros(total)
-    seen = np.zeros(total)
+    votes = np.zeros(max(int(offset[-1]) + n_frames, 1))
     for c, o in enumerate(offset):
         votes[o : o + n_frames] += activity[c].sum(axis=1)
-        seen[o : o + n_frames] += 1
+    seg = LocalSegmentation(offset=offset, activity=activity, count=np.zeros(len(votes), int))
+    seg.count = np.rint(votes / np.maximum(seg.coverage(), 1)).astype(int)
     # Frames past the end of the audio (padding) count no one.
     last = int(np.ceil((len(x) - FRAME_DURATION / 2) / FRAME_STEP)) + 1
-    count = np.rint(votes / np.maximum(seen, 1)).astype(int)
-    count[max(0, last) :] = 0
-    return LocalSegmentation(offset=offset, activity=activity, count=count)
+    seg.count[max(0, last) :] = 0
+    return seg
