@@ -8,8 +8,11 @@ derived vector index knows to rebuild.
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import sqlite_utils
@@ -60,6 +63,11 @@ def _bump(db: sqlite_utils.Database) -> None:
 
 
 # -- profiles ---------------------------------------------------------------
+def clean_name(name: str) -> str:
+    """A person's name on one line: a newline in it would break every export's layout."""
+    return " ".join(name.split())
+
+
 def list_profiles(db: sqlite_utils.Database) -> list[Profile]:
     rows = db.query(
         "SELECT p.*, (SELECT COUNT(*) FROM voice_embeddings e WHERE e.profile_id = p.id) AS n,"
@@ -72,7 +80,7 @@ def list_profiles(db: sqlite_utils.Database) -> list[Profile]:
 
 
 def find_profile(db: sqlite_utils.Database, name: str) -> Profile | None:
-    return next((p for p in list_profiles(db) if p.name.lower() == name.strip().lower()), None)
+    return next((p for p in list_profiles(db) if p.name.lower() == clean_name(name).lower()), None)
 
 
 def get_profile(db: sqlite_utils.Database, name: str) -> Profile:
@@ -83,7 +91,7 @@ def get_profile(db: sqlite_utils.Database, name: str) -> Profile:
 
 
 def _ensure_profile(db: sqlite_utils.Database, name: str) -> int:
-    name = name.strip()
+    name = clean_name(name)
     if not name:
         raise SpeakerError("a speaker name cannot be empty")
     existing = find_profile(db, name)
@@ -143,6 +151,9 @@ def profile_vectors(
 
 def rename_profile(db: sqlite_utils.Database, old: str, new: str) -> None:
     profile = get_profile(db, old)
+    new = clean_name(new)
+    if not new:
+        raise SpeakerError("a speaker name cannot be empty")
     if find_profile(db, new) is not None and new.lower() != old.lower():
         raise SpeakerError(f"a profile named {new!r} exists: use `speakers merge` instead")
     with db.conn:
@@ -278,16 +289,36 @@ def _set_segment_speaker(
 
 
 def _rename_in_minutes(db: sqlite_utils.Database, meeting_id: int, old: str, new: str) -> None:
-    """The minutes' text names people too ("send Speaker 2 the keys"): keep it in step."""
-    pattern = re.compile(rf"\b{re.escape(old)}\b")
+    """The minutes' text names people too ("send Speaker 2 the keys"): keep it in step.
+
+    The stored minutes are JSON: the names are replaced in the decoded strings, never
+    in the JSON text, where a quote or backslash in a name would corrupt it.
+    """
+    # Lookarounds, not \b: a name may begin or end with punctuation ('Bob "B"').
+    pattern = re.compile(rf"(?<!\w){re.escape(old)}(?!\w)")
+
+    def rename(text: str) -> str:
+        return pattern.sub(lambda _: new, text)
+
     row = db.execute("SELECT data FROM minutes WHERE meeting_id = ?", [meeting_id]).fetchone()
     if row is not None:
-        data = pattern.sub(lambda _: new, row[0])
+        data = json.dumps(_map_strings(json.loads(row[0]), rename), ensure_ascii=False)
         db.execute("UPDATE minutes SET data = ? WHERE meeting_id = ?", [data, meeting_id])
     for r in list(db.query("SELECT id, task FROM action_items WHERE meeting_id = ?", [meeting_id])):
-        task = pattern.sub(lambda _: new, r["task"])
+        task = rename(r["task"])
         if task != r["task"]:
             db.execute("UPDATE action_items SET task = ? WHERE id = ?", [task, r["id"]])
+
+
+def _map_strings(value: Any, change: Callable[[str], str]) -> Any:
+    """``value`` (decoded JSON) with ``change`` applied to every string in it but the keys."""
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, list):
+        return [_map_strings(v, change) for v in value]
+    if isinstance(value, dict):
+        return {k: _map_strings(v, change) for k, v in value.items()}
+    return value
 
 
 def name_speaker(
@@ -302,7 +333,7 @@ def name_speaker(
     Naming it after another speaker of the same meeting merges the two.
     Confirming a suggestion is naming the speaker with the suggested name.
     """
-    new_name = new_name.strip()
+    new_name = clean_name(new_name)
     if not new_name:
         raise SpeakerError("a speaker name cannot be empty")
     speaker = meeting_speaker(db, meeting_id, who)
@@ -345,7 +376,7 @@ def reassign_segment(
     db: sqlite_utils.Database, meeting_id: int, segment_index: int, name: str
 ) -> None:
     """Give one segment (and its words) to another speaker, new or existing."""
-    name = name.strip()
+    name = clean_name(name)
     row = db.execute(
         "SELECT id FROM segments WHERE meeting_id = ? AND idx = ?", [meeting_id, segment_index]
     ).fetchone()
