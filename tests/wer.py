@@ -1,8 +1,12 @@
-"""Word error rate with case and punctuation normalised."""
+"""Word error rate with case and punctuation normalised, and the loop check.
+
+Shared by the tests and the benchmarks so both score transcripts the same way.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 
 def normalise(text: str) -> list[str]:
@@ -11,16 +15,81 @@ def normalise(text: str) -> list[str]:
     return [w.strip("'") for w in text.split() if w.strip("'")]
 
 
+@dataclass
+class Errors:
+    """Edit operations between a reference and a hypothesis, in words."""
+
+    substitutions: int = 0
+    deletions: int = 0
+    insertions: int = 0
+    reference_words: int = 0
+
+    @property
+    def wer(self) -> float:
+        wrong = self.substitutions + self.deletions + self.insertions
+        return wrong / max(self.reference_words, 1)
+
+    def __add__(self, other: Errors) -> Errors:
+        return Errors(
+            self.substitutions + other.substitutions,
+            self.deletions + other.deletions,
+            self.insertions + other.insertions,
+            self.reference_words + other.reference_words,
+        )
+
+
 def wer(reference: str, hypothesis: str) -> float:
     return word_error_rate(normalise(reference), normalise(hypothesis))
 
 
 def word_error_rate(ref: list[str], hyp: list[str]) -> float:
-    """Edit distance between word lists, per reference word."""
-    row = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        prev, row[0] = row[0], i
-        for j, h in enumerate(hyp, 1):
-            cur = min(row[j] + 1, row[j - 1] + 1, prev + (r != h))
-            prev, row[j] = row[j], cur
-    return row[len(hyp)] / max(len(ref), 1)
+    return word_errors(ref, hyp).wer
+
+
+def errors(reference: str, hypothesis: str) -> Errors:
+    return word_errors(normalise(reference), normalise(hypothesis))
+
+
+def word_errors(ref: list[str], hyp: list[str]) -> Errors:
+    """Levenshtein alignment of word lists, split into its three kinds of error."""
+    n, m = len(ref), len(hyp)
+    # cost[i][j]: edits turning ref[:i] into hyp[:j]
+    cost = [list(range(m + 1))] + [[i] + [0] * m for i in range(1, n + 1)]
+    for i in range(1, n + 1):
+        prev, row = cost[i - 1], cost[i]
+        r = ref[i - 1]
+        for j in range(1, m + 1):
+            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (r != hyp[j - 1]))
+    out = Errors(reference_words=n)
+    i, j = n, m
+    while i > 0 or j > 0:
+        if i > 0 and j > 0 and cost[i][j] == cost[i - 1][j - 1] + (ref[i - 1] != hyp[j - 1]):
+            out.substitutions += ref[i - 1] != hyp[j - 1]
+            i, j = i - 1, j - 1
+        elif i > 0 and cost[i][j] == cost[i - 1][j] + 1:
+            out.deletions += 1
+            i -= 1
+        else:
+            out.insertions += 1
+            j -= 1
+    return out
+
+
+def longest_repeat(text: str, min_words: int = 2) -> tuple[int, str]:
+    """The longest run of one sentence said again and again in a row.
+
+    Sentences end at . ? ! across line boundaries; sentences shorter than
+    ``min_words`` words ("No. No. No.") are skipped, since people do say those
+    several times in a row.
+    """
+    best, best_text, run, last = 1, "", 0, None
+    for sentence in re.split(r"(?<=[.?!])\s+", text):
+        words = normalise(sentence)
+        if len(words) < min_words:
+            continue
+        key = " ".join(words)
+        run = run + 1 if key == last else 1
+        last = key
+        if run > best:
+            best, best_text = run, key
+    return best, best_text

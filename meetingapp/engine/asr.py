@@ -1,9 +1,12 @@
 """Speech recognition with faster-whisper, word timestamps included.
 
-Speech regions from our own VAD pass are grouped into windows of at most
-30 s and decoded in batches: silence is skipped, the VAD runs only once for
-the whole pipeline, and batching uses the CPU cores better than decoding
-window by window.
+Speech regions are packed into 30 s windows (silence cut out)
+and decoded in batches, one text per window: decoding with timestamps inside
+a batch stops at the last timestamp the model writes, and the rest of the
+window was lost. A window whose decode fails Whisper's own checks (the text
+compresses too well or is improbable, a sentence loops, or the words stop
+well before the speech does) is decoded again on its own with plain
+faster-whisper and its temperature fallback, which batched decoding lacks.
 """
 
 from __future__ import annotations
@@ -14,22 +17,41 @@ import threading
 from dataclasses import dataclass
 
 import ctranslate2
+import numpy as np
 from faster_whisper import BatchedInferencePipeline, WhisperModel
 from faster_whisper.transcribe import Segment as FwSegment
 
 from meetingapp.engine.cancel import CancelToken
 from meetingapp.engine.models import ResolvedModel
-from meetingapp.engine.types import Audio, ProgressFn, Segment, SpeechRegion, Transcript, Word
+from meetingapp.engine.speech_windows import SpeechWindow, clip_regions, pack_windows
+from meetingapp.engine.transcript_lines import drop_loops, longest_repeat, split_sentences
+from meetingapp.engine.types import (
+    SAMPLE_RATE,
+    Audio,
+    ProgressFn,
+    Segment,
+    SpeechRegion,
+    Transcript,
+    Word,
+)
+from meetingapp.engine.vad import VadSettings, detect_speech
 from meetingapp.errors import MeetingAppError
 
-WINDOW_S = 30.0
+#: Whisper's own thresholds (its paper and faster-whisper's defaults), not tuned here.
+COMPRESSION_RATIO_MAX = 2.4
+LOG_PROB_MIN = -1.0
+NO_SPEECH_MIN = 0.6
+#: Words ending this long before the window's speech does mean the decode stopped early.
+TAIL_GAP_S = 3.0
+#: The language is detected on this many windows of speech (faster-whisper's way).
+LANGUAGE_WINDOWS = 3
 
 
 @dataclass
 class AsrSettings:
     language: str | None = None
     beam_size: int = 5
-    #: 0: by device — batching helps little on a CPU but costs memory
+    #: 0: by device — 4 windows on a CPU, 16 on a GPU
     batch_size: int = 0
     #: "auto" uses the GPU when CTranslate2 sees one.
     device: str = "auto"
@@ -72,19 +94,137 @@ def cached_whisper(model: ResolvedModel, device: str = "auto") -> WhisperModel:
         return _cache[key]
 
 
-def group_regions(regions: list[SpeechRegion], window: float = WINDOW_S) -> list[SpeechRegion]:
-    """Merge consecutive speech regions into spans no longer than ``window``."""
-    spans: list[SpeechRegion] = []
-    for r in regions:
-        start = r.start
-        while r.end - start > window:  # VAD caps regions, but be safe
-            spans.append(SpeechRegion(start, start + window))
-            start += window
-        if spans and r.end - spans[-1].start <= window and start >= spans[-1].end:
-            spans[-1] = SpeechRegion(spans[-1].start, r.end)
-        else:
-            spans.append(SpeechRegion(start, r.end))
-    return spans
+@dataclass
+class WindowText:
+    """One window's decode: its words in recording time, and Whisper's scores."""
+
+    words: list[Word]
+    avg_logprob: float
+    compression_ratio: float
+    no_speech_prob: float
+
+    @property
+    def silent(self) -> bool:
+        """Whisper's no-speech rule: noise the VAD let through."""
+        return self.no_speech_prob > NO_SPEECH_MIN and self.avg_logprob < LOG_PROB_MIN
+
+    def failed(self, window: SpeechWindow) -> bool:
+        if self.silent:
+            return False
+        if not self.words:
+            return True
+        text = "".join(w.word for w in self.words)
+        last = self.words[-1].end
+        return (
+            self.compression_ratio > COMPRESSION_RATIO_MAX
+            or self.avg_logprob < LOG_PROB_MIN
+            or longest_repeat(text) >= 3
+            or _speech_after(window, last) > TAIL_GAP_S
+        )
+
+
+def _speech_after(window: SpeechWindow, t: float) -> float:
+    return sum(p.end - max(p.start, t) for p in window.pieces if p.end > t)
+
+
+class WindowDecoder:
+    """Decodes windows in batches, and one by one with fallback when a batch fails."""
+
+    def __init__(self, whisper: WhisperModel, audio: Audio, settings: AsrSettings) -> None:
+        self.whisper = whisper
+        self.audio = audio
+        self.settings = settings
+        self.pipeline = BatchedInferencePipeline(whisper)
+        self.language = settings.language if whisper.model.is_multilingual else "en"
+        self.language_probability = 1.0 if self.language else 0.0
+
+    def detect_language(self, windows: list[SpeechWindow]) -> None:
+        """The language of the first windows' speech, decided once for the recording.
+
+        Detected on the speech alone, like plain faster-whisper: the batched
+        pipeline's detection on joined window features took English meetings for
+        Welsh.
+        """
+        speech = np.concatenate([w.samples(self.audio) for w in windows[:LANGUAGE_WINDOWS]])
+        language, probability, _ = self.whisper.detect_language(
+            speech, language_detection_segments=LANGUAGE_WINDOWS
+        )
+        self.language, self.language_probability = language, probability
+
+    def batch(self, windows: list[SpeechWindow]) -> list[WindowText]:
+        if self.language is None:
+            self.detect_language(windows)
+        clips = [w.samples(self.audio) for w in windows]
+        offsets = np.cumsum([0, *(len(c) for c in clips)])
+        pieces, _ = self.pipeline.transcribe(
+            np.concatenate(clips),
+            language=self.language,
+            beam_size=self.settings.beam_size,
+            batch_size=len(windows),
+            word_timestamps=True,
+            without_timestamps=True,
+            vad_filter=False,
+            clip_timestamps=[
+                {"start": a / SAMPLE_RATE, "end": b / SAMPLE_RATE}
+                for a, b in zip(offsets[:-1], offsets[1:])
+            ],
+        )
+        found: list[list[FwSegment]] = [[] for _ in windows]
+        for piece in pieces:
+            k = int(np.searchsorted(offsets, round(piece.start * SAMPLE_RATE), "right")) - 1
+            found[min(max(k, 0), len(windows) - 1)].append(piece)
+        return [
+            _window_text(w, got, offsets[k] / SAMPLE_RATE)
+            for k, (w, got) in enumerate(zip(windows, found))
+        ]
+
+    def alone(self, window: SpeechWindow) -> WindowText:
+        """Plain sequential decoding: timestamps, seeking, temperature fallback."""
+        pieces, _ = self.whisper.transcribe(
+            window.samples(self.audio),
+            language=self.language,
+            beam_size=self.settings.beam_size,
+            word_timestamps=True,
+            condition_on_previous_text=False,
+            vad_filter=False,
+        )
+        return _window_text(window, list(pieces), 0.0)
+
+
+def _window_text(window: SpeechWindow, pieces: list[FwSegment], offset: float) -> WindowText:
+    kept = [p for p in pieces if p.text.strip()]
+    words = [
+        Word(
+            round(window.to_recording(w.start - offset), 3),
+            round(window.to_recording(w.end - offset), 3),
+            w.word,
+            round(w.probability, 4),
+        )
+        for p in kept
+        for w in p.words or []
+    ]
+    if not kept:
+        no_speech = max((p.no_speech_prob for p in pieces), default=1.0)
+        return WindowText([], -10.0, 0.0, no_speech)
+    weight = [max(len(p.words or []), 1) for p in kept]
+    return WindowText(
+        words,
+        float(np.average([p.avg_logprob for p in kept], weights=weight)),
+        max(p.compression_ratio for p in kept),
+        min(p.no_speech_prob for p in kept),
+    )
+
+
+def transcribe_audio(
+    whisper: WhisperModel,
+    audio: Audio,
+    settings: AsrSettings | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+) -> Transcript:
+    """What a job runs: transcription's own VAD pass, then :func:`transcribe`."""
+    regions = detect_speech(audio, VadSettings.for_transcription())
+    return transcribe(whisper, audio, regions, settings, progress, cancel)
 
 
 def transcribe(
@@ -101,52 +241,28 @@ def transcribe(
         raise MeetingAppError(
             f"this Whisper model is English-only; choose a multilingual model for {s.language!r}"
         )
-    spans = group_regions(regions)
+    windows = pack_windows(clip_regions(regions, audio.duration))
     batch = s.batch_size or (16 if pick_device(s.device)[0] == "cuda" else 4)
-    if not spans:
-        return Transcript(language=s.language or "", duration=audio.duration, segments=[])
-    pipeline = BatchedInferencePipeline(whisper)
-    language = s.language if whisper.model.is_multilingual else "en"
-    language_probability = 1.0 if language else 0.0
+    decoder = WindowDecoder(whisper, audio, s)
     segments: list[Segment] = []
     # One batch at a time: cancelling waits for at most one batch.
-    for i in range(0, len(spans), batch):
+    for i in range(0, len(windows), batch):
         if cancel is not None:
             cancel.check()
-        group = spans[i : i + batch]
-        pieces, info = pipeline.transcribe(
-            audio.samples,
-            language=language,
-            beam_size=s.beam_size,
-            batch_size=batch,
-            word_timestamps=True,
-            without_timestamps=False,  # natural sentence-sized segments, not one per window
-            vad_filter=False,
-            clip_timestamps=[{"start": sp.start, "end": sp.end} for sp in group],
-        )
-        if language is None:  # detected on the first batch, kept for the rest
-            language, language_probability = info.language, info.language_probability
-        segments += [_segment(piece) for piece in pieces if piece.text.strip()]
+        group = windows[i : i + batch]
+        for window, text in zip(group, decoder.batch(group)):
+            if text.failed(window):
+                if cancel is not None:
+                    cancel.check()
+                text = decoder.alone(window)
+            if not text.silent:
+                confidence = round(math.exp(max(text.avg_logprob, -20.0)), 4)
+                segments += split_sentences(text.words, confidence)
         if progress is not None:
             progress(min(1.0, group[-1].end / max(audio.duration, 1e-6)))
-    segments.sort(key=lambda seg: seg.start)
     return Transcript(
-        language=language or "",
+        language=decoder.language or "",
         duration=audio.duration,
-        segments=segments,
-        language_probability=round(language_probability, 4),
-    )
-
-
-def _segment(piece: FwSegment) -> Segment:
-    words = [
-        Word(round(w.start, 3), round(w.end, 3), w.word, round(w.probability, 4))
-        for w in piece.words or []
-    ]
-    return Segment(
-        start=round(piece.start, 3),
-        end=round(piece.end, 3),
-        text=piece.text.strip(),
-        words=words,
-        confidence=round(math.exp(piece.avg_logprob), 4),
+        segments=drop_loops(segments),
+        language_probability=round(decoder.language_probability, 4),
     )

@@ -20,7 +20,7 @@ import numpy as np
 import sqlite_utils
 
 from meetingapp.config import Settings
-from meetingapp.engine.asr import AsrSettings, cached_whisper, transcribe
+from meetingapp.engine.asr import AsrSettings, cached_whisper, transcribe_audio
 from meetingapp.engine.audio import load_audio
 from meetingapp.engine.cancel import CancelToken
 from meetingapp.engine.minutes.generate import generate_minutes
@@ -118,7 +118,7 @@ def run_transcribe(ctx: JobContext, progress: ProgressFn, cancel: CancelToken) -
     settings = AsrSettings(
         language=opts.language, batch_size=ctx.settings.batch_size, device=ctx.settings.device
     )
-    result = transcribe(whisper, ctx.audio(), ctx.regions(), settings, progress, cancel)
+    result = transcribe_audio(whisper, ctx.audio(), settings, progress, cancel)
     return result.to_dict()
 
 

@@ -1,0 +1,83 @@
+"""Transcript lines from a window's words, and the guard against looping text.
+
+Windows are decoded as one text each, so the lines people read are cut here:
+after a sentence ends, or where the speaker paused. Whisper sometimes writes
+one sentence over and over on noisy audio; three or more in a row is a loop,
+not speech, and only its first occurrence is kept.
+"""
+
+from __future__ import annotations
+
+import re
+
+from meetingapp.engine.types import Segment, Word
+
+#: A pause this long starts a new line even mid-sentence.
+PAUSE_S = 1.0
+#: Sentences shorter than this ("No. No. No.") are said several times for real.
+LOOP_MIN_WORDS = 2
+LOOP_RUN = 3
+
+_END = re.compile(r"[.?!][\"')\]]*$")
+
+
+def split_sentences(words: list[Word], confidence: float) -> list[Segment]:
+    """Words → lines ending at sentence ends or pauses."""
+    lines: list[list[Word]] = []
+    for w in words:
+        if not w.word.strip():
+            continue
+        if (
+            not lines
+            or _END.search(lines[-1][-1].word.strip())
+            or w.start - lines[-1][-1].end > PAUSE_S
+        ):
+            lines.append([])
+        lines[-1].append(w)
+    return [
+        Segment(
+            start=line[0].start,
+            end=line[-1].end,
+            text="".join(w.word for w in line).strip(),
+            words=line,
+            confidence=confidence,
+        )
+        for line in lines
+    ]
+
+
+def _key(sentence: str) -> str:
+    return " ".join(re.sub(r"[^\w' ]+", " ", sentence.lower()).split())
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.?!])\s+", text.strip()) if s]
+
+
+def longest_repeat(text: str) -> int:
+    """The longest run of one sentence (of at least two words) repeated in a row."""
+    best, run, last = 1, 0, None
+    for s in sentences(text):
+        key = _key(s)
+        if len(key.split()) < LOOP_MIN_WORDS:
+            continue
+        run = run + 1 if key == last else 1
+        last = key
+        best = max(best, run)
+    return best
+
+
+def drop_loops(segments: list[Segment]) -> list[Segment]:
+    """Keep the first line of every run of three or more identical sentences."""
+    keys = [_key(s.text) for s in segments]
+    keep = [True] * len(segments)
+    i = 0
+    while i < len(segments):
+        j = i
+        while j + 1 < len(segments) and keys[j + 1] == keys[i]:
+            j += 1
+        if j - i + 1 >= LOOP_RUN and len(keys[i].split()) >= LOOP_MIN_WORDS:
+            for k in range(i + 1, j + 1):
+                keep[k] = False
+        i = j + 1
+    return [s for s, k in zip(segments, keep) if k]

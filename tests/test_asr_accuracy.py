@@ -1,0 +1,98 @@
+"""The pipeline's transcript against plain faster-whisper, on real speech.
+
+These are the guarantees of issue "Transcripts at least as accurate as plain
+faster-whisper": no speech dropped at window ends (lj001_4min's WER is no worse
+than plain decoding of the same file, measured in the same test), no looping
+sentences on any eval file, and clips whose speech runs to the last sample.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from evaldata import EVAL
+from wer import errors, longest_repeat
+
+from meetingapp.engine.asr import load_whisper, transcribe, transcribe_audio
+from meetingapp.engine.audio import load_audio
+from meetingapp.engine.models import resolve_whisper
+from meetingapp.engine.types import Audio, SpeechRegion
+
+REFERENCED = sorted(
+    str(p.relative_to(EVAL))
+    for p in [
+        *EVAL.glob("asr/*/*.*"),
+        *EVAL.glob("diar/ami/trn*.wav"),
+        *EVAL.glob("long/*.flac"),
+        EVAL / "meeting" / "standup.wav",
+    ]
+    if p.suffix in {".wav", ".flac", ".mp3"} and p.with_suffix(".txt").exists()
+)
+
+
+@pytest.fixture(scope="module")
+def whisper(tmp_path_factory: pytest.TempPathFactory):
+    return load_whisper(resolve_whisper("base", tmp_path_factory.mktemp("data")))
+
+
+def pipeline_text(whisper, audio: Audio) -> str:
+    return "\n".join(s.text for s in transcribe_audio(whisper, audio).segments)
+
+
+@pytest.mark.slow
+def test_long_read_speech_is_no_worse_than_plain_decoding(whisper) -> None:
+    path = EVAL / "long" / "lj001_4min.flac"
+    reference = path.with_suffix(".txt").read_text()
+    audio = load_audio(path)
+    plain, _ = whisper.transcribe(audio.samples, beam_size=5, word_timestamps=True)
+    plain_errors = errors(reference, " ".join(s.text for s in plain))
+    ours = errors(reference, pipeline_text(whisper, audio))
+    print(f"lj001_4min WER: pipeline {ours.wer:.3f} ({ours}), plain {plain_errors.wer:.3f}")
+    # The pipeline and plain decoding differ by one or two misspelt names here
+    # (34 against 33 errors in the benchmark); the old defect was 46 more words lost.
+    assert ours.wer <= plain_errors.wer + 0.005
+    # the old defect: runs of 4-10 words lost where batched windows stopped early
+    assert ours.deletions <= plain_errors.deletions + 2
+
+
+@pytest.mark.slow
+def test_no_eval_file_repeats_a_sentence_three_times(whisper) -> None:
+    assert len(REFERENCED) >= 18, REFERENCED
+    worst = {f: longest_repeat(pipeline_text(whisper, load_audio(EVAL / f))) for f in REFERENCED}
+    assert all(run < 3 for run, _ in worst.values()), worst
+
+
+@pytest.mark.parametrize("name", ["LJ002-0020", "LJ002-0035"])
+def test_speech_to_the_last_sample_transcribes(cli, name: str) -> None:
+    path = EVAL / "asr" / "lhotse" / f"{name}.wav"
+    r = cli("transcribe", path, "--model", "base")
+    assert r.code == 0, r.err
+    doc = json.loads(cli("export", r.last_line, "--format", "json").out)
+    text = " ".join(s["text"] for s in doc["segments"])
+    assert errors(path.with_suffix(".txt").read_text(), text).wer <= 0.7  # numbers are digits
+
+
+def test_edges_of_the_recording(whisper) -> None:
+    """Regions past either end, a sub-second clip, a region ending at the last sample."""
+    jfk = load_audio(EVAL / "asr" / "jfk" / "jfk.flac")
+    past_ends = [SpeechRegion(-0.4, jfk.duration + 0.7)]
+    text = " ".join(s.text for s in transcribe(whisper, jfk, past_ends).segments).lower()
+    assert "americans" in text and "country" in text
+    short = Audio(jfk.samples[int(2.9 * 16000) : int(3.8 * 16000)])
+    segments = transcribe(whisper, short, [SpeechRegion(0.0, short.duration)]).segments
+    assert all(0.0 <= w.start <= w.end <= short.duration for s in segments for w in s.words)
+    sliver = transcribe(whisper, short, [SpeechRegion(short.duration - 0.01, short.duration)])
+    assert sliver.segments == []
+
+
+def test_silence_and_noise_give_no_text(whisper) -> None:
+    rng = np.random.default_rng(0)
+    silence = Audio(np.zeros(16000 * 5, np.float32))
+    noise = Audio((rng.standard_normal(16000 * 5) * 0.05).astype(np.float32))
+    for audio in (silence, noise, load_audio(EVAL / "diar" / "ami" / "empty.wav")):
+        assert transcribe_audio(whisper, audio).segments == []
+        # even when the VAD lets it through, Whisper's no-speech rule keeps it out
+        everything = [SpeechRegion(0.0, audio.duration)]
+        assert transcribe(whisper, audio, everything).segments == []

@@ -1,0 +1,55 @@
+"""Lines cut from a window's words, windows packed from speech, and the loop guard."""
+
+from __future__ import annotations
+
+from meetingapp.engine.speech_windows import SpeechWindow, clip_regions, pack_windows
+from meetingapp.engine.transcript_lines import drop_loops, longest_repeat, split_sentences
+from meetingapp.engine.types import Segment, SpeechRegion, Word
+
+
+def words(*spec: tuple[float, str]) -> list[Word]:
+    return [Word(t, t + 0.3, text, 0.9) for t, text in spec]
+
+
+def test_lines_end_at_sentence_ends_and_pauses() -> None:
+    ws = words((0.0, " Hello."), (0.4, " How"), (0.8, " are"), (1.2, " you?"), (1.6, " Fine"),
+               (4.0, " thanks"))  # fmt: skip
+    lines = split_sentences(ws, 0.8)
+    assert [s.text for s in lines] == ["Hello.", "How are you?", "Fine", "thanks"]
+    assert lines[1].start == 0.4 and lines[1].end == 1.5
+    assert [w.word for s in lines for w in s.words] == [w.word for w in ws]
+
+
+def seg(text: str) -> Segment:
+    return Segment(0.0, 1.0, text)
+
+
+def test_three_identical_sentences_in_a_row_keep_only_the_first() -> None:
+    lines = [seg("It opens a menu.")] * 5 + [seg("Right.")] * 3 + [seg("Good, so.")] * 2
+    kept = [s.text for s in drop_loops(lines)]
+    assert kept == ["It opens a menu.", "Right.", "Right.", "Right.", "Good, so.", "Good, so."]
+    assert longest_repeat("It opens a menu. It opens a menu! it opens a menu. Yes.") == 3
+    assert longest_repeat("No. No. No. Fine, go on.") == 1
+
+
+def test_windows_join_speech_up_to_thirty_seconds_and_map_times_back() -> None:
+    regions = [SpeechRegion(1.0, 11.0), SpeechRegion(20.0, 35.0), SpeechRegion(40.0, 50.0)]
+    windows = pack_windows(regions)
+    assert [[(p.start, p.end) for p in w.pieces] for w in windows] == [
+        [(1.0, 11.0), (20.0, 35.0)],
+        [(40.0, 50.0)],
+    ]
+    w = windows[0]
+    assert w.length == 25.0
+    assert w.to_recording(0.0) == 1.0 and w.to_recording(12.0) == 22.0
+    assert w.to_recording(99.0) == 35.0
+    long = pack_windows([SpeechRegion(0.0, 70.0)])
+    assert [w.length for w in long] == [30.0, 30.0, 10.0]
+    assert isinstance(long[0], SpeechWindow)
+
+
+def test_regions_are_clipped_to_the_recording() -> None:
+    clipped = clip_regions(
+        [SpeechRegion(-0.2, 1.0), SpeechRegion(1.5, 2.7), SpeechRegion(2.55, 3)], 2.6
+    )
+    assert [(r.start, r.end) for r in clipped] == [(0.0, 1.0), (1.5, 2.6)]
