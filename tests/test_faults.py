@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import CliResult
 from evaldata import JFK
 
 from meetingapp.store.export import FORMATS
@@ -35,7 +35,7 @@ def snapshot(cli, home: Path) -> tuple[str, list[str]]:
     return cli("list").out, dump(home)
 
 
-def assert_one_error(r: CliResult, *needles: str, code: int = 1) -> str:
+def assert_one_error(r: Any, *needles: str, code: int = 1) -> str:
     """Exactly one ``meetingapp:`` line on stderr, naming every needle; no traceback."""
     assert "Traceback" not in r.err, r.err
     lines = [ln for ln in r.err.splitlines() if ln.startswith("meetingapp: ")]
