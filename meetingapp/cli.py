@@ -46,7 +46,7 @@ from meetingapp.engine.types import MEETING_TYPES
 from meetingapp.errors import MeetingAppError, ModelNotFoundError
 from meetingapp.store import jobs as jobstore
 from meetingapp.store.db import describe_db_error, open_db
-from meetingapp.store.export import FORMATS, MeetingExport, clock, render
+from meetingapp.store.export import FORMATS, MeetingExport, clock, export_filename, render
 from meetingapp.store.meetings import delete_meeting, get_meeting, list_meetings, load_segments
 from meetingapp.store.minutes import load_minutes
 
@@ -113,6 +113,10 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
             sub = engine.submit(Path(file), opts, force=args.force)
         except MeetingAppError as e:
             err(str(e))
+            failures += 1
+            continue
+        except OSError as e:  # one unforeseen bad path must not abandon the batch
+            err(f"{file}: cannot import ({e.strerror or e})")
             failures += 1
             continue
         if sub.job_id is not None:
@@ -223,19 +227,60 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    text = render(_export_of(args.id), args.format)
+    export = _export_of(args.id)
+    text = render(export, args.format)
     if args.output is None:
         sys.stdout.write(text)
         return 0
-    out = Path(args.output)
-    try:
-        tmp = out.with_name(out.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(out)
-    except OSError as e:
-        raise MeetingAppError(f"{out}: cannot write export ({e.strerror})") from None
+    out = _export_path(args.output, export_filename(export.meeting, args.format))
+    _write_export(out, text, force=args.force)
     err(f"wrote {out}")
     return 0
+
+
+def _export_path(output: str, filename: str) -> Path:
+    """``-o`` as given, or ``<title>.<ext>`` inside it when it is a folder."""
+    if not output.strip():
+        raise MeetingAppError('-o "": the output path is empty (give a file or a folder)')
+    out = Path(output).expanduser()
+    try:
+        folder = out.is_dir()
+    except OSError as e:  # a symlink loop, a name too long...
+        raise MeetingAppError(f"{out}: cannot write export ({e.strerror})") from None
+    return out / filename if folder else out
+
+
+def _write_export(out: Path, text: str, force: bool) -> None:
+    """Write through a temporary file beside ``out``, so a failed write leaves no half
+    file; an existing file is only replaced with ``force``, and no ``.tmp`` is left."""
+    if not force and (out.exists() or out.is_symlink()):
+        raise MeetingAppError(f"{out}: file already exists (use --force to overwrite)")
+    # short and unique: ``out.name + ".tmp"`` can be too long where ``out.name`` is not
+    stem = out.name.encode("utf-8")[:200].decode("utf-8", "ignore")
+    tmp = out.with_name(f".{stem}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        _put_in_place(tmp, out, force)
+    except FileExistsError:
+        raise MeetingAppError(f"{out}: file already exists (use --force to overwrite)") from None
+    except OSError as e:
+        raise MeetingAppError(f"{out}: cannot write export ({e.strerror})") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _put_in_place(tmp: Path, out: Path, force: bool) -> None:
+    """Rename ``tmp`` to ``out``; without ``force`` by a hard link, which fails rather
+    than replace a file that appeared since the check."""
+    if force:
+        tmp.replace(out)
+        return
+    try:
+        os.link(tmp, out)
+    except FileExistsError:
+        raise
+    except OSError:  # no hard links on this file system
+        tmp.replace(out)
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
@@ -261,12 +306,12 @@ def cmd_models(args: argparse.Namespace) -> int:
         print(file=sys.stderr)
         print(f"{model.name}: {model.location}")
         return 0
+    settings = Settings.load(data)  # a bad settings file fails before half a listing
     print("Whisper (speech recognition):")
     for s in list_whisper(data):
         mark = "*" if s.available else " "
         lang = "multilingual" if s.multilingual else "English"
         print(f" {mark} {s.name:<10} {lang:<12} {s.size_mb:>5} MB  {s.where}")
-    settings = Settings.load(data)
     print(f"default: {settings.asr_model}; * = available offline")
     print("Speakers:")
     chosen = settings.model_path("segmentation")
@@ -357,7 +402,10 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("export", help="export a meeting")
     e.add_argument("id", type=int)
     e.add_argument("--format", "-f", default="md", choices=FORMATS)
-    e.add_argument("-o", "--output", help="file to write (default: stdout)")
+    e.add_argument(
+        "-o", "--output", help="file or folder to write (default: stdout); a folder gets TITLE.EXT"
+    )
+    e.add_argument("--force", action="store_true", help="overwrite an existing file")
     e.set_defaults(func=cmd_export)
 
     d = sub.add_parser("delete", help="delete a meeting")
@@ -407,6 +455,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except sqlite3.Error as e:
         err(describe_db_error(data_dir() / "meetings.db", e))
+        return 1
+    except OverflowError as e:  # a number no SQLite column can hold, e.g. a 30-digit id
+        err(f"a number given is too large ({e})")
         return 1
     except BrokenPipeError:
         return 0

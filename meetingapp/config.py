@@ -11,6 +11,8 @@ import json
 import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from types import UnionType
+from typing import get_args, get_origin, get_type_hints
 
 from platformdirs import user_config_dir, user_data_dir
 
@@ -31,6 +33,33 @@ def data_dir() -> Path:
     pointer = data_dir_pointer()
     chosen = pointer.read_text(encoding="utf-8").strip() if pointer.is_file() else ""
     return Path(chosen).expanduser() if chosen else Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def _is_a(value: object, hint: object) -> bool:
+    """Whether a JSON value fits a field's type hint; a wrong type would fail much later,
+    deep in the engine, as a traceback instead of a line naming the setting."""
+    args = get_args(hint)
+    if isinstance(hint, UnionType):
+        return any(_is_a(value, a) for a in args)
+    if hint is type(None):
+        return value is None
+    if get_origin(hint) is dict:
+        return isinstance(value, dict) and all(
+            _is_a(k, args[0]) and _is_a(v, args[1]) for k, v in value.items()
+        )
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, hint)
+
+
+def _describe(hint: object) -> str:
+    """A type hint in the words of the settings file (JSON), for the error line."""
+    if isinstance(hint, UnionType):
+        return " or ".join(_describe(a) for a in get_args(hint))
+    names = {str: "text", int: "a whole number", type(None): "null"}
+    if get_origin(hint) is dict:
+        return "an object of text values"
+    return names.get(hint, getattr(hint, "__name__", str(hint)))
 
 
 def set_data_dir(folder: Path) -> None:
@@ -74,8 +103,18 @@ class Settings:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as e:
             raise StoreError(f"{path}: settings file is unreadable ({e})") from None
+        if not isinstance(raw, dict):
+            raise StoreError(f"{path}: settings file must hold a JSON object ({{...}})")
+        hints = get_type_hints(cls)
         known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in raw.items() if k in known})
+        chosen = {k: v for k, v in raw.items() if k in known}
+        for name, value in chosen.items():
+            if not _is_a(value, hints[name]):
+                raise StoreError(
+                    f"{path}: setting {name!r} must be {_describe(hints[name])}, "
+                    f"not {json.dumps(value)}"
+                )
+        return cls(**chosen)
 
     def save(self, folder: Path) -> None:
         path = folder / "settings.json"

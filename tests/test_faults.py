@@ -4,14 +4,17 @@ traceback; a batch goes on past a bad file; exports are escaped and never clobbe
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
-from evaldata import JFK
+from evaldata import JFK, LIBRI
 
-from meetingapp.store.export import FORMATS
+from meetingapp.store.db import open_db
+from meetingapp.store.export import FORMATS, md
+from meetingapp.store.meetings import update_segment_text
 
 
 @pytest.fixture
@@ -57,7 +60,7 @@ def test_odd_speaker_names_keep_the_meeting_viewable(cli, meeting: str) -> None:
         shown = " ".join(name.split())  # a name is one line
         show = cli("show", meeting)
         assert show.code == 0 and "Traceback" not in show.err, show.err
-        assert f"] {shown}: " in show.out
+        assert f"] {md(shown)}: " in show.out
         for fmt in FORMATS:
             r = cli("export", meeting, "-f", fmt)
             assert r.code == 0 and "Traceback" not in r.err, (fmt, r.err)
@@ -79,3 +82,236 @@ def test_odd_profile_name_renamed_everywhere(cli, meeting: str) -> None:
     doc = json.loads(cli("export", meeting, "-f", "json").out)
     assert doc["meeting"]["participants"] == ['Robert "Bob"\\ Smith']
     assert 'Robert "Bob"\\ Smith' in doc["summary"]
+
+
+# -- 4: odd paths, odd ids, odd settings: one line each; a batch goes on ----------
+def symlink_loop(tmp: Path) -> Path:
+    loop = tmp / "loop.wav"
+    loop.symlink_to(loop.name)
+    return loop
+
+
+def through_a_file(tmp: Path) -> Path:
+    shutil.copy(JFK, tmp / "x.wav")
+    return tmp / "x.wav" / "y.wav"
+
+
+def long_name(tmp: Path) -> Path:
+    return tmp / ("a" * 300 + ".wav")
+
+
+PATHS = [
+    (symlink_loop, "symbolic links"),
+    (through_a_file, "a part of the path is a file"),
+    (long_name, "file name too long"),
+]
+
+
+@pytest.mark.parametrize(("make", "cause"), PATHS, ids=[p[0].__name__ for p in PATHS])
+def test_bad_path_is_one_line(cli, meeting: str, home: Path, tmp_path: Path, make, cause) -> None:
+    bad = make(tmp_path)
+    before = snapshot(cli, home)
+    r = cli("transcribe", bad, "--model", "tiny.en")
+    assert_one_error(r, str(bad), cause)
+    assert r.out == ""
+    assert snapshot(cli, home) == before
+
+
+def test_a_bad_path_does_not_stop_the_batch(cli, tmp_path: Path) -> None:
+    r = cli("transcribe", JFK, through_a_file(tmp_path), LIBRI, "--model", "tiny.en")
+    assert_one_error(r, "y.wav", "a part of the path is a file")
+    ids = r.out.split()
+    assert len(ids) == 2 and all(i.isdigit() for i in ids), r.out
+    assert len(cli("list").out.strip().splitlines()) == 2
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("export", "99999999999999999999999"),
+        ("show", "99999999999999999999999"),
+        ("delete", "99999999999999999999999"),
+        ("minutes", "99999999999999999999999"),
+        ("speakers", "list", "--meeting", "99999999999999999999999"),
+        ("jobs", "cancel", "99999999999999999999999"),
+        ("actions", "done", "99999999999999999999999"),
+    ],
+    ids=lambda a: "-".join(a[:2]),
+)
+def test_a_huge_id_is_not_found(cli, meeting: str, home: Path, args: tuple[str, ...]) -> None:
+    before = snapshot(cli, home)
+    r = cli(*args)
+    assert_one_error(r, "99999999999999999999999", "no ")
+    assert r.out == ""
+    assert snapshot(cli, home) == before
+
+
+def test_export_to_an_empty_path(cli, meeting: str, home: Path) -> None:
+    before = snapshot(cli, home)
+    assert_one_error(cli("export", meeting, "-o", ""), '-o ""', "empty")
+    assert snapshot(cli, home) == before
+
+
+def test_export_to_the_current_folder(cli, meeting: str, tmp_path: Path, monkeypatch) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.chdir(out)
+    r = cli("export", meeting, "-o", ".")
+    assert r.code == 0 and "Traceback" not in r.err, r.err
+    assert [p.name for p in out.iterdir()] == ["jfk.md"]
+    assert (out / "jfk.md").read_text() == cli("export", meeting).out
+
+
+def test_export_to_the_root_folder(cli, meeting: str) -> None:
+    """``/`` is a folder: the export goes in it, or (without the right) fails in one line."""
+    target = Path("/jfk.md")
+    if target.exists():
+        pytest.skip("/jfk.md exists already")
+    try:
+        r = cli("export", meeting, "-o", "/")
+        if r.code == 0:
+            assert target.read_text() == cli("export", meeting).out
+        else:
+            assert_one_error(r, "/jfk.md", "cannot write export")
+        assert not [p for p in Path("/").iterdir() if p.name.endswith(".tmp")]
+    finally:
+        target.unlink(missing_ok=True)
+
+
+SETTINGS = [
+    ({"asr_model": 42}, "'asr_model' must be text, not 42"),
+    ({"workers": "2"}, "'workers' must be a whole number"),
+    ({"model_paths": {"segmentation": 3}}, "'model_paths' must be an object of text"),
+    ({"language": ["en"]}, "'language' must be text or null"),
+    (["asr_model", "tiny.en"], "must hold a JSON object"),
+]
+
+
+@pytest.mark.parametrize(("settings", "cause"), SETTINGS, ids=[c for _, c in SETTINGS])
+def test_settings_of_the_wrong_type(cli, meeting: str, home: Path, settings, cause) -> None:
+    (home / "settings.json").write_text(json.dumps(settings))
+    before = snapshot(cli, home)
+    for args in (("transcribe", LIBRI), ("models",), ("minutes", meeting)):
+        r = cli(*args)
+        assert_one_error(r, str(home / "settings.json"), cause)
+        assert r.out == ""
+    assert snapshot(cli, home) == before
+
+
+# -- 7: what users type cannot inject Markdown or HTML into exports ---------------
+EVIL = (
+    "Weekly\n# Injected\n- **Date:** 1999-01-01 <script>alert(1)</script>\n"
+    '<img src=x onerror="alert(1)">'
+)
+
+
+def assert_markdown_is_inert(md: str) -> None:
+    lines = md.splitlines()
+    assert [ln for ln in lines if ln.startswith("# ")] == [lines[0]]
+    assert sum(ln.startswith("- **Date:**") for ln in lines) == 1
+    assert not any(ln.startswith(("## Injected", "# Injected", "<")) for ln in lines)
+    for raw in ("<script", "<img", 'onerror="alert(1)">'):
+        assert raw not in md
+    assert "&lt;script&gt;" in md and "&lt;img src=x" in md
+
+
+def test_a_typed_title_cannot_inject_markdown(cli) -> None:
+    r = cli("transcribe", JFK, "--model", "tiny.en", "--title", EVIL)
+    assert r.code == 0, r.err
+    md = cli("export", r.last_line).out
+    assert_markdown_is_inert(md)
+    assert md.startswith("# Weekly \\# Injected - \\*\\*Date:\\*\\* 1999-01-01 &lt;script&gt;")
+    assert cli("show", r.last_line).out == md
+
+
+def test_a_file_name_cannot_inject_markdown(cli, tmp_path: Path) -> None:
+    evil = tmp_path / "a\n# b <img src=x onerror=alert(1)>.flac"
+    shutil.copy(JFK, evil)
+    r = cli("transcribe", evil, "--model", "tiny.en")
+    assert r.code == 0, r.err
+    md = cli("export", r.last_line).out
+    lines = md.splitlines()
+    assert [ln for ln in lines if ln.startswith("# ")] == [lines[0]]
+    assert "<img" not in md and "&lt;img src=x onerror=alert(1)&gt;" in lines[0]
+
+
+def test_names_and_text_cannot_break_any_format(cli, meeting: str, home: Path) -> None:
+    name = '<b onmouseover="x">Eve</b>\n# Boss'
+    assert cli("speakers", "rename", "--meeting", meeting, "Speaker 1", name).code == 0
+    db = open_db(home)
+    update_segment_text(
+        db, int(meeting), 0, "ask not\n\n2\n00:00:01,000 --> 00:00:02,000\n# what * _x_ [l](u) <i>"
+    )
+    db.conn.close()
+    md = cli("export", meeting, "-f", "md").out
+    transcript = md.split("## Transcript\n\n", 1)[1].splitlines()
+    assert len(transcript) == 1
+    assert transcript[0].startswith(
+        '[00:00] &lt;b onmouseover="x"&gt;Eve&lt;/b&gt; \\# Boss: ask not 2'
+    )
+    assert "\\# what \\* \\_x\\_ \\[l\\](u) &lt;i&gt;" in transcript[0]
+    assert "<b" not in md and "<i>" not in md
+
+    srt = cli("export", meeting, "-f", "srt").out
+    blocks = srt.strip().split("\n\n")
+    assert len(blocks) == 1 and len(blocks[0].splitlines()) == 3, srt
+    assert blocks[0].count("-->") == 1
+
+    vtt = cli("export", meeting, "-f", "vtt").out
+    cues = vtt.strip().split("\n\n")
+    assert cues[0] == "WEBVTT" and len(cues) == 2 and len(cues[1].splitlines()) == 2, vtt
+    assert cues[1].count("-->") == 1
+    text = cues[1].splitlines()[1]
+    assert text.startswith('<v &lt;b onmouseover="x"&gt;Eve&lt;/b&gt; # Boss>ask not 2 ')
+    assert text.count("<") == 1  # only the voice tag
+
+    txt = cli("export", meeting, "-f", "txt").out
+    assert txt.count("\n") == 1 and txt.startswith('<b onmouseover="x">Eve</b> # Boss: ask not 2')
+
+    doc = json.loads(cli("export", meeting, "-f", "json").out)
+    assert doc["segments"][0]["text"].startswith("ask not\n\n2\n")  # JSON keeps the text as is
+
+
+# -- 8: exports never clobber a file, and leave no temporary file behind ---------
+def test_export_refuses_to_overwrite_without_force(cli, meeting: str, tmp_path: Path) -> None:
+    (tmp_path / "exports").mkdir()
+    out = tmp_path / "exports" / "existing.md"
+    out.write_text("my own notes\n")
+    r = cli("export", meeting, "-o", out)
+    assert_one_error(r, str(out), "already exists", "--force")
+    assert out.read_text() == "my own notes\n"
+    r = cli("export", meeting, "-o", out, "--force")
+    assert r.code == 0, r.err
+    assert out.read_text() == cli("export", meeting).out
+    assert [p.name for p in out.parent.iterdir()] == ["existing.md"]
+
+
+def test_export_into_a_folder(cli, meeting: str, tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    for fmt in ("md", "srt"):
+        r = cli("export", meeting, "-f", fmt, "-o", folder)
+        assert r.code == 0, r.err
+        assert (folder / f"jfk.{fmt}").read_text() == cli("export", meeting, "-f", fmt).out
+    assert_one_error(cli("export", meeting, "-o", folder), str(folder / "jfk.md"), "already exists")
+    assert sorted(p.name for p in folder.iterdir()) == ["jfk.md", "jfk.srt"]
+
+
+def test_export_that_cannot_be_written_leaves_nothing(cli, meeting: str, tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    (folder / "jfk.md").mkdir(parents=True)  # where the file would go is a folder
+    r = cli("export", meeting, "-o", folder, "--force")
+    assert_one_error(r, str(folder / "jfk.md"), "cannot write export")
+    assert [p.name for p in folder.iterdir()] == ["jfk.md"]
+    assert not any((folder / "jfk.md").iterdir())
+
+
+def test_export_file_name_from_an_odd_title(cli, tmp_path: Path) -> None:
+    r = cli("transcribe", JFK, "--model", "tiny.en", "--title", "Q3/Q4: plan?\n" + "é" * 300)
+    assert r.code == 0, r.err
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    assert cli("export", r.last_line, "-o", folder).code == 0
+    [written] = folder.iterdir()
+    assert written.name.startswith("Q3_Q4_ plan_ é") and written.name.endswith("é.md")
+    assert len(written.name.encode()) <= 255

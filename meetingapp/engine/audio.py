@@ -36,16 +36,30 @@ def check_readable(path: Path) -> None:
     """Fail early, with a clear cause, for paths that cannot be decoded."""
     try:
         st = path.stat()
-    except FileNotFoundError:
-        raise BadInputError(path, "file not found (was it moved or deleted?)") from None
-    except PermissionError:
-        raise BadInputError(path, "permission denied") from None
+    except OSError as e:
+        raise BadInputError(path, _path_problem(e)) from None
     if path.is_dir():
         raise BadInputError(path, "is a folder, not an audio file")
     if st.st_size == 0:
         raise BadInputError(path, "file is empty (0 bytes)")
     if not os.access(path, os.R_OK):
         raise BadInputError(path, "permission denied (file is not readable)")
+
+
+#: Why a path cannot even be looked at, in the user's words (errno → cause).
+PATH_PROBLEMS = {
+    errno.ENOENT: "file not found (was it moved or deleted?)",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.ELOOP: "too many levels of symbolic links (a symlink loop?)",
+    errno.ENOTDIR: "file not found (a part of the path is a file, not a folder)",
+    errno.ENAMETOOLONG: "file name too long for this file system",
+}
+
+
+def _path_problem(e: OSError) -> str:
+    """Every way ``stat`` can fail becomes a cause, so none escapes as a traceback."""
+    return PATH_PROBLEMS.get(e.errno or 0) or f"cannot open: {_reason(e)}"
 
 
 def _open(path: Path) -> av.container.InputContainer:

@@ -19,6 +19,11 @@ from meetingapp.store.migrations import MIGRATIONS
 DB_NAME = "meetings.db"
 
 
+def is_sqlite_int(n: int) -> bool:
+    """Whether SQLite can hold ``n``: a larger id cannot name a row, and binding it raises."""
+    return -(2**63) <= n < 2**63
+
+
 def describe_db_error(path: Path, e: sqlite3.Error) -> str:
     text = str(e)
     if "not a database" in text or "malformed" in text or "corrupt" in text:

@@ -8,6 +8,7 @@ when the meeting has minutes.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -54,48 +55,83 @@ def _stamp(t: float, sep: str) -> str:
     return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
 
 
+def flat(text: str) -> str:
+    """One line: a newline typed into a title, name or text would start a new
+    heading, list item or subtitle cue in the export."""
+    return " ".join(str(text).split())
+
+
+#: Markdown's inline markup, escaped with a backslash; ``<``, ``>`` and ``&`` become
+#: entities so no typed HTML (``<script>``, ``<img onerror=…>``) reaches a renderer.
+_MD_ESCAPES = {c: "\\" + c for c in "\\`*_[]#|~"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+#: A number that would make the start of a line an ordered list item: "1. ", "2) ".
+_MD_NUMBERED = re.compile(r"\d+(?=[.)])")
+
+
+def md(text: object) -> str:
+    """User-typed or transcribed text as literal Markdown on one line."""
+    return _no_list_start("".join(_MD_ESCAPES.get(c, c) for c in flat(str(text))))
+
+
+def _no_list_start(text: str) -> str:
+    """Escape what would turn the text into a list item where it starts a line
+    (a summary paragraph), or into a nested one after "- "."""
+    if text[:1] in ("-", "+"):
+        return "\\" + text
+    number = _MD_NUMBERED.match(text)
+    return f"{text[: number.end()]}\\{text[number.end() :]}" if number else text
+
+
 def _line(seg: Segment) -> str:
-    return f"{seg.speaker}: {seg.text}" if seg.speaker else seg.text
+    text = flat(seg.text)
+    return f"{flat(seg.speaker)}: {text}" if seg.speaker else text
+
+
+def _md_line(seg: Segment) -> str:
+    return f"{md(seg.speaker)}: {md(seg.text)}" if seg.speaker else md(seg.text)
 
 
 def to_markdown(ex: MeetingExport) -> str:
     m = ex.meeting
-    out = [f"# {m.title}", ""]
-    out.append(f"- **Date:** {m.date}")
+    out = [f"# {md(m.title)}", ""]
+    out.append(f"- **Date:** {md(m.date)}")
     out.append(f"- **Duration:** {clock(m.duration)}")
-    out.append(f"- **Type:** {m.type}")
+    out.append(f"- **Type:** {md(m.type)}")
     if m.language:
-        out.append(f"- **Language:** {m.language}")
+        out.append(f"- **Language:** {md(m.language)}")
     if ex.participants:
-        out.append(f"- **Participants:** {', '.join(ex.participants)}")
+        out.append(f"- **Participants:** {', '.join(md(p) for p in ex.participants)}")
     out.append("")
     mins = ex.minutes_dict()
     if mins.get("summary"):
-        out += ["## Summary", "", mins["summary"], ""]
+        out += ["## Summary", "", md(mins["summary"]), ""]
     for key, title in (("key_points", "Key points"), ("decisions", "Decisions")):
         if mins.get(key):
             out += [f"## {title}", ""]
-            out += [f"- {item['text']} ([{clock(item['start'])}])" for item in mins[key]]
+            out += [f"- {md(item['text'])} ([{clock(item['start'])}])" for item in mins[key]]
             out.append("")
     if mins.get("action_items"):
         out += ["## Action items", ""]
-        for a in mins["action_items"]:
-            box = "x" if a.get("status") == "done" else " "
-            owner = f"**{a['owner']}**: " if a.get("owner") else ""
-            due = f" — due {a['due']}" if a.get("due") else ""
-            out.append(f"- [{box}] {owner}{a['task']}{due} ([{clock(a['start'])}])")
+        out += [_md_action(a) for a in mins["action_items"]]
         out.append("")
     if mins.get("topics"):
-        out += ["## Topics", "", ", ".join(mins["topics"]), ""]
+        out += ["## Topics", "", ", ".join(md(t) for t in mins["topics"]), ""]
     if mins.get("highlights"):
         out += ["## Highlights", ""]
-        out += [f"- [{clock(h['start'])}] {h['text']}" for h in mins["highlights"]]
+        out += [f"- [{clock(h['start'])}] {md(h['text'])}" for h in mins["highlights"]]
         out.append("")
     if ex.minutes:
-        out += [f"_Mood: {ex.minutes.mood}_", ""]
+        out += [f"_Mood: {md(ex.minutes.mood)}_", ""]
     out += ["## Transcript", ""]
-    out += [f"[{clock(s.start)}] {_line(s)}  " for s in ex.segments]
+    out += [f"[{clock(s.start)}] {_md_line(s)}  " for s in ex.segments]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _md_action(a: dict[str, Any]) -> str:
+    box = "x" if a.get("status") == "done" else " "
+    owner = f"**{md(a['owner'])}**: " if a.get("owner") else ""
+    due = f" — due {md(a['due'])}" if a.get("due") else ""
+    return f"- [{box}] {owner}{md(a['task'])}{due} ([{clock(a['start'])}])"
 
 
 def to_json(ex: MeetingExport) -> str:
@@ -130,9 +166,19 @@ def to_json(ex: MeetingExport) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
+def _cue(text: str) -> str:
+    """Subtitle text that cannot pass for a timing line ("-->" marks one)."""
+    return flat(text).replace("-->", "->")
+
+
+def _vtt(text: str) -> str:
+    """WebVTT cue text is markup: a literal ``<`` or ``&`` would open a tag or entity."""
+    return _cue(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def to_srt(ex: MeetingExport) -> str:
     blocks = [
-        f"{i}\n{_stamp(s.start, ',')} --> {_stamp(s.end, ',')}\n{_line(s)}\n"
+        f"{i}\n{_stamp(s.start, ',')} --> {_stamp(s.end, ',')}\n{_cue(_line(s))}\n"
         for i, s in enumerate(ex.segments, 1)
     ]
     return "\n".join(blocks)
@@ -141,13 +187,26 @@ def to_srt(ex: MeetingExport) -> str:
 def to_vtt(ex: MeetingExport) -> str:
     out = ["WEBVTT", ""]
     for s in ex.segments:
-        text = f"<v {s.speaker}>{s.text}" if s.speaker else s.text
+        text = f"<v {_vtt(s.speaker)}>{_vtt(s.text)}" if s.speaker else _vtt(s.text)
         out += [f"{_stamp(s.start, '.')} --> {_stamp(s.end, '.')}", text, ""]
     return "\n".join(out)
 
 
 def to_txt(ex: MeetingExport) -> str:
     return "".join(f"{_line(s)}\n" for s in ex.segments)
+
+
+#: Characters no file name may hold on some system the export may be copied to.
+_UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+#: Bytes for the name before the extension: most file systems allow 255.
+NAME_BYTES = 200
+
+
+def export_filename(meeting: Meeting, fmt: str) -> str:
+    """``<title>.<ext>`` for an export written into a folder, safe on any file system."""
+    name = _UNSAFE_IN_NAME.sub("_", flat(meeting.title)).strip(" .")
+    name = name.encode("utf-8")[:NAME_BYTES].decode("utf-8", "ignore").rstrip(" .")
+    return f"{name or f'meeting-{meeting.id}'}.{fmt}"
 
 
 EXPORTERS: dict[str, Callable[[MeetingExport], str]] = {

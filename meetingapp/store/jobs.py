@@ -13,6 +13,7 @@ from typing import Any
 import sqlite_utils
 
 from meetingapp.errors import MeetingAppError
+from meetingapp.store.db import is_sqlite_int
 from meetingapp.store.meetings import now_iso
 
 UNFINISHED = ("queued", "running")
@@ -89,6 +90,8 @@ def create_job(
 
 
 def get_job(db: sqlite_utils.Database, job_id: int) -> Job:
+    if not is_sqlite_int(job_id):
+        raise JobNotFound(job_id)
     rows = list(db.query("SELECT * FROM jobs WHERE id = ?", [job_id]))
     if not rows:
         raise JobNotFound(job_id)

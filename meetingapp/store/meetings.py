@@ -11,6 +11,7 @@ import sqlite_utils
 
 from meetingapp.engine.types import Segment, Transcript, Word
 from meetingapp.errors import MeetingAppError
+from meetingapp.store.db import is_sqlite_int
 
 
 def now_iso() -> str:
@@ -103,6 +104,8 @@ def replace_segments(db: sqlite_utils.Database, meeting_id: int, segments: list[
 
 
 def get_meeting(db: sqlite_utils.Database, meeting_id: int) -> Meeting:
+    if not is_sqlite_int(meeting_id):
+        raise MeetingNotFound(meeting_id)
     rows = list(db.query("SELECT * FROM meetings WHERE id = ?", [meeting_id]))
     if not rows:
         raise MeetingNotFound(meeting_id)

@@ -14,6 +14,7 @@ import sqlite_utils
 
 from meetingapp.engine.minutes.model import ActionItem, Minutes
 from meetingapp.errors import MeetingAppError
+from meetingapp.store.db import is_sqlite_int
 from meetingapp.store.meetings import get_meeting, now_iso
 
 STATUSES = ("open", "done")
@@ -140,7 +141,9 @@ def update_action(db: sqlite_utils.Database, action_id: int, **changes: Any) -> 
         raise ValueError(f"cannot change {set(changes) - allowed}")
     if changes.get("status") not in (None, *STATUSES):
         raise MeetingAppError(f"status must be one of {', '.join(STATUSES)}")
-    row = db.execute("SELECT meeting_id FROM action_items WHERE id = ?", [action_id]).fetchone()
+    row = None
+    if is_sqlite_int(action_id):
+        row = db.execute("SELECT meeting_id FROM action_items WHERE id = ?", [action_id]).fetchone()
     if row is None:
         raise MeetingAppError(f"no action item with id {action_id} (see `meetingapp actions`)")
     with db.conn:
