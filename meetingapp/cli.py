@@ -119,7 +119,12 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
             err(f"{file}: cannot import ({e.strerror or e})")
             failures += 1
             continue
-        if sub.job_id is not None:
+        if sub.already_queued:
+            err(
+                f"{file}: already being transcribed as job {sub.job_id}; its meeting id is"
+                " printed for this file too (use --force for a second meeting)"
+            )
+        elif sub.job_id is not None:
             names[sub.job_id] = Path(file).name
         else:
             err(f"{file}: already imported as meeting {sub.existing_meeting_id} (use --force)")

@@ -12,8 +12,11 @@ from typing import Any
 import pytest
 from evaldata import JFK, LIBRI
 
+from meetingapp.engine.jobs import Engine
+from meetingapp.engine.pipeline import Stage, default_stages
 from meetingapp.store.db import open_db
 from meetingapp.store.export import FORMATS, md
+from meetingapp.store.jobs import JobOptions
 from meetingapp.store.meetings import update_segment_text
 
 
@@ -315,3 +318,62 @@ def test_export_file_name_from_an_odd_title(cli, tmp_path: Path) -> None:
     [written] = folder.iterdir()
     assert written.name.startswith("Q3_Q4_ plan_ é") and written.name.endswith("é.md")
     assert len(written.name.encode()) <= 255
+
+
+# -- 3: one recording (same content), one meeting, unless --force --------------
+def meeting_count(home: Path) -> int:
+    db = sqlite3.connect(home / "meetings.db")
+    try:
+        return db.execute("SELECT COUNT(*) FROM meetings").fetchone()[0]
+    finally:
+        db.close()
+
+
+def test_the_same_file_twice_in_one_call_is_one_meeting(cli, home: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "renamed copy.wav"  # another name, the same content
+    shutil.copy(JFK, copy)
+    r = cli("transcribe", JFK, copy, JFK, "--model", "tiny.en")
+    assert r.code == 0 and "Traceback" not in r.err, r.err
+    ids = r.out.split()
+    assert len(ids) == 3 and len(set(ids)) == 1, r.out  # each file's id: the one meeting
+    notes = [ln for ln in r.err.splitlines() if "already being transcribed" in ln]
+    assert len(notes) == 2 and str(copy) in notes[0] and "--force" in notes[0], r.err
+    assert meeting_count(home) == 1
+    again = cli("transcribe", copy, "--model", "tiny.en")
+    assert again.code == 0 and again.out.split() == ids[:1], again.err
+    assert_one_error(again, str(copy), f"already imported as meeting {ids[0]}", "--force", code=0)
+    assert meeting_count(home) == 1
+
+
+def test_force_makes_a_second_meeting_of_the_same_file(cli, home: Path) -> None:
+    r = cli("transcribe", JFK, JFK, "--model", "tiny.en", "--force")
+    assert r.code == 0, r.err
+    assert len(set(r.out.split())) == 2 and meeting_count(home) == 2
+
+
+class Crash(BaseException):
+    """Stands for the process being killed mid-job: not an error the engine handles."""
+
+
+def test_rerun_after_a_killed_job_resumes_it_without_a_second_meeting(cli, home: Path) -> None:
+    def crashing() -> list[Stage]:
+        def crash(ctx, progress, cancel) -> None:
+            raise Crash()
+
+        # killed before any stage finished: the resumed job is still running when the
+        # file is submitted again
+        return [Stage("killed", 0.1, crash), *default_stages()]
+
+    engine = Engine(home, stages=crashing)
+    job_id = engine.submit(JFK, JobOptions(model="tiny.en")).job_id
+    with pytest.raises(Crash):
+        engine.wait([job_id])
+    engine.shutdown()
+    engine.db.conn.close()
+    assert meeting_count(home) == 0
+
+    r = cli("transcribe", JFK, "--model", "tiny.en")
+    assert r.code == 0 and "Traceback" not in r.err, r.err
+    assert meeting_count(home) == 1
+    assert r.out.split() == [cli("list").out.split()[0]]
+    assert f"already being transcribed as job {job_id}" in r.err

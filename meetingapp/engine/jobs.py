@@ -55,6 +55,8 @@ class Submitted:
 
     job_id: int | None
     existing_meeting_id: int | None = None
+    #: ``job_id`` was already queued or running for the same content: no new job
+    already_queued: bool = False
 
 
 Listener = Callable[[JobEvent], None]
@@ -91,9 +93,13 @@ class Engine:
         """
         path = Path(path).expanduser().absolute()
         sha = sha256_of(path)
-        existing = find_by_source(self.db, sha)
-        if existing is not None and not force:
-            return Submitted(None, existing.id)
+        if not force:
+            existing = find_by_source(self.db, sha)
+            if existing is not None:
+                return Submitted(None, existing.id)
+            unfinished = jobstore.find_unfinished(self.db, sha)
+            if unfinished is not None:
+                return Submitted(unfinished.id, already_queued=True)
         probe(path)  # not audio / no audio track: fail now, before copying anything
         if options.date is None:
             mtime = path.stat().st_mtime

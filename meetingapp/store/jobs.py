@@ -98,6 +98,19 @@ def get_job(db: sqlite_utils.Database, job_id: int) -> Job:
     return Job.from_row(rows[0])
 
 
+def find_unfinished(db: sqlite_utils.Database, sha256: str) -> Job | None:
+    """The queued or running job for a recording with this content, if any: submitting
+    it again (twice in one call, or after a kill) must not make a second meeting."""
+    rows = list(
+        db.query(
+            f"SELECT * FROM jobs WHERE source_sha256 = ? AND status IN"
+            f" ({', '.join('?' * len(UNFINISHED))}) ORDER BY id LIMIT 1",
+            [sha256, *UNFINISHED],
+        )
+    )
+    return Job.from_row(rows[0]) if rows else None
+
+
 def list_jobs(db: sqlite_utils.Database, statuses: tuple[str, ...] | None = None) -> list[Job]:
     sql, params = "SELECT * FROM jobs", []
     if statuses:
