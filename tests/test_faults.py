@@ -4,14 +4,17 @@ traceback; a batch goes on past a bad file; exports are escaped and never clobbe
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
+from chromadb.api.shared_system_client import SharedSystemClient
 from evaldata import JFK, LIBRI
 
+from meetingapp.engine import search_index
 from meetingapp.engine.jobs import Engine
 from meetingapp.engine.pipeline import Stage, default_stages
 from meetingapp.store.db import open_db
@@ -377,3 +380,62 @@ def test_rerun_after_a_killed_job_resumes_it_without_a_second_meeting(cli, home:
     assert meeting_count(home) == 1
     assert r.out.split() == [cli("list").out.split()[0]]
     assert f"already being transcribed as job {job_id}" in r.err
+
+
+# -- 5: a damaged vector index is rebuilt from SQLite, not fatal -----------------
+def garble_header(db: Path) -> None:
+    with db.open("r+b") as f:
+        f.write(os.urandom(4096))
+
+
+def garble_pages(db: Path) -> None:
+    size = db.stat().st_size
+    with db.open("r+b") as f:
+        for offset in range(4096, size, 8192):
+            f.seek(offset)
+            f.write(os.urandom(4096))
+
+
+def forget_open_indexes() -> None:
+    """As a new process would start: no chromadb client or store cached in memory."""
+    SharedSystemClient.clear_system_cache()
+    search_index._stores.clear()
+
+
+@pytest.mark.parametrize("garble", [garble_header, garble_pages])
+def test_a_garbled_vector_index_is_rebuilt(
+    cli, meeting: str, home: Path, garble, caplog: pytest.LogCaptureFixture
+) -> None:
+    found = cli("search", "ask what you can do for your country", "--json")
+    assert found.code == 0, found.err
+    [chroma] = home.rglob("chroma.sqlite3")
+    forget_open_indexes()
+    garble(chroma)
+    before = snapshot(cli, home)
+    r = cli("search", "ask what you can do for your country", "--json")
+    assert r.code == 0 and "Traceback" not in r.err, r.err
+    assert json.loads(r.out) == json.loads(found.out)
+    [note] = [rec.getMessage() for rec in caplog.records if "vector index" in rec.getMessage()]
+    assert str(chroma.parent) in note and "damaged" in note and "rebuilt" in note, note
+    caplog.clear()
+    assert snapshot(cli, home)[0] == before[0]
+    again = cli("search", "ask what you can do for your country", "--json")
+    assert again.code == 0 and again.err == "" and again.out == found.out, again.err
+    assert not caplog.records
+
+
+def test_transcribe_beside_a_garbled_vector_index(
+    cli, meeting: str, home: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    [chroma] = home.rglob("chroma.sqlite3")
+    forget_open_indexes()
+    garble_header(chroma)
+    r = cli("transcribe", LIBRI, "--model", "tiny.en")
+    assert r.code == 0 and "Traceback" not in r.err, r.err
+    assert r.out.strip().isdigit()
+    assert not [rec for rec in caplog.records if rec.exc_info or rec.levelname == "ERROR"]
+    hits = cli("search", "antecedents", "--json")
+    assert hits.code == 0 and "Traceback" not in hits.err, hits.err
+    assert {h["meeting_id"] for h in json.loads(hits.out)["hits"]} == {int(r.out)}
+    country = cli("search", "ask what you can do for your country", "--json")
+    assert int(meeting) in {h["meeting_id"] for h in json.loads(country.out)["hits"]}

@@ -33,7 +33,7 @@ from meetingapp.engine.text_embedding import (
     single_threaded_blas,
 )
 from meetingapp.engine.types import ProgressFn
-from meetingapp.store.vectors import chroma_client, vectors_dir
+from meetingapp.store.vectors import chroma_client, generation, vectors_dir
 
 COLLECTION = "search_items"
 #: chromadb refuses larger writes in one call
@@ -46,6 +46,7 @@ class VectorStore:
     def __init__(self, data: Path) -> None:
         self.folder = vectors_dir(data)
         self.client = chroma_client(data)
+        self.generation = generation()
         try:
             self.col = self.client.get_collection(COLLECTION, embedding_function=None)
         except (NotFoundError, ValueError):
@@ -58,7 +59,8 @@ class VectorStore:
         self.uid: str = (self.col.metadata or {})["uid"]
 
     def alive(self) -> bool:
-        return (self.folder / "chroma.sqlite3").is_file()
+        """False once the folder was deleted or started afresh (found damaged)."""
+        return self.generation == generation() and (self.folder / "chroma.sqlite3").is_file()
 
     def replace_meetings(
         self, meeting_ids: list[int], ids: np.ndarray, meetings: np.ndarray, vectors: np.ndarray
