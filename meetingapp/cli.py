@@ -25,6 +25,7 @@ from meetingapp.cli_speakers import add_commands as add_speaker_commands
 from meetingapp.config import Settings, data_dir
 from meetingapp.engine.asr import cached_whisper
 from meetingapp.engine.jobs import Engine, JobEvent, recordings_dir
+from meetingapp.engine.languages import check_language
 from meetingapp.engine.models import (
     DEFAULT_MODEL,
     download_whisper,
@@ -88,6 +89,7 @@ class ProgressBar:
 
 
 def cmd_transcribe(args: argparse.Namespace) -> int:
+    check_language(args.language)  # one line for the whole batch, before any import
     data = data_dir()
     engine = Engine(data, workers=args.workers)
     resumed = engine.recover_recordings() + engine.resume_unfinished()

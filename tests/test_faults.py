@@ -439,3 +439,34 @@ def test_transcribe_beside_a_garbled_vector_index(
     assert {h["meeting_id"] for h in json.loads(hits.out)["hits"]} == {int(r.out)}
     country = cli("search", "ask what you can do for your country", "--json")
     assert int(meeting) in {h["meeting_id"] for h in json.loads(country.out)["hits"]}
+
+
+# -- 6: a bad language code and a pipe are named before anything is copied ------
+def originals(home: Path) -> list[Path]:
+    folder = home / "originals"
+    return sorted(folder.rglob("*")) if folder.exists() else []
+
+
+@pytest.mark.parametrize("code", ["xx", "english", ""])
+def test_an_unknown_language_code(cli, meeting: str, home: Path, code: str) -> None:
+    before, copied = snapshot(cli, home), originals(home)
+    r = cli("transcribe", LIBRI, JFK, "--model", "tiny.en", "--language", code)
+    assert_one_error(r, f"--language {code!r}", "not a language code")
+    assert r.out == ""
+    assert snapshot(cli, home) == before and originals(home) == copied
+
+
+@pytest.mark.parametrize("make", ["fifo", "device"])
+def test_a_pipe_or_device_is_not_a_regular_file(
+    cli, meeting: str, home: Path, tmp_path: Path, make: str
+) -> None:
+    if make == "fifo":
+        path = tmp_path / "pipe.wav"
+        os.mkfifo(path)
+    else:
+        path = Path("/dev/zero")
+    before = snapshot(cli, home)
+    r = cli("transcribe", path, "--model", "tiny.en")
+    assert_one_error(r, str(path), "not a regular file")
+    assert "empty" not in r.err and r.out == ""
+    assert snapshot(cli, home) == before

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,8 +39,10 @@ def check_readable(path: Path) -> None:
         st = path.stat()
     except OSError as e:
         raise BadInputError(path, _path_problem(e)) from None
-    if path.is_dir():
+    if stat.S_ISDIR(st.st_mode):
         raise BadInputError(path, "is a folder, not an audio file")
+    if not stat.S_ISREG(st.st_mode):  # a pipe or device: its size says nothing, reading may block
+        raise BadInputError(path, "not a regular file (a pipe, socket or device)")
     if st.st_size == 0:
         raise BadInputError(path, "file is empty (0 bytes)")
     if not os.access(path, os.R_OK):

@@ -21,6 +21,7 @@ import sqlite_utils
 from meetingapp.config import Settings
 from meetingapp.engine.audio import probe
 from meetingapp.engine.cancel import CancelToken
+from meetingapp.engine.languages import check_language
 from meetingapp.engine.pipeline import JobContext, Stage, default_stages, run_pipeline
 from meetingapp.engine.recording import recover_interrupted
 from meetingapp.errors import Cancelled, MeetingAppError
@@ -91,6 +92,7 @@ class Engine:
 
         ``move`` takes the file instead of copying it (the app's own recordings).
         """
+        check_language(options.language)  # before anything is read or copied
         path = Path(path).expanduser().absolute()
         sha = sha256_of(path)
         if not force:
