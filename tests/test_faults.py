@@ -470,3 +470,27 @@ def test_a_pipe_or_device_is_not_a_regular_file(
     assert_one_error(r, str(path), "not a regular file")
     assert "empty" not in r.err and r.out == ""
     assert snapshot(cli, home) == before
+
+
+# -- 9: a damaged database is not written to ------------------------------------
+def break_an_index(home: Path) -> None:
+    """An index that no longer matches its table: the database opens and reads, but
+    ``PRAGMA integrity_check`` fails."""
+    db = sqlite3.connect(home / "meetings.db")
+    db.execute("CREATE INDEX fault_idx ON meetings(title)")
+    db.execute("PRAGMA writable_schema = ON")
+    db.execute(
+        "UPDATE sqlite_master SET sql = 'CREATE INDEX fault_idx ON meetings(date)'"
+        " WHERE name = 'fault_idx'"
+    )
+    db.commit()
+    db.close()
+
+
+def test_transcribe_refuses_a_damaged_database(cli, meeting: str, home: Path) -> None:
+    break_an_index(home)
+    before = snapshot(cli, home)
+    r = cli("transcribe", LIBRI, "--model", "tiny.en")
+    line = assert_one_error(r, str(home / "meetings.db"), "damaged", "integrity", ".recover")
+    assert "nothing was added" in line and r.out == ""
+    assert snapshot(cli, home) == before

@@ -26,7 +26,7 @@ from meetingapp.engine.pipeline import JobContext, Stage, default_stages, run_pi
 from meetingapp.engine.recording import recover_interrupted
 from meetingapp.errors import Cancelled, MeetingAppError
 from meetingapp.store import jobs as jobstore
-from meetingapp.store.db import open_db
+from meetingapp.store.db import DB_NAME, check_intact, open_db
 from meetingapp.store.meetings import find_by_source
 from meetingapp.store.originals import sha256_of, store_original
 
@@ -80,6 +80,7 @@ class Engine:
         self._tokens: dict[int, CancelToken] = {}
         self._listeners: list[Listener] = []
         self._lock = threading.Lock()
+        self._intact = False
 
     # -- public API -------------------------------------------------------
     def add_listener(self, listener: Listener) -> None:
@@ -93,6 +94,7 @@ class Engine:
         ``move`` takes the file instead of copying it (the app's own recordings).
         """
         check_language(options.language)  # before anything is read or copied
+        self.check_intact()
         path = Path(path).expanduser().absolute()
         sha = sha256_of(path)
         if not force:
@@ -133,11 +135,19 @@ class Engine:
 
     def resume_unfinished(self) -> list[int]:
         """Queue every job a previous run left queued or running."""
+        self.check_intact()
         jobstore.requeue_interrupted(self.db)
         ids = [j.id for j in jobstore.list_jobs(self.db, ("queued",))]
         for job_id in ids:
             self._schedule(job_id)
         return ids
+
+    def check_intact(self) -> None:
+        """Raise before the first write when the database is damaged (checked once:
+        the check reads the whole file)."""
+        if not self._intact:
+            check_intact(self.db, self.data / DB_NAME)
+            self._intact = True
 
     def cancel(self, job_id: int) -> None:
         job = jobstore.get_job(self.db, job_id)

@@ -38,6 +38,20 @@ def describe_db_error(path: Path, e: sqlite3.Error) -> str:
     return f"{path}: database error ({text})"
 
 
+def check_intact(db: sqlite_utils.Database, path: Path) -> None:
+    """Refuse to write into a damaged database: a new meeting written beside broken
+    pages or indexes may be lost with them, or make the damage worse."""
+    verdict = [r[0] for r in db.execute("PRAGMA integrity_check(1)").fetchall()]
+    if verdict == ["ok"]:
+        return
+    raise StoreError(
+        f"{path}: the database is damaged (integrity check: {verdict[0] if verdict else '?'});"
+        f" nothing was added. Your recordings are untouched in {path.parent / 'originals'};"
+        f" recover with `sqlite3 {path} .recover | sqlite3 recovered.db`, then put"
+        f" recovered.db in place of {path.name} (or restore a backup)"
+    )
+
+
 def schema_version(db: sqlite_utils.Database) -> int:
     return db.execute("PRAGMA user_version").fetchone()[0]
 
