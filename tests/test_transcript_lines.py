@@ -12,10 +12,11 @@ def words(*spec: tuple[float, str]) -> list[Word]:
 
 
 def test_lines_end_at_sentence_ends_and_pauses() -> None:
-    ws = words((0.0, " Hello."), (0.4, " How"), (0.8, " are"), (1.2, " you?"), (1.6, " Fine"),
-               (4.0, " thanks"))  # fmt: skip
+    ws = words((0.0, " Hello."), (0.4, " How"), (0.8, " are"), (1.2, " you?"), (2.0, " Fine"),
+               (4.0, " thanks."), (4.4, " It"), (14.5, " went."), (14.9, " Good."))  # fmt: skip
     lines = split_sentences(ws, 0.8)
-    assert [s.text for s in lines] == ["Hello.", "How are you?", "Fine", "thanks"]
+    texts = [s.text for s in lines]
+    assert texts == ["Hello.", "How are you?", "Fine", "thanks.", "It", "went.", "Good."]
     assert lines[1].start == 0.4 and lines[1].end == 1.5
     assert [w.word for s in lines for w in s.words] == [w.word for w in ws]
 

@@ -171,8 +171,9 @@ class WindowDecoder:
         )
         found: list[list[FwSegment]] = [[] for _ in windows]
         for piece in pieces:
-            k = int(np.searchsorted(offsets, round(piece.start * SAMPLE_RATE), "right")) - 1
-            found[min(max(k, 0), len(windows) - 1)].append(piece)
+            # a window's text starts at its offset, give or take rounding
+            k = int(np.argmin(np.abs(offsets[:-1] - piece.start * SAMPLE_RATE)))
+            found[k].append(piece)
         return [
             _window_text(w, got, offsets[k] / SAMPLE_RATE)
             for k, (w, got) in enumerate(zip(windows, found))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import wave
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,10 +90,20 @@ def _reason(e: BaseException) -> str:
 
 def _declared_duration(container: av.container.InputContainer, stream: av.AudioStream) -> float:
     if stream.duration is not None and stream.time_base is not None:
-        return float(stream.duration * stream.time_base)
+        return max(float(stream.duration * stream.time_base), _wav_header_duration(container))
     if container.duration is not None:
         return container.duration / av.time_base
     return 0.0
+
+
+def _wav_header_duration(container: av.container.InputContainer) -> float:
+    """What a PCM WAV's own header promises: ffmpeg goes by the file's size, so a
+    recording cut short would otherwise pass for a complete one."""
+    try:
+        with wave.open(container.name, "rb") as w:
+            return w.getnframes() / max(w.getframerate(), 1)
+    except (wave.Error, EOFError, OSError, ValueError):
+        return 0.0
 
 
 def probe(path: Path) -> AudioInfo:

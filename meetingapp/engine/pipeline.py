@@ -32,6 +32,7 @@ from meetingapp.engine.speakers.diarize import diarize
 from meetingapp.engine.speakers.segmentation import installed_segmentation
 from meetingapp.engine.types import Audio, ProgressFn, Segment, SpeechRegion, Transcript
 from meetingapp.engine.vad import detect_speech
+from meetingapp.errors import BadInputError
 from meetingapp.store.jobs import Job, save_artifact, update_job
 from meetingapp.store.meetings import NewMeeting, insert_meeting
 from meetingapp.store.minutes import save_minutes
@@ -64,7 +65,10 @@ class JobContext:
 
     def audio(self, progress: ProgressFn | None = None) -> Audio:
         if self._audio is None:
-            self._audio = load_audio(self.source, progress, self.cancel)
+            try:
+                self._audio = load_audio(self.source, progress, self.cancel)
+            except BadInputError as e:  # name the user's file, not our sha256 copy
+                raise BadInputError(self.job.source_path, e.cause) from None
         return self._audio
 
     def regions(self) -> list[SpeechRegion]:

@@ -1,7 +1,7 @@
 """Transcript lines from a window's words, and the guard against looping text.
 
 Windows are decoded as one text each, so the lines people read are cut here:
-after a sentence ends, or where the speaker paused. Whisper sometimes writes
+after a sentence ends, or where the speaker paused (turns change there). Whisper sometimes writes
 one sentence over and over on noisy audio; three or more in a row is a loop,
 not speech, and only its first occurrence is kept.
 """
@@ -12,8 +12,8 @@ import re
 
 from meetingapp.engine.types import Segment, Word
 
-#: A pause this long starts a new line even mid-sentence.
-PAUSE_S = 1.0
+#: A pause this long starts a new line even mid-sentence (turns change in pauses).
+PAUSE_S = 0.5
 #: Sentences shorter than this ("No. No. No.") are said several times for real.
 LOOP_MIN_WORDS = 2
 LOOP_RUN = 3
@@ -27,11 +27,7 @@ def split_sentences(words: list[Word], confidence: float) -> list[Segment]:
     for w in words:
         if not w.word.strip():
             continue
-        if (
-            not lines
-            or _END.search(lines[-1][-1].word.strip())
-            or w.start - lines[-1][-1].end > PAUSE_S
-        ):
+        if not lines or _ends_line(lines[-1], w):
             lines.append([])
         lines[-1].append(w)
     return [
@@ -44,6 +40,11 @@ def split_sentences(words: list[Word], confidence: float) -> list[Segment]:
         )
         for line in lines
     ]
+
+
+def _ends_line(line: list[Word], nxt: Word) -> bool:
+    last = line[-1]
+    return nxt.start - last.end > PAUSE_S or bool(_END.search(last.word.strip()))
 
 
 def _key(sentence: str) -> str:
