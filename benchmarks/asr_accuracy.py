@@ -109,7 +109,9 @@ def measure(variant: str, files: list[str], args: dict[str, Any]) -> list[dict[s
 
 
 def score(rows: list[dict[str, Any]]) -> None:
-    from wer import errors, longest_repeat
+    from wer import errors
+
+    from meetingapp.engine.transcript_lines import longest_repeat
 
     for row in rows:
         e = errors(reference(EVAL / row["file"]), row["text"])

@@ -13,11 +13,12 @@ import json
 import numpy as np
 import pytest
 from evaldata import EVAL
-from wer import errors, longest_repeat
+from wer import errors
 
 from meetingapp.engine.asr import load_whisper, transcribe, transcribe_audio
 from meetingapp.engine.audio import load_audio
 from meetingapp.engine.models import resolve_whisper
+from meetingapp.engine.transcript_lines import longest_repeat
 from meetingapp.engine.types import Audio, SpeechRegion
 
 REFERENCED = sorted(

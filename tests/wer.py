@@ -1,4 +1,4 @@
-"""Word error rate with case and punctuation normalised, and the loop check.
+"""Word error rate with case and punctuation normalised.
 
 Shared by the tests and the benchmarks so both score transcripts the same way.
 """
@@ -73,23 +73,3 @@ def word_errors(ref: list[str], hyp: list[str]) -> Errors:
             out.insertions += 1
             j -= 1
     return out
-
-
-def longest_repeat(text: str, min_words: int = 2) -> tuple[int, str]:
-    """The longest run of one sentence said again and again in a row.
-
-    Sentences end at . ? ! across line boundaries; sentences shorter than
-    ``min_words`` words ("No. No. No.") are skipped, since people do say those
-    several times in a row.
-    """
-    best, best_text, run, last = 1, "", 0, None
-    for sentence in re.split(r"(?<=[.?!])\s+", text):
-        words = normalise(sentence)
-        if len(words) < min_words:
-            continue
-        key = " ".join(words)
-        run = run + 1 if key == last else 1
-        last = key
-        if run > best:
-            best, best_text = run, key
-    return best, best_text

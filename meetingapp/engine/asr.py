@@ -24,7 +24,12 @@ from faster_whisper.transcribe import Segment as FwSegment
 from meetingapp.engine.cancel import CancelToken
 from meetingapp.engine.models import ResolvedModel
 from meetingapp.engine.speech_windows import SpeechWindow, clip_regions, pack_windows
-from meetingapp.engine.transcript_lines import drop_loops, longest_repeat, split_sentences
+from meetingapp.engine.transcript_lines import (
+    LOOP_RUN,
+    drop_loops,
+    longest_repeat,
+    split_sentences,
+)
 from meetingapp.engine.types import (
     SAMPLE_RATE,
     Audio,
@@ -118,7 +123,7 @@ class WindowText:
         return (
             self.compression_ratio > COMPRESSION_RATIO_MAX
             or self.avg_logprob < LOG_PROB_MIN
-            or longest_repeat(text) >= 3
+            or longest_repeat(text)[0] >= LOOP_RUN
             or _speech_after(window, last) > TAIL_GAP_S
         )
 

@@ -70,14 +70,10 @@ def _open(path: Path) -> av.container.InputContainer:
     check_readable(path)
     try:
         return av.open(str(path), metadata_errors="ignore")
-    except PermissionError:
-        raise BadInputError(path, "permission denied") from None
-    except FileNotFoundError:
-        raise BadInputError(path, "file not found (was it moved or deleted?)") from None
     except av.error.InvalidDataError:
         raise BadInputError(path, "not an audio or video file (ffmpeg cannot read it)") from None
-    except (av.error.FFmpegError, OSError) as e:
-        raise BadInputError(path, f"cannot open: {_reason(e)}") from None
+    except (av.error.FFmpegError, OSError) as e:  # vanished or locked since the check
+        raise BadInputError(path, _path_problem(e)) from None
 
 
 def _reason(e: BaseException) -> str:

@@ -30,10 +30,6 @@ class SpeechWindow:
         return sum(p.end - p.start for p in self.pieces)
 
     @property
-    def start(self) -> float:
-        return self.pieces[0].start
-
-    @property
     def end(self) -> float:
         return self.pieces[-1].end
 

@@ -1,14 +1,15 @@
 """Transcript lines from a window's words, and the guard against looping text.
 
 Windows are decoded as one text each, so the lines people read are cut here:
-after a sentence ends, or where the speaker paused (turns change there). Whisper sometimes writes
-one sentence over and over on noisy audio; three or more in a row is a loop,
-not speech, and only its first occurrence is kept.
+after a sentence ends, or where the speaker paused (turns change there).
+Whisper sometimes writes one sentence over and over on noisy audio; three or
+more in a row is a loop, not speech, and only its first occurrence is kept.
 """
 
 from __future__ import annotations
 
 import re
+from itertools import groupby
 
 from meetingapp.engine.types import Segment, Word
 
@@ -51,34 +52,30 @@ def _key(sentence: str) -> str:
     return " ".join(re.sub(r"[^\w' ]+", " ", sentence.lower()).split())
 
 
-def sentences(text: str) -> list[str]:
+def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.?!])\s+", text.strip()) if s]
 
 
-def longest_repeat(text: str) -> int:
-    """The longest run of one sentence (of at least two words) repeated in a row."""
-    best, run, last = 1, 0, None
-    for s in sentences(text):
+def longest_repeat(text: str) -> tuple[int, str]:
+    """The longest run of one sentence (of at least two words) repeated in a row,
+    and that sentence normalised. Shorter sentences neither count nor break a run."""
+    best, best_key, run, last = 1, "", 0, None
+    for s in _sentences(text):
         key = _key(s)
         if len(key.split()) < LOOP_MIN_WORDS:
             continue
         run = run + 1 if key == last else 1
         last = key
-        best = max(best, run)
-    return best
+        if run > best:
+            best, best_key = run, key
+    return best, best_key
 
 
 def drop_loops(segments: list[Segment]) -> list[Segment]:
     """Keep the first line of every run of three or more identical sentences."""
-    keys = [_key(s.text) for s in segments]
-    keep = [True] * len(segments)
-    i = 0
-    while i < len(segments):
-        j = i
-        while j + 1 < len(segments) and keys[j + 1] == keys[i]:
-            j += 1
-        if j - i + 1 >= LOOP_RUN and len(keys[i].split()) >= LOOP_MIN_WORDS:
-            for k in range(i + 1, j + 1):
-                keep[k] = False
-        i = j + 1
-    return [s for s, k in zip(segments, keep) if k]
+    kept: list[Segment] = []
+    for key, group in groupby(segments, key=lambda seg: _key(seg.text)):
+        run = list(group)
+        looped = len(run) >= LOOP_RUN and len(key.split()) >= LOOP_MIN_WORDS
+        kept += run[:1] if looped else run
+    return kept
