@@ -5,21 +5,32 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import sqlite3
+import subprocess
+import sys
+import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import av
+import numpy as np
 import pytest
 from chromadb.api.shared_system_client import SharedSystemClient
-from evaldata import JFK, LIBRI
+from evaldata import EVAL, JFK, LIBRI, ROOT, STANDUP
 
 from meetingapp.engine import search_index
+from meetingapp.engine.audio import load_audio
 from meetingapp.engine.jobs import Engine
 from meetingapp.engine.pipeline import Stage, default_stages
+from meetingapp.engine.types import SAMPLE_RATE
+from meetingapp.store.backups import KEEP_DAILY, daily_backup, list_backups
 from meetingapp.store.db import open_db
 from meetingapp.store.export import FORMATS, md
-from meetingapp.store.jobs import JobOptions
+from meetingapp.store.job_holders import LEASE_SECONDS, Holder, beat
+from meetingapp.store.jobs import JobOptions, claim_orphans, create_job
 from meetingapp.store.meetings import update_segment_text
 
 
@@ -324,6 +335,21 @@ def test_export_file_name_from_an_odd_title(cli, tmp_path: Path) -> None:
 
 
 # -- 3: one recording (same content), one meeting, unless --force --------------
+LJ20 = EVAL / "asr" / "lhotse" / "LJ002-0020.wav"
+LJ35 = EVAL / "asr" / "lhotse" / "LJ002-0035.wav"
+
+
+def job_status(home: Path, job_id: int) -> str | None:
+    con = sqlite3.connect(f"file:{home / 'meetings.db'}?mode=ro", uri=True, timeout=5)
+    try:
+        row = con.execute("SELECT status FROM jobs WHERE id = ?", [job_id]).fetchone()
+    except sqlite3.Error:  # not created yet
+        return None
+    finally:
+        con.close()
+    return row[0] if row else None
+
+
 def meeting_count(home: Path) -> int:
     db = sqlite3.connect(home / "meetings.db")
     try:
@@ -371,8 +397,7 @@ def test_rerun_after_a_killed_job_resumes_it_without_a_second_meeting(cli, home:
     job_id = engine.submit(JFK, JobOptions(model="tiny.en")).job_id
     with pytest.raises(Crash):
         engine.wait([job_id])
-    engine.shutdown()
-    engine.db.conn.close()
+    engine.close()  # the process is gone: its lease with it
     assert meeting_count(home) == 0
 
     r = cli("transcribe", JFK, "--model", "tiny.en")
@@ -380,6 +405,59 @@ def test_rerun_after_a_killed_job_resumes_it_without_a_second_meeting(cli, home:
     assert meeting_count(home) == 1
     assert r.out.split() == [cli("list").out.split()[0]]
     assert f"already being transcribed as job {job_id}" in r.err
+
+
+# -- 2: two processes on one library never take over each other's jobs -----------
+def test_two_processes_keep_their_own_jobs(cli, home: Path) -> None:
+    first = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "meetingapp",
+            "transcribe",
+            STANDUP,
+            JFK,
+            LIBRI,
+            "--model",
+            "tiny.en",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "MEETINGAPP_HOME": str(home)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while not (home / "meetings.db").exists() or job_status(home, 1) != "running":
+        assert first.poll() is None and time.monotonic() < deadline, first.communicate()
+        time.sleep(0.05)
+    # JFK is queued in the first process: the second waits for it instead of taking it
+    second = cli("transcribe", LJ20, JFK, LJ35, "--model", "tiny.en")
+    out, err = first.communicate(timeout=300)
+    assert first.returncode == 0 and "Traceback" not in err, err
+    assert second.code == 0 and "Traceback" not in second.err, second.err
+    assert meeting_count(home) == 5
+    mine, theirs = out.split(), second.out.split()
+    assert len(mine) == 3 and len(theirs) == 3 and theirs[1] == mine[1]
+    assert "already being transcribed" in second.err
+
+
+def test_a_job_is_orphaned_only_when_its_holder_is_gone(home: Path) -> None:
+    engine = Engine(home)
+    engine.prepare_to_write()  # takes its lease
+    db = engine.db
+    job_id = create_job(db, str(JFK), JobOptions(), holder=engine.holder.name)
+    other = Holder.this_process()
+    assert claim_orphans(db, other.name) == []  # held by a live runner
+    with db.conn:  # the runner hangs: its heartbeat goes stale
+        db.execute("UPDATE job_holders SET heartbeat_at = heartbeat_at - ?", [LEASE_SECONDS + 1])
+    assert claim_orphans(db, other.name) == [job_id]
+    dead = Holder("elsewhere:1", engine.holder.host, 2**22 + 7)  # no such process
+    beat(db, dead)
+    with db.conn:
+        db.execute("UPDATE jobs SET holder = ? WHERE id = ?", [dead.name, job_id])
+    assert claim_orphans(db, other.name) == [job_id]  # fresh heartbeat, but no process
+    engine.close()
 
 
 # -- 5: a damaged vector index is rebuilt from SQLite, not fatal -----------------
@@ -472,6 +550,51 @@ def test_a_pipe_or_device_is_not_a_regular_file(
     assert snapshot(cli, home) == before
 
 
+def damage_middle(src: Path, dest: Path, size: int) -> Path:
+    """``size`` random bytes over the middle of a copy of ``src``."""
+    data = bytearray(src.read_bytes())
+    mid = len(data) // 2
+    data[mid : mid + size] = np.random.default_rng(7).integers(0, 256, size, np.uint8).tobytes()
+    dest.write_bytes(bytes(data))
+    return dest
+
+
+def as_mp3(src: Path, dest: Path) -> Path:
+    with av.open(str(src)) as inp, av.open(str(dest), "w") as out:
+        stream = out.add_stream("mp3", rate=16000)
+        for frame in inp.decode(audio=0):
+            frame.pts = None
+            out.mux(stream.encode(frame))
+        out.mux(stream.encode(None))
+    return dest
+
+
+@pytest.mark.parametrize(("kind", "size"), [("flac", 200_000), ("mp3", 20_000)])
+def test_a_damaged_middle_keeps_what_decodes(
+    cli, home: Path, tmp_path: Path, kind: str, size: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    whole = JFK if kind == "flac" else as_mp3(JFK, tmp_path / "jfk.mp3")
+    path = damage_middle(whole, tmp_path / f"talk.{kind}", size)
+    untouched = path.read_bytes()
+    r = cli("transcribe", path, "--model", "tiny.en")
+    assert r.code == 0 and "Traceback" not in r.err, r.err
+    [note] = [rec.getMessage() for rec in caplog.records if "damaged" in rec.getMessage()]
+    assert note.startswith(f"{path}: damaged: ") and "\n" not in note, note
+    assert "could not be decoded" in note
+    text = cli("export", r.out.strip(), "--format", "txt").out.lower()
+    assert "fellow americans" in text and "country" in text  # both sides of the damage
+    assert path.read_bytes() == untouched
+
+
+def test_damage_mid_file_keeps_later_times(tmp_path: Path) -> None:
+    whole = load_audio(JFK)
+    damaged = load_audio(damage_middle(JFK, tmp_path / "talk.flac", 200_000))
+    assert damaged.damaged and 1.0 < sum(s for _, s in damaged.damaged) < 3.0
+    assert abs(damaged.duration - whole.duration) < 0.05  # silence where the damage was
+    tail = slice(-SAMPLE_RATE, None)  # the last second, after the damage, is in place
+    assert np.corrcoef(damaged.samples[tail], whole.samples[tail])[0, 1] > 0.99
+
+
 # -- 9: a damaged database is not written to ------------------------------------
 def break_an_index(home: Path) -> None:
     """An index that no longer matches its table: the database opens and reads, but
@@ -493,4 +616,90 @@ def test_transcribe_refuses_a_damaged_database(cli, meeting: str, home: Path) ->
     r = cli("transcribe", LIBRI, "--model", "tiny.en")
     line = assert_one_error(r, str(home / "meetings.db"), "damaged", "integrity", ".recover")
     assert "nothing was added" in line and r.out == ""
+    assert snapshot(cli, home) == before
+    # the backup taken before the damage is named, so "restore a backup" is possible
+    [backup] = list_backups(home)
+    assert str(backup) in line
+    copy = sqlite3.connect(backup)
+    assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    copy.close()
+
+
+def count_in(db_path: Path, table: str) -> int:
+    con = sqlite3.connect(db_path)
+    try:
+        return con.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_a_daily_backup_before_the_first_write(cli, home: Path) -> None:
+    assert cli("transcribe", JFK, "--model", "tiny.en").code == 0
+    [first] = list_backups(home)
+    assert first.name == f"meetings-daily-{date.today().isoformat()}.db"
+    assert count_in(first, "meetings") == 0  # the state before today's first change
+    assert cli("transcribe", LIBRI, "--model", "tiny.en").code == 0
+    assert list_backups(home) == [first]  # one a day
+    assert count_in(home / "meetings.db", "meetings") == 2
+
+
+def test_daily_backups_roll(home: Path) -> None:
+    db = open_db(home)
+    for day in range(1, KEEP_DAILY + 4):
+        assert daily_backup(db.conn, home, date(2026, 11, day)) is not None
+    assert daily_backup(db.conn, home, date(2026, 11, KEEP_DAILY + 3)) is None  # has one
+    kept = sorted(p.name for p in list_backups(home))
+    assert len(kept) == KEEP_DAILY and kept[0] == "meetings-daily-2026-11-04.db"
+    assert not list(home.rglob("*.tmp"))
+    db.close()
+
+
+def read_only(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``meetingapp ARGS`` with the data folder mounted read-only (root ignores file
+    modes, so a private read-only bind mount stands in for a read-only disk)."""
+    command = [sys.executable, "-m", "meetingapp", *args]
+    env = {**os.environ, "MEETINGAPP_HOME": str(home)}
+    if os.geteuid() != 0:
+        for p in [home, *home.rglob("*")]:
+            p.chmod(p.stat().st_mode & ~0o222)
+        try:
+            return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+        finally:
+            for p in [home, *home.rglob("*")]:
+                p.chmod(p.stat().st_mode | 0o200)
+    h = shlex.quote(str(home))
+    script = f"mount --bind {h} {h} && mount -o remount,bind,ro {h} {h} && exec " + shlex.join(
+        command
+    )
+    r = subprocess.run(
+        ["unshare", "-m", "sh", "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if "mount" in r.stderr and r.returncode != 0 and "meetingapp" not in r.stderr:
+        pytest.skip(f"cannot mount read-only here: {r.stderr.strip()}")
+    return r
+
+
+def test_a_read_only_data_folder_still_lists_shows_searches_and_exports(
+    cli, meeting: str, home: Path, tmp_path: Path
+) -> None:
+    found = cli("search", "ask what you can do for your country", "--json")
+    assert found.code == 0
+    cli("export", meeting, "--format", "md", "-o", tmp_path / "writable.md")
+    before = snapshot(cli, home)
+    listed = read_only(home, "list")
+    assert listed.returncode == 0 and listed.stdout == before[0], listed.stderr
+    shown = read_only(home, "show", meeting)
+    assert shown.returncode == 0 and "country" in shown.stdout.lower(), shown.stderr
+    searched = read_only(home, "search", "ask what you can do for your country", "--json")
+    assert searched.returncode == 0, searched.stderr
+    texts = [[h["meeting_id"], h["text"]] for h in json.loads(found.out)["hits"]]
+    assert [[h["meeting_id"], h["text"]] for h in json.loads(searched.stdout)["hits"]] == texts
+    out = tmp_path / "exported.md"
+    exported = read_only(home, "export", meeting, "--format", "md", "-o", str(out))
+    assert exported.returncode == 0, exported.stderr
+    assert out.read_text() == (tmp_path / "writable.md").read_text()
+    r = read_only(home, "transcribe", str(LIBRI), "--model", "tiny.en")
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    [line] = r.stderr.strip().splitlines()
+    assert str(home) in line and "read-only" in line, line
     assert snapshot(cli, home) == before

@@ -85,8 +85,8 @@ def test_resume_skips_finished_stages(home: Path) -> None:
     assert job_id is not None
     with pytest.raises(Crash):
         engine.wait([job_id])
-    engine.shutdown()
     assert jobstore.get_job(engine.db, job_id).status == "running"
+    engine.close()  # the process is gone: its lease with it
 
     calls: list[str] = []
 

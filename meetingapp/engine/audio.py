@@ -123,40 +123,119 @@ def load_audio(
     progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
 ) -> Audio:
-    """Decode ``path`` to 16 kHz mono; multi-channel audio is mixed down."""
+    """Decode ``path`` to 16 kHz mono; multi-channel audio is mixed down.
+
+    A damaged stretch in the middle (packets that fail to decode, or a jump in
+    the timestamps where the decoder resynchronised) becomes silence of the same
+    length, listed in :attr:`Audio.damaged`, so the rest of the meeting is kept
+    and every later word keeps its true time. Damage that decoding never
+    recovers from is truncation, and refused.
+    """
     path = Path(path)
-    chunks: list[np.ndarray] = []
+    decoder = _Decoder()
     with _open(path) as container:
         if not container.streams.audio:
             raise BadInputError(path, "has no audio track")
         stream = container.streams.audio[0]
         declared = _declared_duration(container, stream)
-        resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
-        decoded = 0
+        failure: BaseException | None = None
         try:
-            for frame in container.decode(stream):
-                for out in resampler.resample(frame):
-                    chunks.append(out.to_ndarray().reshape(-1))
-                    decoded += out.samples
+            for packet in container.demux(stream):
+                try:
+                    frames = packet.decode()
+                except av.error.FFmpegError as e:
+                    failure = failure or e
+                    decoder.skip(packet)
+                    continue
+                for frame in frames:
+                    decoder.add(frame)
+                    failure = None  # decoding recovered after the damage
                 if cancel is not None:
                     cancel.check()
                 if progress is not None and declared > 0:
-                    progress(min(1.0, decoded / SAMPLE_RATE / declared))
-            for out in resampler.resample(None):
-                chunks.append(out.to_ndarray().reshape(-1))
-        except (av.error.FFmpegError, OSError) as e:
-            got = sum(len(c) for c in chunks) / SAMPLE_RATE
+                    progress(min(1.0, decoder.seconds / declared))
+            decoder.flush()
+        except OSError as e:  # the file went away or the disk failed while reading
+            failure = e
+        if failure is not None:
             raise BadInputError(
-                path, f"damaged or truncated: decoding failed at {got:.1f} s ({_reason(e)})"
+                path,
+                f"damaged or truncated: decoding failed at {decoder.seconds:.1f} s"
+                f" ({_reason(failure)})",
             ) from None
-    samples = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
-    got = len(samples) / SAMPLE_RATE
+    got = decoder.seconds
     if got == 0:
         raise BadInputError(path, "contains no decodable audio (empty or truncated)")
-    if declared - got > max(TRUNCATION_TOLERANCE_S, 0.02 * declared):
-        raise BadInputError(
-            path, f"truncated: header says {declared:.1f} s but only {got:.1f} s could be decoded"
-        )
+    short = declared - got
+    if short > max(TRUNCATION_TOLERANCE_S, 0.02 * declared):
+        if not decoder.damaged:
+            raise BadInputError(
+                path,
+                f"truncated: header says {declared:.1f} s but only {got:.1f} s could be decoded",
+            )
+        # the decoder skipped damage mid-file without timestamps to say how much
+        decoder.damaged.append((decoder.damaged[-1][0], short))
     if progress is not None:
         progress(1.0)
-    return Audio(samples=samples.astype(np.float32) / 32768.0)
+    return Audio(samples=decoder.samples(), damaged=tuple(decoder.damaged))
+
+
+#: A jump in frame timestamps longer than this is a damaged stretch, kept as silence.
+GAP_TOLERANCE_S = 0.05
+
+
+class _Decoder:
+    """Resamples decoded frames to 16 kHz mono, filling damaged stretches with silence.
+
+    Times are measured from the first decoded frame (mp3 and AAC start a little
+    after zero: encoder delay, not damage).
+    """
+
+    def __init__(self) -> None:
+        self._resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+        self._chunks: list[np.ndarray] = []
+        self._count = 0
+        self._origin: float | None = None
+        #: (from about, seconds) that could not be decoded
+        self.damaged: list[tuple[float, float]] = []
+
+    @property
+    def seconds(self) -> float:
+        return self._count / SAMPLE_RATE
+
+    def skip(self, packet: av.Packet) -> None:
+        """A packet that does not decode: silence for as long as it lasts."""
+        length = float(packet.duration * packet.time_base) if packet.duration else 0.0
+        self._silence(length)
+
+    def add(self, frame: av.AudioFrame) -> None:
+        if frame.time is not None:
+            if self._origin is None:
+                self._origin = frame.time - self.seconds
+            elif frame.time - self._origin - self.seconds > GAP_TOLERANCE_S:
+                self._silence(frame.time - self._origin - self.seconds)
+        for out in self._resampler.resample(frame):
+            self._append(out.to_ndarray().reshape(-1))
+
+    def _silence(self, seconds: float) -> None:
+        count = round(seconds * SAMPLE_RATE)
+        if count <= 0:
+            return
+        start, length = self.seconds, count / SAMPLE_RATE
+        if self.damaged and abs(sum(self.damaged[-1]) - start) < 1e-3:  # the same stretch
+            start, length = self.damaged[-1][0], self.damaged[-1][1] + length
+            self.damaged.pop()
+        self.damaged.append((start, length))
+        self._append(np.zeros(count, dtype=np.int16))
+
+    def flush(self) -> None:
+        for out in self._resampler.resample(None):
+            self._append(out.to_ndarray().reshape(-1))
+
+    def _append(self, chunk: np.ndarray) -> None:
+        self._chunks.append(chunk)
+        self._count += len(chunk)
+
+    def samples(self) -> np.ndarray:
+        joined = np.concatenate(self._chunks) if self._chunks else np.zeros(0, dtype=np.int16)
+        return joined.astype(np.float32) / 32768.0

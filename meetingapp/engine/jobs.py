@@ -25,8 +25,11 @@ from meetingapp.engine.languages import check_language
 from meetingapp.engine.pipeline import JobContext, Stage, default_stages, run_pipeline
 from meetingapp.engine.recording import recover_interrupted
 from meetingapp.errors import Cancelled, MeetingAppError
+from meetingapp.store import job_holders
 from meetingapp.store import jobs as jobstore
+from meetingapp.store.backups import daily_backup
 from meetingapp.store.db import DB_NAME, check_intact, open_db
+from meetingapp.store.job_holders import Holder
 from meetingapp.store.meetings import find_by_source
 from meetingapp.store.originals import sha256_of, store_original
 
@@ -38,6 +41,8 @@ def recordings_dir(data: Path) -> Path:
 
 #: Write progress to the database at most this often (seconds).
 PROGRESS_WRITE_INTERVAL = 0.5
+#: How often to look at a job another process is running (seconds).
+WAIT_POLL_SECONDS = 0.5
 
 
 @dataclass
@@ -81,6 +86,10 @@ class Engine:
         self._listeners: list[Listener] = []
         self._lock = threading.Lock()
         self._intact = False
+        self.holder = Holder.this_process()
+        self._alive = threading.Event()
+        self._heart = threading.Thread(target=self._heartbeat, name="meetingapp-heartbeat")
+        self._heart.daemon = True
 
     # -- public API -------------------------------------------------------
     def add_listener(self, listener: Listener) -> None:
@@ -94,7 +103,7 @@ class Engine:
         ``move`` takes the file instead of copying it (the app's own recordings).
         """
         check_language(options.language)  # before anything is read or copied
-        self.check_intact()
+        self.prepare_to_write()
         path = Path(path).expanduser().absolute()
         sha = sha256_of(path)
         if not force:
@@ -110,7 +119,7 @@ class Engine:
             options.date = datetime.fromtimestamp(mtime, UTC).isoformat(timespec="seconds")
         stored = store_original(path, sha, self.data, move=move)
         job_id = jobstore.create_job(
-            self.db, str(path), options, sha, str(stored.relative_to(self.data))
+            self.db, str(path), options, sha, str(stored.relative_to(self.data)), self.holder.name
         )
         self._schedule(job_id)
         return Submitted(job_id)
@@ -134,19 +143,23 @@ class Engine:
         return self.import_recordings(paths, title=None)
 
     def resume_unfinished(self) -> list[int]:
-        """Queue every job a previous run left queued or running."""
-        self.check_intact()
-        jobstore.requeue_interrupted(self.db)
-        ids = [j.id for j in jobstore.list_jobs(self.db, ("queued",))]
+        """Queue every job a crashed or killed run left queued or running; jobs that
+        another live process holds stay with it."""
+        self.prepare_to_write()
+        ids = jobstore.claim_orphans(self.db, self.holder.name)
         for job_id in ids:
             self._schedule(job_id)
         return ids
 
-    def check_intact(self) -> None:
+    def prepare_to_write(self) -> None:
         """Raise before the first write when the database is damaged (checked once:
-        the check reads the whole file)."""
+        the check reads the whole file); an intact one gets its daily backup, and
+        this runner its lease."""
         if not self._intact:
             check_intact(self.db, self.data / DB_NAME)
+            daily_backup(self.db.conn, self.data)
+            job_holders.beat(self.db, self.holder)  # the lease on the jobs it will hold
+            self._heart.start()
             self._intact = True
 
     def cancel(self, job_id: int) -> None:
@@ -159,12 +172,29 @@ class Engine:
             self._finish_cancelled(job_id)
 
     def wait(self, job_ids: list[int], timeout: float | None = None) -> None:
+        """Wait for jobs to finish: this runner's own, and those another live process
+        holds (taken over and run here if that process goes away)."""
         deadline = None if timeout is None else time.monotonic() + timeout
         for job_id in job_ids:
-            fut = self._futures.get(job_id)
+            fut = self._futures.get(job_id) or self._await_elsewhere(job_id, deadline)
             if fut is not None:
                 left = None if deadline is None else max(0.0, deadline - time.monotonic())
                 fut.result(timeout=left)
+
+    def _await_elsewhere(self, job_id: int, deadline: float | None) -> Future[None] | None:
+        """Poll a job this runner does not hold until it finishes or its holder is gone;
+        an orphan is claimed and scheduled here (its future returned)."""
+        while True:
+            job = jobstore.get_job(self.db, job_id)
+            if job.status not in jobstore.UNFINISHED:
+                return None
+            if jobstore.is_orphan(self.db, job):
+                if job_id in self.resume_unfinished():
+                    return self._futures.get(job_id)
+                continue
+            if deadline is not None and time.monotonic() >= deadline:
+                raise TimeoutError(f"job {job_id} is still {job.status}")
+            time.sleep(WAIT_POLL_SECONDS)
 
     def shutdown(self, cancel: bool = False) -> None:
         if cancel:
@@ -175,9 +205,23 @@ class Engine:
 
     def close(self) -> None:
         self.shutdown()
+        if self._heart.is_alive():
+            self._alive.set()
+            self._heart.join()
+            job_holders.release(self.db, self.holder)
         self.db.close()
 
     # -- internals --------------------------------------------------------
+    def _heartbeat(self) -> None:
+        """Keep this runner's lease fresh until it closes (own connection: the
+        main one may be busy in another thread)."""
+        db = open_db(self.data)
+        try:
+            while not self._alive.wait(job_holders.HEARTBEAT_SECONDS):
+                job_holders.beat(db, self.holder)
+        finally:
+            db.close()
+
     def _emit(self, event: JobEvent) -> None:
         for listener in list(self._listeners):
             listener(event)
@@ -226,12 +270,14 @@ class Engine:
     def _run_job(self, db: sqlite_utils.Database, job_id: int) -> None:
         token = self._tokens[job_id]
         job = jobstore.get_job(db, job_id)
-        if job.status != "queued":
+        if job.status != "queued" or job.holder != self.holder.name:
             return
         if token.cancelled:
             self._finish_cancelled(job_id, db)
             return
-        attempt = jobstore.start_attempt(db, job_id)
+        attempt = jobstore.start_attempt(db, job_id, self.holder.name)
+        if attempt is None:  # cancelled or finished meanwhile
+            return
         artifacts = {k: v for k, (_, v) in jobstore.load_artifacts(db, job_id).items()}
         last_write = 0.0
 

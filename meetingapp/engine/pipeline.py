@@ -69,6 +69,8 @@ class JobContext:
                 self._audio = load_audio(self.source, progress, self.cancel)
             except BadInputError as e:  # name the user's file, not our sha256 copy
                 raise BadInputError(self.job.source_path, e.cause) from None
+            if self._audio.damaged:
+                log.warning("%s", damage_note(self.job.source_path, self._audio.damaged))
         return self._audio
 
     def regions(self) -> list[SpeechRegion]:
@@ -102,6 +104,16 @@ class Stage:
     run: StageFn
     #: False for cheap stages whose output is recomputed rather than saved
     persist: bool = True
+
+
+def damage_note(source: str, damaged: tuple[tuple[float, float], ...]) -> str:
+    """One line telling the user which parts of their file were lost."""
+    lost = sum(seconds for _, seconds in damaged)
+    starts = ", ".join(dict.fromkeys(f"{start:.1f} s" for start, _ in damaged))
+    return (
+        f"{source}: damaged: {lost:.1f} s could not be decoded (from {starts});"
+        " transcribed what could be"
+    )
 
 
 def run_decode(ctx: JobContext, progress: ProgressFn, cancel: CancelToken) -> Any:

@@ -30,6 +30,7 @@ import sqlite_utils
 
 from meetingapp.engine.search_index import ensure_index, vector_matrix, vector_store
 from meetingapp.engine.text_embedding import TextEmbedder, default_embedder
+from meetingapp.store.db import writable
 
 Mode = Literal["hybrid", "fts", "vector"]
 
@@ -197,11 +198,12 @@ def vector_candidates(
     """(item id, similarity) of the nearest items that pass the filters.
 
     Unfiltered queries go to chromadb's HNSW index; filtered ones to the
-    exact in-memory matrix, where a filter costs nothing extra.
+    exact in-memory matrix, where a filter costs nothing extra — and so do all
+    of them in a read-only data folder, which chromadb cannot open.
     """
     vector = query_vector(embedder, q.text)
     meetings, items = _allowed(db, q)
-    if meetings is None and items is None:
+    if meetings is None and items is None and writable(data):
         return vector_store(data).query(vector, k)
     return vector_matrix(db, data, embedder.name).nearest(vector, k, meetings, items)
 

@@ -33,6 +33,7 @@ from meetingapp.engine.text_embedding import (
     single_threaded_blas,
 )
 from meetingapp.engine.types import ProgressFn
+from meetingapp.store.db import writable
 from meetingapp.store.vectors import chroma_client, generation, vectors_dir
 
 COLLECTION = "search_items"
@@ -313,7 +314,12 @@ def ensure_index(
     embedder: TextEmbedder | None = None,
     cancel: CancelToken | None = None,
 ) -> int:
-    """Bring the vector index up to date with SQLite; returns meetings (re)indexed."""
+    """Bring the vector index up to date with SQLite; returns meetings (re)indexed.
+
+    A read-only data folder is searched as it was indexed (nothing can be written).
+    """
+    if not writable(data):
+        return 0
     store = vector_store(data)
     stale, gone = stale_meetings(db, store.uid)
     for meeting_id in gone:

@@ -36,6 +36,8 @@ class Audio:
 
     samples: np.ndarray
     sample_rate: int = SAMPLE_RATE
+    #: (start, seconds) of stretches that could not be decoded and are silence here
+    damaged: tuple[tuple[float, float], ...] = ()
 
     @property
     def duration(self) -> float:

@@ -7,13 +7,14 @@ made, so a failed upgrade never costs the user their meetings.
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
+import tempfile
 from pathlib import Path
 
 import sqlite_utils
 
 from meetingapp.errors import StoreError
+from meetingapp.store.backups import backup_to, backups_dir, list_backups
 from meetingapp.store.migrations import MIGRATIONS
 
 DB_NAME = "meetings.db"
@@ -33,7 +34,12 @@ def describe_db_error(path: Path, e: sqlite3.Error) -> str:
         )
     if "disk is full" in text or "disk I/O" in text:
         return f"{path}: cannot write ({text}); free some disk space and try again"
-    if "readonly" in text or "unable to open" in text:
+    if "readonly" in text:
+        return (
+            f"{path}: the data folder is read-only, so nothing can be changed or added"
+            " (viewing, searching and exporting still work)"
+        )
+    if "unable to open" in text:
         return f"{path}: cannot open the database for writing ({text})"
     return f"{path}: database error ({text})"
 
@@ -44,11 +50,13 @@ def check_intact(db: sqlite_utils.Database, path: Path) -> None:
     verdict = [r[0] for r in db.execute("PRAGMA integrity_check(1)").fetchall()]
     if verdict == ["ok"]:
         return
+    backups = list_backups(path.parent)
+    restore = f"copy the backup {backups[0]} over it" if backups else "restore a backup"
     raise StoreError(
         f"{path}: the database is damaged (integrity check: {verdict[0] if verdict else '?'});"
         f" nothing was added. Your recordings are untouched in {path.parent / 'originals'};"
         f" recover with `sqlite3 {path} .recover | sqlite3 recovered.db`, then put"
-        f" recovered.db in place of {path.name} (or restore a backup)"
+        f" recovered.db in place of {path.name} (or {restore})"
     )
 
 
@@ -62,29 +70,63 @@ def migrate(db: sqlite_utils.Database, path: Path | None) -> None:
     if not pending:
         return
     if current > 0 and path is not None:
-        shutil.copy2(path, path.with_name(f"{path.name}.bak-v{current}"))
+        backup_to(db.conn, backups_dir(path.parent) / f"meetings-before-v{pending[0][0]}.db")
     for version, sql in pending:
         with db.conn:
             db.conn.executescript(f"BEGIN; {sql}; PRAGMA user_version = {version}; COMMIT;")
 
 
 def open_db(data: Path) -> sqlite_utils.Database:
-    """Open (creating if needed) the database in the data folder."""
+    """Open (creating if needed) the database in the data folder.
+
+    A data folder the user can only read (a read-only disk, a backup mount) is
+    opened read-only: listing, showing, searching and exporting still work, and
+    anything that would write says why it cannot.
+    """
     try:
         data.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise StoreError(f"{data}: cannot create the data folder ({e.strerror})") from None
     path = data / DB_NAME
     try:
-        conn = sqlite3.connect(path, timeout=30, check_same_thread=False)
-        db = sqlite_utils.Database(conn)
-        db.execute("PRAGMA foreign_keys = ON")
-        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            db.execute("PRAGMA journal_mode = WAL")
-        db.execute("PRAGMA synchronous = NORMAL")
-        migrate(db, path)
+        db = _open_for_writing(path) if writable(data) else _open_read_only(path)
     except sqlite3.Error as e:
         raise StoreError(describe_db_error(path, e)) from None
     if schema_version(db) > MIGRATIONS[-1][0]:
         raise StoreError(f"{path}: made by a newer meetingapp (schema {schema_version(db)})")
+    return db
+
+
+def writable(data: Path) -> bool:
+    """Whether files can be made in the folder (SQLite's WAL needs its side files)."""
+    try:
+        tempfile.TemporaryFile(dir=data).close()
+    except OSError:
+        return False
+    return True
+
+
+def _open_for_writing(path: Path) -> sqlite_utils.Database:
+    conn = sqlite3.connect(path, timeout=30, check_same_thread=False)
+    db = sqlite_utils.Database(conn)
+    db.execute("PRAGMA foreign_keys = ON")
+    if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
+    migrate(db, path)
+    return db
+
+
+def _open_read_only(path: Path) -> sqlite_utils.Database:
+    """Open without writing anything, not even WAL side files: nothing else can
+    write to a folder this process cannot write to either."""
+    if not path.exists():
+        raise StoreError(f"{path.parent}: the data folder is read-only and holds no meetings")
+    uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+    db = sqlite_utils.Database(sqlite3.connect(uri, uri=True, check_same_thread=False))
+    if schema_version(db) < MIGRATIONS[-1][0]:
+        raise StoreError(
+            f"{path}: made by an older meetingapp and the data folder is read-only, so it"
+            " cannot be upgraded; open it once from a writable folder"
+        )
     return db

@@ -14,9 +14,11 @@ import sqlite_utils
 
 from meetingapp.errors import MeetingAppError
 from meetingapp.store.db import is_sqlite_int
+from meetingapp.store.job_holders import live_holders, write_lock
 from meetingapp.store.meetings import now_iso
 
 UNFINISHED = ("queued", "running")
+FINISHED = ("done", "failed", "cancelled")
 
 
 @dataclass
@@ -58,6 +60,8 @@ class Job:
     meeting_id: int | None
     created_at: str
     updated_at: str
+    #: the job runner that owns it (see :mod:`meetingapp.store.job_holders`)
+    holder: str | None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Job:
@@ -77,13 +81,14 @@ def create_job(
     options: JobOptions,
     sha256: str | None = None,
     stored_path: str | None = None,
+    holder: str | None = None,
 ) -> int:
     stamp = now_iso()
     with db.conn:
         cur = db.execute(
             "INSERT INTO jobs (source_path, source_sha256, stored_path, options, status,"
-            " created_at, updated_at) VALUES (?, ?, ?, ?, 'queued', ?, ?)",
-            [source_path, sha256, stored_path, options.to_json(), stamp, stamp],
+            " created_at, updated_at, holder) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?)",
+            [source_path, sha256, stored_path, options.to_json(), stamp, stamp, holder],
         )
     assert cur.lastrowid is not None
     return cur.lastrowid
@@ -124,24 +129,44 @@ def update_job(db: sqlite_utils.Database, job_id: int, **changes: Any) -> None:
         db["jobs"].update(job_id, {**changes, "updated_at": now_iso()})
 
 
-def start_attempt(db: sqlite_utils.Database, job_id: int) -> int:
-    """Mark a job running and count the attempt; returns the attempt number."""
+def start_attempt(db: sqlite_utils.Database, job_id: int, holder: str) -> int | None:
+    """Mark a queued job of ``holder`` running and count the attempt; returns the
+    attempt number, or None when the job is no longer queued for this holder."""
     with db.conn:
-        db.execute(
+        cur = db.execute(
             "UPDATE jobs SET status = 'running', attempts = attempts + 1, error = NULL,"
-            " updated_at = ? WHERE id = ?",
-            [now_iso(), job_id],
+            " updated_at = ? WHERE id = ? AND status = 'queued' AND holder = ?",
+            [now_iso(), job_id, holder],
         )
-    return get_job(db, job_id).attempts
+    return get_job(db, job_id).attempts if cur.rowcount else None
 
 
-def requeue_interrupted(db: sqlite_utils.Database) -> list[int]:
-    """Jobs left 'running' by a crash go back to the queue, keeping their stage."""
-    ids = [r["id"] for r in db.query("SELECT id FROM jobs WHERE status = 'running'")]
-    if ids:
-        with db.conn:
-            db.execute("UPDATE jobs SET status = 'queued' WHERE status = 'running'")
-    return ids
+def claim_orphans(db: sqlite_utils.Database, holder: str) -> list[int]:
+    """Queue for ``holder`` every unfinished job whose holder is gone (a crash, a kill),
+    keeping its finished stages; returns the ids of every queued job ``holder`` now has.
+
+    Jobs held by another live process are left alone: it is still working on them.
+    """
+    with write_lock(db):
+        live = live_holders(db) | {holder}
+        rows = db.query(
+            f"SELECT id, holder FROM jobs WHERE status IN ({', '.join('?' * len(UNFINISHED))})",
+            list(UNFINISHED),
+        )
+        orphans = [r["id"] for r in rows if r["holder"] not in live]
+        for job_id in orphans:
+            db.execute(
+                "UPDATE jobs SET status = 'queued', holder = ? WHERE id = ?", [holder, job_id]
+            )
+    mine = db.query(
+        "SELECT id FROM jobs WHERE status = 'queued' AND holder = ? ORDER BY id", [holder]
+    )
+    return [r["id"] for r in mine]
+
+
+def is_orphan(db: sqlite_utils.Database, job: Job) -> bool:
+    """Whether an unfinished job has lost its holder."""
+    return job.status in UNFINISHED and job.holder not in live_holders(db)
 
 
 def save_artifact(

@@ -222,4 +222,14 @@ INSERT INTO search_items (meeting_id, kind, ref_id, start, "end", speaker, text)
 SELECT meeting_id, 'segment', id, start, "end", speaker, text FROM segments ORDER BY id
 """
 
-MIGRATIONS: list[tuple[int, str]] = [(1, V1), (2, V2), (3, V3), (4, V4)]
+V5 = """
+ALTER TABLE jobs ADD COLUMN holder TEXT;
+CREATE TABLE job_holders (
+    holder TEXT PRIMARY KEY,
+    host TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    heartbeat_at REAL NOT NULL
+)
+"""
+
+MIGRATIONS: list[tuple[int, str]] = [(1, V1), (2, V2), (3, V3), (4, V4), (5, V5)]

@@ -16,9 +16,10 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from meetingapp.engine.jobs import Engine
+from meetingapp.engine.types import ProgressFn
 from meetingapp.errors import MeetingAppError
 from meetingapp.store.jobs import JobOptions
-from meetingapp.ui.gui_thread import init_gui_thread, on_gui, post
+from meetingapp.ui.gui_thread import emitter, held, hold, init_gui_thread, post, release
 from meetingapp.ui.import_paths import expand_paths
 
 
@@ -37,60 +38,80 @@ class EngineBridge(QObject):
         super().__init__(parent)
         init_gui_thread()
         self.engine = engine
+        self._number = hold(self)
         # Hashing and copying a recording can take seconds; one import at a time.
         self._imports = ThreadPoolExecutor(max_workers=1, thread_name_prefix="meetingapp-import")
-        engine.add_listener(on_gui(self.job_event.emit))
+        engine.add_listener(emitter(self._number, "job_event"))
 
     def submit(self, paths: list[Path], options: JobOptions) -> None:
         """Import files and folders (their media files) in the background."""
-        self._imports.submit(self._submit_all, paths, options)
-
-    def _submit_all(self, paths: list[Path], options: JobOptions) -> None:
-        files, problems = expand_paths(paths)
-        for problem in problems:
-            post(self.import_failed.emit, problem.split(": ", 1)[0], problem)
-        for path in files:
-            self._submit_one(path, replace(options))
-
-    def _submit_one(self, path: Path, options: JobOptions) -> None:
-        try:
-            sub = self.engine.submit(path, options)
-        except MeetingAppError as e:
-            post(self.import_failed.emit, str(path), str(e))
-        except Exception as e:  # noqa: BLE001 - a bug must show, not kill the import thread
-            message = f"{path}: internal error: {type(e).__name__}: {e}"
-            post(self.import_failed.emit, str(path), message)
-        else:
-            if sub.job_id is not None:
-                post(self.import_queued.emit, str(path), sub.job_id)
-            elif sub.existing_meeting_id is not None:
-                post(self.import_duplicate.emit, str(path), sub.existing_meeting_id)
+        self._imports.submit(_import_all, self.engine, self._number, paths, options)
 
     def shutdown(self) -> None:
         self._imports.shutdown(wait=True, cancel_futures=True)
+        release(self._number)
+
+
+def _import_all(engine: Engine, bridge: int, paths: list[Path], options: JobOptions) -> None:
+    """On the import thread: given the bridge's number, never the bridge itself."""
+    failed = emitter(bridge, "import_failed")
+    files, problems = expand_paths(paths)
+    for problem in problems:
+        failed(problem.split(": ", 1)[0], problem)
+    for path in files:
+        try:
+            sub = engine.submit(path, replace(options))
+        except MeetingAppError as e:
+            failed(str(path), str(e))
+        except Exception as e:  # noqa: BLE001 - a bug must show, not kill the import thread
+            failed(str(path), f"{path}: internal error: {type(e).__name__}: {e}")
+        else:
+            if sub.job_id is not None:
+                emitter(bridge, "import_queued")(str(path), sub.job_id)
+            elif sub.existing_meeting_id is not None:
+                emitter(bridge, "import_duplicate")(str(path), sub.existing_meeting_id)
 
 
 class Task(QObject):
-    """Run one function on a plain thread; its result or error comes back as a signal."""
+    """Run one function on a plain thread; its result or error comes back as a signal.
+
+    A started task keeps itself (and its function) alive until it has reported,
+    and both are dropped on the GUI thread: callers need not hold it, and the
+    worker never holds a Qt object (see :mod:`meetingapp.ui.gui_thread`).
+    """
 
     done = Signal(object)
     failed = Signal(str)
     progress = Signal(float)
 
-    def __init__(self, fn: Callable[..., Any], parent: QObject | None = None) -> None:
+    def __init__(self, fn: Callable[[ProgressFn], Any], parent: QObject | None = None) -> None:
         super().__init__(parent)
         init_gui_thread()
-        self._fn = fn
+        self._fn: Callable[[ProgressFn], Any] | None = fn
 
     def start(self, pool: ThreadPoolExecutor) -> None:
-        pool.submit(self._run)
+        fn, self._fn = self._fn, None
+        assert fn is not None, "a task runs once"
+        number = hold(self, fn)
+        pool.submit(_run_task, number, [fn])
 
-    def _run(self) -> None:
-        try:
-            result = self._fn(on_gui(self.progress.emit))
-        except MeetingAppError as e:
-            post(self.failed.emit, str(e))
-        except Exception as e:  # noqa: BLE001 - shown to the user rather than lost
-            post(self.failed.emit, f"{type(e).__name__}: {e}")
-        else:
-            post(self.done.emit, result)
+
+def _run_task(number: int, box: list[Callable[[ProgressFn], Any]]) -> None:
+    """On the worker: run the function, drop every reference to it, then report
+    (so the last reference is always the GUI thread's)."""
+    fn = box.pop()
+    try:
+        outcome: tuple[str, Any] = ("done", fn(emitter(number, "progress")))
+    except MeetingAppError as e:
+        outcome = ("failed", str(e))
+    except Exception as e:  # noqa: BLE001 - shown to the user rather than lost
+        outcome = ("failed", f"{type(e).__name__}: {e}")
+    del fn
+    post(_report, number, *outcome)
+
+
+def _report(number: int, signal: str, value: Any) -> None:
+    task = held(number)
+    release(number)
+    if task is not None:
+        getattr(task, signal).emit(value)

@@ -1,14 +1,24 @@
-"""Hand work from other threads to the GUI thread without emitting Qt signals there.
+"""Hand work from other threads to the GUI thread, and never let those threads
+touch a Qt object.
 
 Engine workers, imports, recordings and background tasks run on plain Python
-threads. Emitting a PySide6 signal from such a thread can crash the process
-(PySide6 6.8+, PYSIDE-3124; seen here as a segfault during garbage
-collection), so those threads only put calls in a queue, and a timer on the
-GUI thread runs them — every signal is then emitted on the GUI thread.
+threads. A PySide6 wrapper used there is a crash waiting to happen: emitting a
+signal from such a thread (PySide6 6.8+, PYSIDE-3124), or merely reading
+``obj.signal`` (it makes a new signal-instance wrapper on that thread), or
+dropping the last reference to a widget there (the wrapper, and with it the Qt
+object, is then finalised off the GUI thread while the GUI thread collects
+garbage). So by design:
+
+- worker threads only put calls in a queue, and a timer on the GUI thread runs
+  them: every signal is emitted on the GUI thread;
+- Qt objects are *held* here, by a number, on the GUI thread; a worker is given
+  the number (:func:`emitter`), never the object, and the object is released
+  on the GUI thread.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import queue
 from collections.abc import Callable
@@ -46,6 +56,9 @@ class _Dispatcher(QObject):
 
 
 _dispatcher: _Dispatcher | None = None
+#: Qt objects (and what must die with them) that workers refer to by number
+_held: dict[int, tuple[QObject, tuple[Any, ...]]] = {}
+_numbers = itertools.count(1)
 
 
 def init_gui_thread() -> None:
@@ -56,11 +69,36 @@ def init_gui_thread() -> None:
 
 
 def post(fn: Callable[..., Any], *args: Any) -> None:
-    """Run ``fn(*args)`` on the GUI thread, soon. Safe from any thread."""
+    """Run ``fn(*args)`` on the GUI thread, soon. Safe from any thread; ``fn`` and
+    ``args`` must not be Qt objects (use :func:`emitter` for those)."""
     assert _dispatcher is not None, "init_gui_thread() was not called"
     _dispatcher.calls.put((fn, args))
 
 
-def on_gui(fn: Callable[..., Any]) -> Callable[..., None]:
-    """A callback for worker threads that runs ``fn`` on the GUI thread."""
-    return lambda *args: post(fn, *args)
+def hold(obj: QObject, *keep: Any) -> int:
+    """Keep ``obj`` (and ``keep``) alive until :func:`release`; GUI thread only."""
+    number = next(_numbers)
+    _held[number] = (obj, keep)
+    return number
+
+
+def release(number: int) -> None:
+    """Drop what :func:`hold` kept; GUI thread only, so it is finalised here."""
+    _held.pop(number, None)
+
+
+def held(number: int) -> QObject | None:
+    entry = _held.get(number)
+    return entry[0] if entry else None
+
+
+def emitter(number: int, signal: str) -> Callable[..., None]:
+    """A callback for worker threads that emits ``signal`` of the held object
+    ``number`` on the GUI thread (nothing, once it is released)."""
+    return lambda *args: post(_emit, number, signal, args)
+
+
+def _emit(number: int, signal: str, args: tuple[Any, ...]) -> None:
+    obj = held(number)
+    if obj is not None:
+        getattr(obj, signal).emit(*args)

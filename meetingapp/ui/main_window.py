@@ -81,7 +81,6 @@ class MainWindow(QMainWindow):
         self.bridge.import_duplicate.connect(self._on_duplicate)
         self.bridge.import_failed.connect(self._on_import_failed)
         self.job_sources: dict[int, str] = {}
-        self._tasks: set[Task] = set()
         self.problems: list[str] = []
         self._problem_box: QMessageBox | None = None
         #: set when the user closed the window keeping jobs for the next start
@@ -403,11 +402,8 @@ class MainWindow(QMainWindow):
 
     def _run(self, fn: Callable[[ProgressFn], Any], on_done: Callable[[Any], None]) -> Task:
         task = Task(fn, self)
-        self._tasks.add(task)
         task.done.connect(on_done)
         task.failed.connect(self.show_problem)
-        task.done.connect(lambda _r: self._tasks.discard(task))
-        task.failed.connect(lambda _e: self._tasks.discard(task))
         task.start(self.pool)
         return task
 
@@ -456,12 +452,9 @@ class MainWindow(QMainWindow):
     def warm_up(self) -> None:
         settings, data = self.engine.settings, self.data
         task = Task(lambda _p: warm_up(settings, data), self)
-        self._tasks.add(task)
         task.done.connect(lambda name: self.statusBar().showMessage(f"Model {name} ready", 5000))
         task.done.connect(self.warmed_up)
         task.failed.connect(lambda e: self.statusBar().showMessage(e, 15000))
-        task.done.connect(lambda _r: self._tasks.discard(task))
-        task.failed.connect(lambda _e: self._tasks.discard(task))
         task.start(self.pool)
 
     # -- settings and export ------------------------------------------------

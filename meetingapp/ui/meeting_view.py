@@ -49,7 +49,6 @@ class MeetingView(QWidget):
         self.meeting: store.Meeting | None = None
         self.segments: list[Segment] = []
         self.colors = SpeakerColors([])
-        self._tasks: set[Task] = set()
 
         self.player = QMediaPlayer(self)
         self.audio_out = QAudioOutput(self)
@@ -164,11 +163,8 @@ class MeetingView(QWidget):
             return meeting_id, peak_envelope(load_audio(source), bins=4000)
 
         task = Task(work, self)
-        self._tasks.add(task)
         task.done.connect(self._peaks_done)
         task.failed.connect(self.error)
-        task.done.connect(lambda _r: self._tasks.discard(task))
-        task.failed.connect(lambda _e: self._tasks.discard(task))
         task.start(self.pool)
 
     def _peaks_done(self, result: tuple[int, np.ndarray]) -> None:

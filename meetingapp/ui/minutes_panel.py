@@ -98,7 +98,6 @@ class MinutesPanel(QWidget):
         self.db, self.data, self.pool = db, data, pool
         self.meeting_id: int | None = None
         self.minutes: Minutes | None = None
-        self._tasks: set[Task] = set()
         self._filling = False
         self._toggled = False
 
@@ -298,15 +297,12 @@ class MinutesPanel(QWidget):
             return meeting_id
 
         task = Task(work, self)
-        self._tasks.add(task)
         self.regenerate_button.setEnabled(False)
         self.progress.setValue(0)
         self.progress.show()
         task.progress.connect(lambda f: self.progress.setValue(int(f * 100)))
         task.done.connect(self._regenerated)
         task.failed.connect(self._regenerate_failed)
-        task.done.connect(lambda _r: self._tasks.discard(task))
-        task.failed.connect(lambda _e: self._tasks.discard(task))
         task.start(self.pool)
         return task
 

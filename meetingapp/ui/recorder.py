@@ -46,7 +46,7 @@ __all__ = ["AudioSource", "InputDevice", "Recorder", "RecordingUi", "list_input_
 from meetingapp.engine.types import ProgressFn
 from meetingapp.store.export import clock
 from meetingapp.ui.bridge import Task
-from meetingapp.ui.gui_thread import on_gui
+from meetingapp.ui.gui_thread import emitter, hold, release
 
 NO_DEVICES = (
     "No microphone or other audio input was found. Connect one (or start the sound"
@@ -132,6 +132,8 @@ class Recorder(QObject):
             return
         controls = self.controls = RecordControls()
         engine = self.engine
+        me = hold(self)  # the recording thread gets this number, never the recorder
+        on_status, on_text = emitter(me, "status"), emitter(me, "text")
 
         def work(progress: ProgressFn) -> RecordResult:
             model = None
@@ -143,8 +145,8 @@ class Recorder(QObject):
                     device=device,
                     auto=auto,
                     live_model=model,
-                    on_status=on_gui(self.status.emit),
-                    on_text=on_gui(self.text.emit),
+                    on_status=on_status,
+                    on_text=on_text,
                     controls=controls,
                     source=source,
                 )
@@ -155,6 +157,8 @@ class Recorder(QObject):
         task = self._task = Task(work, self)
         task.done.connect(self._done)
         task.failed.connect(self._failed)
+        task.done.connect(lambda _r: release(me))
+        task.failed.connect(lambda _e: release(me))
         task.start(self._thread)
 
     def pause(self) -> None:

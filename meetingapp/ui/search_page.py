@@ -83,7 +83,6 @@ class SearchPage(QWidget):
     def __init__(self, db: sqlite_utils.Database, data: Path, pool: ThreadPoolExecutor) -> None:
         super().__init__()
         self.db, self.data, self.pool = db, data, pool
-        self._tasks: set[Task] = set()
         self._generation = 0
         self.query: SearchQuery | None = None
         self.hits: list[SearchHit] = []
@@ -326,13 +325,10 @@ class SearchPage(QWidget):
         on_fail: Callable[[str], None] | None = None,
     ) -> None:
         task = Task(work, self)
-        self._tasks.add(task)
         task.done.connect(on_done)
         task.failed.connect(self._failed)
         if on_fail is not None:
             task.failed.connect(on_fail)
-        task.done.connect(lambda _r: self._tasks.discard(task))
-        task.failed.connect(lambda _e: self._tasks.discard(task))
         task.start(self.pool)
 
     def _failed(self, message: str) -> None:

@@ -41,7 +41,6 @@ class SettingsDialog(QDialog):
         self.setMinimumWidth(560)
         self.data, self.settings, self.pool = data, settings, pool
         self.new_data_dir: Path | None = None
-        self._tasks: set[Task] = set()
         self._download_cancel: CancelToken | None = None
 
         self.folder = QLineEdit(str(data))
@@ -116,9 +115,6 @@ class SettingsDialog(QDialog):
         task.failed.connect(self.model_note.setText)
 
     def _run(self, task: Task) -> None:
-        self._tasks.add(task)
-        task.done.connect(lambda _r: self._tasks.discard(task))
-        task.failed.connect(lambda _e: self._tasks.discard(task))
         task.start(self.pool)
 
     def _show_models(self, models: list[ModelStatus]) -> None:

@@ -40,7 +40,6 @@ class SpeakersPage(QWidget):
     def __init__(self, db: sqlite_utils.Database, data: Path, pool: ThreadPoolExecutor) -> None:
         super().__init__()
         self.db, self.data, self.pool = db, data, pool
-        self._tasks: set[Task] = set()
         #: asks before deleting voice data (tests answer for the user)
         self.confirm_forget: Callable[[str], bool] = self._ask_forget
 
@@ -150,13 +149,10 @@ class SpeakersPage(QWidget):
             return speaker_store.enroll(open_db(data), name, vectors, source).name
 
         task = Task(work, self)
-        self._tasks.add(task)
         self.enroll_button.setEnabled(False)
         self.enroll_button.setText("Learning the voice…")
         task.done.connect(self._enrolled)
         task.failed.connect(self._enroll_failed)
-        task.done.connect(lambda _r: self._tasks.discard(task))
-        task.failed.connect(lambda _e: self._tasks.discard(task))
         task.start(self.pool)
         return task
 
