@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -14,7 +15,8 @@ from meetingapp.ui.main_window import MainWindow
 from meetingapp.ui.style import STYLE
 
 
-def run_app(argv: list[str]) -> int:
+def run_app(argv: list[str], files: list[Path] | None = None) -> int:
+    """The window until it closes; ``files`` are queued for transcription at once."""
     app = QApplication.instance() or QApplication(argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("meetingapp")
@@ -28,6 +30,8 @@ def run_app(argv: list[str]) -> int:
     window = MainWindow(engine)
     window.show()
     window.start()
+    if files:
+        window.import_paths(files)
     code = app.exec()
     if window.kept_jobs:
         # Stop like a crash would: jobs stay 'running' in the database and the next

@@ -26,9 +26,10 @@ from meetingapp.engine.minutes.scoring import text_match
 from meetingapp.engine.minutes.templates import Template
 from meetingapp.engine.types import ProgressFn, Segment
 from meetingapp.errors import MeetingAppError, ModelNotFoundError
+from meetingapp.resources import resource_path
 
 log = logging.getLogger(__name__)
-CATALOG_PATH = Path(__file__).resolve().parents[3] / "resources" / "llm_models.json"
+CATALOG_PATH = resource_path("llm_models.json")
 
 
 def _str(n: int) -> dict[str, Any]:

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from meetingapp.engine.minutes.model import MEETING_TYPES, Minutes
+from meetingapp.resources import resource_path
 
-DEFAULTS_DIR = Path(__file__).resolve().parents[3] / "resources" / "templates"
+DEFAULTS_DIR = resource_path("templates")
 _PROMPT = re.compile(r"\A\s*<!--\s*prompt:\s*(?P<prompt>.*?)-->\s*", re.DOTALL)
 _TITLES = {
     "general": "Meeting",
