@@ -66,7 +66,7 @@ def run_variant(variant: str, files: list[str], args: dict[str, Any], out: mp.Qu
 
     from meetingapp.engine.asr import AsrSettings, load_whisper, transcribe_audio
     from meetingapp.engine.audio import load_audio
-    from meetingapp.engine.models import resolve_whisper
+    from meetingapp.engine.whisper_models import resolve_whisper
 
     model = resolve_whisper(args["model"], Path(os.environ.get("MEETINGAPP_HOME", "/tmp")))
     whisper = load_whisper(model, args["device"])

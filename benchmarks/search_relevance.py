@@ -14,11 +14,11 @@ from pathlib import Path
 
 import sqlite_utils
 
+from meetingapp.domain.transcript import Segment, Transcript, Word
 from meetingapp.engine.asr import AsrSettings, cached_whisper, transcribe
 from meetingapp.engine.audio import load_audio
-from meetingapp.engine.models import resolve_whisper
-from meetingapp.engine.types import Segment, Transcript, Word
 from meetingapp.engine.vad import detect_speech
+from meetingapp.engine.whisper_models import resolve_whisper
 from meetingapp.store.meetings import NewMeeting, insert_meeting
 
 ROOT = Path(__file__).resolve().parent.parent

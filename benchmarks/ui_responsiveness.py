@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from meetingapp.config import Settings  # noqa: E402
 from meetingapp.engine.jobs import Engine, JobEvent  # noqa: E402
-from meetingapp.engine.models import FAST_MODEL  # noqa: E402
+from meetingapp.engine.whisper_models import FAST_MODEL  # noqa: E402
 from meetingapp.ui.main_window import CloseChoice, MainWindow  # noqa: E402
 
 EVAL = (ROOT.parent / "shared" / "eval").resolve()

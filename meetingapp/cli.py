@@ -23,15 +23,11 @@ from meetingapp.cli_minutes import add_commands as add_minutes_commands
 from meetingapp.cli_search import add_commands as add_search_commands
 from meetingapp.cli_speakers import add_commands as add_speaker_commands
 from meetingapp.config import Settings, data_dir
+from meetingapp.domain.minutes import MEETING_TYPES
+from meetingapp.domain.times import clock
 from meetingapp.engine.asr import cached_whisper
 from meetingapp.engine.jobs import Engine, JobEvent, recordings_dir
 from meetingapp.engine.languages import check_language
-from meetingapp.engine.models import (
-    DEFAULT_MODEL,
-    download_whisper,
-    list_whisper,
-    resolve_whisper,
-)
 from meetingapp.engine.recording import (
     RecordingInterrupted,
     format_devices,
@@ -42,12 +38,17 @@ from meetingapp.engine.recording.autorecord import RecorderStatus
 from meetingapp.engine.recording.live import LiveText
 from meetingapp.engine.search_index import remove_meeting
 from meetingapp.engine.speakers.embedding import find_dvector_model
-from meetingapp.engine.speakers.segmentation_model import resolve_segmentation_model
-from meetingapp.engine.types import MEETING_TYPES
+from meetingapp.engine.speakers.segmentation_onnx import resolve_segmentation_model
+from meetingapp.engine.whisper_models import (
+    DEFAULT_MODEL,
+    download_whisper,
+    list_whisper,
+    resolve_whisper,
+)
 from meetingapp.errors import MeetingAppError, ModelNotFoundError
 from meetingapp.store import jobs as jobstore
 from meetingapp.store.db import describe_db_error, open_db
-from meetingapp.store.export import FORMATS, MeetingExport, clock, export_filename, render
+from meetingapp.store.export import FORMATS, MeetingExport, export_filename, render
 from meetingapp.store.meetings import delete_meeting, get_meeting, list_meetings, load_segments
 from meetingapp.store.minutes import load_minutes
 

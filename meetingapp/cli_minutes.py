@@ -7,14 +7,15 @@ import sys
 from pathlib import Path
 
 from meetingapp.config import Settings, data_dir
+from meetingapp.domain.minutes import MEETING_TYPES
+from meetingapp.domain.times import clock
 from meetingapp.engine.audio import load_audio
 from meetingapp.engine.minutes.generate import generate_minutes
 from meetingapp.engine.minutes.highlights import export_clips
 from meetingapp.engine.pipeline import meeting_date
-from meetingapp.engine.types import MEETING_TYPES
 from meetingapp.errors import MeetingAppError
 from meetingapp.store.db import open_db
-from meetingapp.store.export import MeetingExport, clock, render
+from meetingapp.store.export import MeetingExport, render
 from meetingapp.store.meetings import get_meeting, load_segments
 from meetingapp.store.minutes import list_actions, load_minutes, save_minutes, update_action
 

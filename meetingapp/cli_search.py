@@ -18,9 +18,9 @@ from pathlib import Path
 import sqlite_utils
 
 from meetingapp.config import Settings, data_dir
+from meetingapp.domain.minutes import MEETING_TYPES
+from meetingapp.domain.times import clock
 from meetingapp.store.db import open_db
-from meetingapp.store.export import clock
-from meetingapp.store.migrations import MEETING_TYPES
 
 
 def _iso_date(text: str) -> str:

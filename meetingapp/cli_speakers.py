@@ -6,9 +6,9 @@ import argparse
 from pathlib import Path
 
 from meetingapp.config import data_dir
+from meetingapp.domain.audio import SpeechRegion
 from meetingapp.engine.audio import load_audio
 from meetingapp.engine.speakers.enroll import voice_from_file, voice_vector
-from meetingapp.engine.types import SpeechRegion
 from meetingapp.errors import MeetingAppError
 from meetingapp.store import speakers as sp
 from meetingapp.store.db import open_db

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from meetingapp.config import Settings  # noqa: E402
 from meetingapp.engine.jobs import Engine, JobEvent  # noqa: E402
-from meetingapp.engine.models import FAST_MODEL  # noqa: E402
+from meetingapp.engine.whisper_models import FAST_MODEL  # noqa: E402
 from meetingapp.store.jobs import JobOptions  # noqa: E402
 from meetingapp.store.meetings import load_segments, speakers_of  # noqa: E402
 from meetingapp.store.speakers import name_speaker  # noqa: E402

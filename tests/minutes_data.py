@@ -18,7 +18,7 @@ from typing import Any
 
 from faster_whisper import WhisperModel
 
-from meetingapp.engine.types import Segment, Word
+from meetingapp.domain.transcript import Segment, Word
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT.parent / "shared" / "eval" / "meeting"

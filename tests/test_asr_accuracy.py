@@ -15,11 +15,11 @@ import pytest
 from evaldata import EVAL
 from wer import errors
 
+from meetingapp.domain.audio import Audio, SpeechRegion
 from meetingapp.engine.asr import load_whisper, transcribe, transcribe_audio
 from meetingapp.engine.audio import load_audio
-from meetingapp.engine.models import resolve_whisper
 from meetingapp.engine.transcript_lines import longest_repeat
-from meetingapp.engine.types import Audio, SpeechRegion
+from meetingapp.engine.whisper_models import resolve_whisper
 
 REFERENCED = sorted(
     str(p.relative_to(EVAL))

@@ -9,8 +9,8 @@ import pytest
 from evaldata import JFK
 from media import encode
 
+from meetingapp.domain.audio import SAMPLE_RATE
 from meetingapp.engine.audio import load_audio, probe
-from meetingapp.engine.types import SAMPLE_RATE
 
 FORMATS = [
     ("wav", "pcm_s16le", 16000, 2, False),

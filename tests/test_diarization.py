@@ -10,9 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from evaluation.der import diarization_error, read_rttm, read_uem, write_rttm
+from meetingapp.domain.audio import SpeechRegion
+from meetingapp.domain.transcript import Segment, Word
 from meetingapp.engine.audio import load_audio
 from meetingapp.engine.speakers.assign import assign_speakers
-from meetingapp.engine.speakers.der import diarization_error, read_rttm, read_uem, write_rttm
 from meetingapp.engine.speakers.diarize import Diarization, SpeakerTurn, diarize
 from meetingapp.engine.speakers.embedding import (
     PyannoteEmbedder,
@@ -23,7 +25,6 @@ from meetingapp.engine.speakers.embedding import (
 )
 from meetingapp.engine.speakers.identify import identify_speakers
 from meetingapp.engine.speakers.segmentation import SegmentationModel, default_segmentation
-from meetingapp.engine.types import Segment, SpeechRegion, Word
 from meetingapp.engine.vad import detect_speech
 from meetingapp.errors import ModelNotFoundError
 

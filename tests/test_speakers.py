@@ -11,10 +11,11 @@ import numpy as np
 import pytest
 from evaldata import EVAL, STANDUP
 
-from meetingapp.engine.speakers.der import read_rttm
+from evaluation.der import read_rttm
+from meetingapp.engine.speakers.known_voices import identify
 from meetingapp.store import speakers as sp
 from meetingapp.store.db import open_db
-from meetingapp.store.voice_index import VoiceIndex, identify
+from meetingapp.store.voice_index import VoiceIndex
 
 ENROLL = EVAL / "enroll" / "librispeech"
 MAKE_MEETING = EVAL / "meeting" / "make_meeting.sh"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from meetingapp.engine.types import Segment, Transcript, Word
+from meetingapp.domain.transcript import Segment, Transcript, Word
 from meetingapp.store.analytics import UNLABELLED, meetings_per_week, talk_time_by_speaker
 from meetingapp.store.db import open_db
 from meetingapp.store.meetings import (

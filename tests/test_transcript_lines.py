@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from meetingapp.domain.audio import SpeechRegion
+from meetingapp.domain.transcript import Segment, Word
 from meetingapp.engine.speech_windows import SpeechWindow, clip_regions, pack_windows
 from meetingapp.engine.transcript_lines import drop_loops, longest_repeat, split_sentences
-from meetingapp.engine.types import Segment, SpeechRegion, Word
 
 
 def words(*spec: tuple[float, str]) -> list[Word]:

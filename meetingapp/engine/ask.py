@@ -18,11 +18,11 @@ from typing import Protocol
 import numpy as np
 import sqlite_utils
 
+from meetingapp.domain.times import clock
 from meetingapp.engine.search import SearchHit, SearchQuery, query_vector, search
 from meetingapp.engine.search_index import stored_vectors_of
 from meetingapp.engine.text_embedding import TextEmbedder, default_embedder
 from meetingapp.errors import MeetingAppError, ModelNotFoundError
-from meetingapp.store.export import clock
 
 #: cosine similarity below which a passage is not evidence for the question
 MIN_SIMILARITY = 0.3

@@ -21,8 +21,10 @@ import numpy as np
 from faster_whisper import BatchedInferencePipeline, WhisperModel
 from faster_whisper.transcribe import Segment as FwSegment
 
+from meetingapp.domain.audio import SAMPLE_RATE, Audio, SpeechRegion
+from meetingapp.domain.progress import ProgressFn
+from meetingapp.domain.transcript import Segment, Transcript, Word
 from meetingapp.engine.cancel import CancelToken
-from meetingapp.engine.models import ResolvedModel
 from meetingapp.engine.speech_windows import SpeechWindow, clip_regions, pack_windows
 from meetingapp.engine.transcript_lines import (
     LOOP_RUN,
@@ -30,16 +32,8 @@ from meetingapp.engine.transcript_lines import (
     longest_repeat,
     split_sentences,
 )
-from meetingapp.engine.types import (
-    SAMPLE_RATE,
-    Audio,
-    ProgressFn,
-    Segment,
-    SpeechRegion,
-    Transcript,
-    Word,
-)
 from meetingapp.engine.vad import VadSettings, detect_speech
+from meetingapp.engine.whisper_models import ResolvedModel
 from meetingapp.errors import MeetingAppError
 
 #: Whisper's own thresholds (its paper and faster-whisper's defaults), not tuned here.

@@ -17,8 +17,9 @@ from pathlib import Path
 import av
 import numpy as np
 
+from meetingapp.domain.audio import SAMPLE_RATE, Audio
+from meetingapp.domain.progress import ProgressFn
 from meetingapp.engine.cancel import CancelToken
-from meetingapp.engine.types import SAMPLE_RATE, Audio, ProgressFn
 from meetingapp.errors import BadInputError
 
 #: A file whose header promises this much more audio than decodes is truncated.

@@ -14,8 +14,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from meetingapp.domain.progress import ProgressFn
 from meetingapp.engine.cancel import CancelToken
-from meetingapp.engine.types import ProgressFn
 from meetingapp.errors import MeetingAppError
 
 CHUNK = 1 << 20

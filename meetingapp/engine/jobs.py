@@ -19,7 +19,7 @@ from pathlib import Path
 import sqlite_utils
 
 from meetingapp.config import Settings
-from meetingapp.engine.audio import probe
+from meetingapp.engine.audio import check_readable, probe
 from meetingapp.engine.cancel import CancelToken
 from meetingapp.engine.languages import check_language
 from meetingapp.engine.pipeline import JobContext, Stage, default_stages, run_pipeline
@@ -105,6 +105,7 @@ class Engine:
         check_language(options.language)  # before anything is read or copied
         self.prepare_to_write()
         path = Path(path).expanduser().absolute()
+        check_readable(path)  # a clear cause before hashing reads a byte
         sha = sha256_of(path)
         if not force:
             existing = find_by_source(self.db, sha)

@@ -20,24 +20,26 @@ import numpy as np
 import sqlite_utils
 
 from meetingapp.config import Settings
+from meetingapp.domain.audio import Audio, SpeechRegion
+from meetingapp.domain.minutes import Minutes
+from meetingapp.domain.progress import ProgressFn
+from meetingapp.domain.transcript import Segment, Transcript
 from meetingapp.engine.asr import AsrSettings, cached_whisper, transcribe_audio
 from meetingapp.engine.audio import load_audio
 from meetingapp.engine.cancel import CancelToken
 from meetingapp.engine.minutes.generate import generate_minutes
-from meetingapp.engine.minutes.model import Minutes
-from meetingapp.engine.models import resolve_whisper
 from meetingapp.engine.search_index import index_meeting
 from meetingapp.engine.speakers.assign import assign_speakers
 from meetingapp.engine.speakers.diarize import diarize
+from meetingapp.engine.speakers.known_voices import identify
 from meetingapp.engine.speakers.segmentation import installed_segmentation
-from meetingapp.engine.types import Audio, ProgressFn, Segment, SpeechRegion, Transcript
 from meetingapp.engine.vad import detect_speech
+from meetingapp.engine.whisper_models import resolve_whisper
 from meetingapp.errors import BadInputError
 from meetingapp.store.jobs import Job, save_artifact, update_job
 from meetingapp.store.meetings import NewMeeting, insert_meeting
 from meetingapp.store.minutes import save_minutes
 from meetingapp.store.speakers import MeetingSpeaker, find_profile, save_meeting_speakers
-from meetingapp.store.voice_index import identify
 
 log = logging.getLogger(__name__)
 

@@ -26,13 +26,13 @@ import sqlite_utils
 from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.errors import NotFoundError
 
+from meetingapp.domain.progress import ProgressFn
 from meetingapp.engine.cancel import CancelToken
 from meetingapp.engine.text_embedding import (
     TextEmbedder,
     default_embedder,
     single_threaded_blas,
 )
-from meetingapp.engine.types import ProgressFn
 from meetingapp.store.db import writable
 from meetingapp.store.vectors import chroma_client, generation, vectors_dir
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from meetingapp.engine.types import Audio, SpeechRegion
+from meetingapp.domain.audio import Audio, SpeechRegion
 
 WINDOW_S = 30.0
 #: Shorter stretches carry no word and upset Whisper's alignment.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from itertools import groupby
 
-from meetingapp.engine.types import Segment, Word
+from meetingapp.domain.transcript import Segment, Word
 
 #: A pause this long starts a new line even mid-sentence (turns change in pauses).
 PAUSE_S = 0.5

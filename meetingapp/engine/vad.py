@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from faster_whisper.vad import VadOptions, get_speech_timestamps
 
-from meetingapp.engine.types import SAMPLE_RATE, Audio, SpeechRegion
+from meetingapp.domain.audio import SAMPLE_RATE, Audio, SpeechRegion
 
 
 @dataclass

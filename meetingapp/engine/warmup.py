@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 
 from meetingapp.config import Settings
+from meetingapp.domain.audio import SAMPLE_RATE, Audio
 from meetingapp.engine.asr import cached_whisper
-from meetingapp.engine.models import resolve_whisper
-from meetingapp.engine.types import SAMPLE_RATE, Audio
 from meetingapp.engine.vad import detect_speech
+from meetingapp.engine.whisper_models import resolve_whisper
 
 
 def warm_up(settings: Settings, data: Path) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from meetingapp.engine.types import Audio
+from meetingapp.domain.audio import Audio
 
 
 def peak_envelope(audio: Audio, bins: int = 2000) -> np.ndarray:

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from meetingapp.engine.minutes.model import Minutes
-from meetingapp.engine.types import Segment
+from meetingapp.domain.minutes import Minutes
+from meetingapp.domain.transcript import Segment
 from meetingapp.store.meetings import Meeting
 
 FORMATS = ("md", "json", "srt", "vtt", "txt")

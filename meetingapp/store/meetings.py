@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlite_utils
 
-from meetingapp.engine.types import Segment, Transcript, Word
+from meetingapp.domain.transcript import Segment, Transcript, Word
 from meetingapp.errors import MeetingAppError
 from meetingapp.store.db import is_sqlite_int
 

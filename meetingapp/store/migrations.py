@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from meetingapp.engine.types import MEETING_TYPES
+from meetingapp.domain.minutes import MEETING_TYPES
 
 _types = ", ".join(f"'{t}'" for t in MEETING_TYPES)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlite_utils
 
-from meetingapp.engine.minutes.model import ActionItem, Minutes
+from meetingapp.domain.minutes import ActionItem, Minutes
 from meetingapp.errors import MeetingAppError
 from meetingapp.store.db import is_sqlite_int
 from meetingapp.store.meetings import get_meeting, now_iso

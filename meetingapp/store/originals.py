@@ -12,7 +12,6 @@ import os
 import shutil
 from pathlib import Path
 
-from meetingapp.engine.audio import check_readable
 from meetingapp.errors import BadInputError, StoreError
 
 CHUNK = 1 << 20
@@ -25,7 +24,6 @@ def originals_dir(data: Path) -> Path:
 
 
 def sha256_of(path: Path) -> str:
-    check_readable(path)
     h = hashlib.sha256()
     try:
         with open(path, "rb") as f:

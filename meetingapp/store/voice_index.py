@@ -16,7 +16,6 @@ import chromadb
 import numpy as np
 import sqlite_utils
 
-from meetingapp.engine.speakers.identify import SpeakerMatch, Thresholds, identify_speakers
 from meetingapp.store.speakers import profile_vectors, voice_generation
 from meetingapp.store.vectors import chroma_client, vectors_dir
 
@@ -77,16 +76,3 @@ class VoiceIndex:
             n_results=min(k, n),
         )
         return sorted({int(i) for ids in res["ids"] for i in ids})
-
-
-def identify(
-    db: sqlite_utils.Database,
-    data: Path,
-    centroids: dict[str, np.ndarray],
-    thresholds: Thresholds | None = None,
-) -> dict[str, SpeakerMatch]:
-    """Match a meeting's voices against the known profiles."""
-    index = VoiceIndex(data)
-    index.sync(db)
-    nearest = index.candidates(list(centroids.values()))
-    return identify_speakers(centroids, profile_vectors(db, nearest), thresholds)

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from meetingapp.domain.times import clock
 from meetingapp.errors import MeetingAppError
-from meetingapp.store.export import clock
 from meetingapp.store.minutes import TrackedAction, list_actions, update_action
 from meetingapp.ui.wrap_delegate import WrapDelegate
 

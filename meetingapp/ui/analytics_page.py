@@ -9,8 +9,8 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from meetingapp.domain.times import clock
 from meetingapp.store.analytics import Bar, meetings_per_week, talk_time_by_speaker
-from meetingapp.store.export import clock
 
 
 class BarChart(QWidget):

@@ -15,8 +15,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from meetingapp.domain.progress import ProgressFn
 from meetingapp.engine.jobs import Engine
-from meetingapp.engine.types import ProgressFn
 from meetingapp.errors import MeetingAppError
 from meetingapp.store.jobs import JobOptions
 from meetingapp.ui.gui_thread import emitter, held, hold, init_gui_thread, post, release

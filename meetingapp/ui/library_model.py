@@ -13,7 +13,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from meetingapp.store.export import clock
+from meetingapp.domain.times import clock
 from meetingapp.store.meetings import Meeting, list_meetings
 
 COLUMNS = ("Title", "Date", "Duration", "Type", "Status")

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from meetingapp.domain.progress import ProgressFn
 from meetingapp.engine.jobs import Engine, JobEvent
-from meetingapp.engine.types import ProgressFn
 from meetingapp.engine.warmup import warm_up
 from meetingapp.errors import MeetingAppError
 from meetingapp.store import jobs as jobstore

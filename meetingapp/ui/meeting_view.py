@@ -21,13 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from meetingapp.domain.progress import ProgressFn
+from meetingapp.domain.times import clock
+from meetingapp.domain.transcript import Segment
 from meetingapp.engine.audio import load_audio
-from meetingapp.engine.types import ProgressFn, Segment
 from meetingapp.engine.waveform import peak_envelope
 from meetingapp.errors import MeetingAppError
 from meetingapp.store import meetings as store
 from meetingapp.store import speakers as speaker_store
-from meetingapp.store.export import clock
 from meetingapp.ui.bridge import Task
 from meetingapp.ui.minutes_panel import MinutesPanel
 from meetingapp.ui.speaker_colors import SpeakerColors, speaker_name

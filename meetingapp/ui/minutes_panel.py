@@ -27,14 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from meetingapp.config import Settings
+from meetingapp.domain.minutes import MEETING_TYPES, Minutes
+from meetingapp.domain.progress import ProgressFn
+from meetingapp.domain.times import clock
 from meetingapp.engine.minutes.generate import generate_minutes
-from meetingapp.engine.minutes.model import Minutes
 from meetingapp.engine.pipeline import meeting_date
-from meetingapp.engine.types import MEETING_TYPES, ProgressFn
 from meetingapp.errors import MeetingAppError
 from meetingapp.store import minutes as minutes_store
 from meetingapp.store.db import open_db
-from meetingapp.store.export import clock
 from meetingapp.store.meetings import get_meeting, load_segments
 from meetingapp.ui.bridge import Task
 from meetingapp.ui.wrap_delegate import WrapDelegate

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from meetingapp.domain.times import clock
 from meetingapp.engine.jobs import JobEvent
-from meetingapp.store.export import clock
 
 STAGE_NAMES = {
     "decode": "Decoding audio",

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 
 from meetingapp.engine.asr import cached_whisper
 from meetingapp.engine.jobs import Engine, recordings_dir
-from meetingapp.engine.models import resolve_whisper
 from meetingapp.engine.recording import (
     InputDevice,
     RecordControls,
@@ -41,10 +40,11 @@ from meetingapp.engine.recording import (
 from meetingapp.engine.recording.autorecord import RecorderState, RecorderStatus
 from meetingapp.engine.recording.live import LiveText
 from meetingapp.engine.recording.source import AudioSource
+from meetingapp.engine.whisper_models import resolve_whisper
 
 __all__ = ["AudioSource", "InputDevice", "Recorder", "RecordingUi", "list_input_devices"]
-from meetingapp.engine.types import ProgressFn
-from meetingapp.store.export import clock
+from meetingapp.domain.progress import ProgressFn
+from meetingapp.domain.times import clock
 from meetingapp.ui.bridge import Task
 from meetingapp.ui.gui_thread import emitter, hold, release
 

@@ -32,12 +32,13 @@ from PySide6.QtWidgets import (
 )
 
 from meetingapp.config import Settings
+from meetingapp.domain.minutes import MEETING_TYPES
+from meetingapp.domain.progress import ProgressFn
+from meetingapp.domain.times import clock
 from meetingapp.engine.ask import Answer, LlamaChat, ask, where
 from meetingapp.engine.search import SearchHit, SearchQuery, SearchResults, search
 from meetingapp.engine.search_index import ensure_index
-from meetingapp.engine.types import MEETING_TYPES, ProgressFn
 from meetingapp.store.db import open_db
-from meetingapp.store.export import clock
 from meetingapp.store.meetings import speaker_names
 from meetingapp.ui.bridge import Task
 

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from meetingapp.config import Settings, set_data_dir
+from meetingapp.domain.progress import ProgressFn
 from meetingapp.engine.cancel import CancelToken
-from meetingapp.engine.models import CATALOG, ModelStatus, download_whisper, list_whisper
-from meetingapp.engine.types import ProgressFn
+from meetingapp.engine.whisper_models import CATALOG, ModelStatus, download_whisper, list_whisper
 from meetingapp.ui.bridge import Task
 
 DEVICES = (("auto", "Automatic"), ("cpu", "CPU"), ("cuda", "GPU (CUDA)"))

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from meetingapp.domain.progress import ProgressFn
 from meetingapp.engine.speakers.enroll import voice_from_file
-from meetingapp.engine.types import ProgressFn
 from meetingapp.errors import MeetingAppError
 from meetingapp.store import speakers as speaker_store
 from meetingapp.store.db import open_db

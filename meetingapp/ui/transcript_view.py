@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
 )
 
-from meetingapp.engine.types import Segment
-from meetingapp.store.export import clock
+from meetingapp.domain.times import clock
+from meetingapp.domain.transcript import Segment
 from meetingapp.ui.speaker_colors import SpeakerColors, speaker_name
 
 HIGHLIGHT = "#ffe066"

@@ -7,7 +7,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from meetingapp.engine.types import Segment
+from meetingapp.domain.transcript import Segment
 from meetingapp.ui.speaker_colors import SpeakerColors
 
 TIMELINE_HEIGHT = 10

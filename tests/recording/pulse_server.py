@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from meetingapp.domain.audio import SAMPLE_RATE
 from meetingapp.engine.audio import load_audio
-from meetingapp.engine.types import SAMPLE_RATE
 
 PACKAGES = "pulseaudio pulseaudio-utils libasound2-plugins libportaudio2"
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from recording_helpers import words
 
+from meetingapp.domain.audio import SAMPLE_RATE
 from meetingapp.engine.audio import load_audio
 from meetingapp.engine.recording.autorecord import (
     AutoRecorder,
@@ -18,7 +19,6 @@ from meetingapp.engine.recording.autorecord import (
 from meetingapp.engine.recording.session import RecordControls, record
 from meetingapp.engine.recording.source import ArraySource
 from meetingapp.engine.recording.writer import WavWriter, new_recording_path
-from meetingapp.engine.types import SAMPLE_RATE
 
 #: Turns (0-based) after which a long pause ends a recording.
 BREAKS_AFTER = (2, 5)

@@ -12,6 +12,7 @@ import pytest
 from pulse_server import as_wav, play, pulse_server
 from recording_helpers import EVAL, words
 
+from meetingapp.domain.audio import SAMPLE_RATE
 from meetingapp.engine.audio import load_audio
 from meetingapp.engine.recording.autorecord import AutoRecordSettings, RecorderState
 from meetingapp.engine.recording.devices import (
@@ -21,7 +22,6 @@ from meetingapp.engine.recording.devices import (
 )
 from meetingapp.engine.recording.live import LiveText
 from meetingapp.engine.recording.session import RecordControls, record
-from meetingapp.engine.types import SAMPLE_RATE
 
 JFK = EVAL / "asr" / "jfk" / "jfk.flac"
 EXPECTED = words(JFK.with_suffix(".txt").read_text())

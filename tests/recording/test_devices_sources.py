@@ -7,6 +7,7 @@ import sys
 import numpy as np
 import pytest
 
+from meetingapp.domain.audio import SAMPLE_RATE
 from meetingapp.engine.recording.devices import (
     AudioDeviceError,
     InputDevice,
@@ -15,7 +16,6 @@ from meetingapp.engine.recording.devices import (
     list_input_devices,
 )
 from meetingapp.engine.recording.source import ArraySource, MixedSource, _Resampler
-from meetingapp.engine.types import SAMPLE_RATE
 from meetingapp.errors import MeetingAppError
 
 DEVICES = [

@@ -7,9 +7,9 @@ import time
 import pytest
 from recording_helpers import words
 
+from meetingapp.domain.audio import SAMPLE_RATE
 from meetingapp.engine.recording.live import LiveSettings, LiveText, LiveTranscriber
 from meetingapp.engine.recording.source import ArraySource
-from meetingapp.engine.types import SAMPLE_RATE
 from tests.wer import word_error_rate
 
 

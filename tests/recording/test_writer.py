@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 from recording_helpers import STANDUP
 
+from meetingapp.domain.audio import SAMPLE_RATE
 from meetingapp.engine.audio import load_audio
 from meetingapp.engine.recording.writer import (
     HEADER_BYTES,
@@ -20,7 +21,6 @@ from meetingapp.engine.recording.writer import (
     new_recording_path,
     recover_interrupted,
 )
-from meetingapp.engine.types import SAMPLE_RATE
 
 ROOT = Path(__file__).resolve().parents[2]
 

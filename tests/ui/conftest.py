@@ -17,7 +17,7 @@ from ui_data import JFK, STANDUP  # noqa: E402
 
 from meetingapp.config import Settings  # noqa: E402
 from meetingapp.engine.jobs import Engine  # noqa: E402
-from meetingapp.engine.models import FAST_MODEL  # noqa: E402
+from meetingapp.engine.whisper_models import FAST_MODEL  # noqa: E402
 from meetingapp.store.jobs import JobOptions  # noqa: E402
 from meetingapp.ui.main_window import CloseChoice, MainWindow  # noqa: E402
 

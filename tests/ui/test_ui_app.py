@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from ui_data import JFK
 
 from meetingapp import cli
-from meetingapp.engine.models import FAST_MODEL
+from meetingapp.engine.whisper_models import FAST_MODEL
 from meetingapp.store import jobs as jobstore
 from meetingapp.store.db import open_db
 from meetingapp.store.originals import sha256_of, store_original

@@ -8,6 +8,5 @@ LocalLlm(LlmConfig(path)))`` from :mod:`.llm`. Render with
 """
 
 from meetingapp.engine.minutes.build import build_minutes
-from meetingapp.engine.minutes.model import MEETING_TYPES, ActionItem, Highlight, Item, Minutes
 
-__all__ = ["MEETING_TYPES", "ActionItem", "Highlight", "Item", "Minutes", "build_minutes"]
+__all__ = ["build_minutes"]

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+from meetingapp.domain.minutes import MEETING_TYPES, Item, Minutes
+from meetingapp.domain.progress import ProgressFn
+from meetingapp.domain.transcript import Segment
 from meetingapp.engine.cancel import CancelToken
 from meetingapp.engine.minutes.extract import extract_actions, extract_decisions, speaker_names
 from meetingapp.engine.minutes.highlights import pick_highlights
-from meetingapp.engine.minutes.model import MEETING_TYPES, Item, Minutes
 from meetingapp.engine.minutes.sentiment import meeting_mood, segment_sentiment
 from meetingapp.engine.minutes.summary import EmbedFn, rank_sentences, summarize
 from meetingapp.engine.minutes.text import split_sentences
 from meetingapp.engine.minutes.topics import extract_topics
-from meetingapp.engine.types import ProgressFn, Segment
 
 
 def build_minutes(

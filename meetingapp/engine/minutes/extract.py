@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from meetingapp.domain.minutes import ActionItem, Item
 from meetingapp.engine.minutes.dates import find_due, resolve_due
-from meetingapp.engine.minutes.model import ActionItem, Item
 from meetingapp.engine.minutes.text import Sentence, tokens, word_set
 
 _MODAL_1P = r"(?:will|'ll|’ll|can|shall|am going to|'m going to|am gonna|'m gonna)"

@@ -9,14 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from meetingapp.domain.minutes import Minutes
+from meetingapp.domain.progress import ProgressFn
+from meetingapp.domain.transcript import Segment
 from meetingapp.engine.cancel import CancelToken
 from meetingapp.engine.minutes.build import build_minutes
 from meetingapp.engine.minutes.llm import LlmConfig, LocalLlm, refine_minutes
-from meetingapp.engine.minutes.model import Minutes
 from meetingapp.engine.minutes.summary import EmbedFn
 from meetingapp.engine.minutes.templates import load_template
 from meetingapp.engine.text_embedding import default_embedder
-from meetingapp.engine.types import ProgressFn, Segment
 from meetingapp.errors import ModelNotFoundError
 
 #: Share of the progress bar for the offline pass when an LLM refines afterwards.

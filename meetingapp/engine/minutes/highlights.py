@@ -12,10 +12,12 @@ from pathlib import Path
 
 import numpy as np
 
+from meetingapp.domain.audio import Audio
+from meetingapp.domain.minutes import ActionItem, Highlight, Item
+from meetingapp.domain.progress import ProgressFn
+from meetingapp.domain.transcript import Segment
 from meetingapp.engine.cancel import CancelToken
-from meetingapp.engine.minutes.model import ActionItem, Highlight, Item
 from meetingapp.engine.minutes.text import tokens
-from meetingapp.engine.types import Audio, ProgressFn, Segment
 
 
 def pick_highlights(

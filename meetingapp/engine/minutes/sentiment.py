@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 
+from meetingapp.domain.transcript import Segment
 from meetingapp.engine.minutes.text import tokens, word_set
-from meetingapp.engine.types import Segment
 
 _POSITIVE = word_set(
     """

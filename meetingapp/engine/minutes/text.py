@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from meetingapp.engine.types import Segment
+from meetingapp.domain.transcript import Segment
 
 _SENT_END = re.compile(r"(?<=[.!?])\s+")
 _WORD = re.compile(r"[a-z][a-z'’]*", re.IGNORECASE)

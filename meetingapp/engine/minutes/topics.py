@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from difflib import SequenceMatcher
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from meetingapp.engine.minutes.text import Sentence, word_set
+from meetingapp.engine.minutes.text import Sentence, tokens, word_set
 
 #: Conversation words that are never a topic on their own.
 _SPOKEN = word_set(
@@ -90,3 +91,13 @@ def _candidate_runs(text: str, stop: frozenset[str]) -> list[list[str]]:
         runs.extend(run[i : i + 3] for i in range(0, len(run), 3))
         run = []
     return [r for r in runs if r]
+
+
+def text_match(reference: str, hypothesis: str) -> float:
+    """Share of the reference's content words found (spelled alike) in the hypothesis."""
+    ref = [w for w in tokens(reference) if w not in STOP_WORDS] or tokens(reference)
+    hyp = tokens(hypothesis)
+    if not ref:
+        return 0.0
+    found = sum(any(SequenceMatcher(None, r, h).ratio() >= 0.8 for h in hyp) for r in ref)
+    return found / len(ref)

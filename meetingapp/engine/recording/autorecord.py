@@ -20,7 +20,7 @@ from typing import Protocol
 
 import numpy as np
 
-from meetingapp.engine.types import SAMPLE_RATE
+from meetingapp.domain.audio import SAMPLE_RATE
 
 
 class SpeechGate(Protocol):

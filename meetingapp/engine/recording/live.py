@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from meetingapp.engine.types import SAMPLE_RATE, Audio
+from meetingapp.domain.audio import SAMPLE_RATE, Audio
 from meetingapp.engine.vad import detect_speech
 
 if TYPE_CHECKING:

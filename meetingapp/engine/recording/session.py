@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from meetingapp.domain.audio import SAMPLE_RATE
 from meetingapp.engine.cancel import CancelToken
 from meetingapp.engine.recording.autorecord import (
     AutoRecorder,
@@ -27,7 +28,6 @@ from meetingapp.engine.recording.devices import RecordingInterrupted, find_devic
 from meetingapp.engine.recording.live import LiveSettings, LiveText, LiveTranscriber
 from meetingapp.engine.recording.source import AudioSource, open_devices
 from meetingapp.engine.recording.writer import WavWriter, new_recording_path
-from meetingapp.engine.types import SAMPLE_RATE
 from meetingapp.errors import MeetingAppError
 
 if TYPE_CHECKING:

@@ -17,8 +17,8 @@ from typing import Any, Protocol
 import av
 import numpy as np
 
+from meetingapp.domain.audio import SAMPLE_RATE
 from meetingapp.engine.recording.devices import AudioDeviceError, InputDevice, portaudio
-from meetingapp.engine.types import SAMPLE_RATE
 
 DEFAULT_BLOCK_S = 0.1
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from meetingapp.engine.types import SAMPLE_RATE
+from meetingapp.domain.audio import SAMPLE_RATE
 from meetingapp.errors import MeetingAppError
 
 try:

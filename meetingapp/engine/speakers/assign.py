@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from meetingapp.domain.transcript import Segment, Word
 from meetingapp.engine.speakers.diarize import Diarization, SpeakerTurn
-from meetingapp.engine.types import Segment, Word
 
 
 def _speaker_at(start: float, end: float, turns: list[SpeakerTurn]) -> str | None:

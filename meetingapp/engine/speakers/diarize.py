@@ -26,6 +26,8 @@ import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import pdist
 
+from meetingapp.domain.audio import SAMPLE_RATE, Audio, SpeechRegion
+from meetingapp.domain.progress import ProgressFn
 from meetingapp.engine.cancel import CancelToken
 from meetingapp.engine.speakers.embedding import (
     FRAME_S,
@@ -38,7 +40,6 @@ from meetingapp.engine.speakers.embedding import (
 )
 from meetingapp.engine.speakers.refine import RefineSettings, refine, regions_of, turns_of
 from meetingapp.engine.speakers.segmentation import LocalSegmentation, SegmentationModel, segment
-from meetingapp.engine.types import SAMPLE_RATE, Audio, ProgressFn, SpeechRegion
 
 
 @dataclass

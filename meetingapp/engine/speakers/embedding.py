@@ -22,7 +22,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from meetingapp.engine.types import SAMPLE_RATE
+from meetingapp.domain.audio import SAMPLE_RATE
 from meetingapp.errors import ModelNotFoundError
 
 N_FFT = 512

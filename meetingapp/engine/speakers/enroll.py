@@ -6,9 +6,9 @@ from pathlib import Path
 
 import numpy as np
 
+from meetingapp.domain.audio import SAMPLE_RATE, Audio, SpeechRegion
 from meetingapp.engine.audio import load_audio
 from meetingapp.engine.speakers.embedding import SpeakerEmbedder, default_embedder
-from meetingapp.engine.types import SAMPLE_RATE, Audio, SpeechRegion
 from meetingapp.engine.vad import detect_speech
 from meetingapp.errors import BadInputError
 

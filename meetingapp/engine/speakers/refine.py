@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from meetingapp.domain.audio import SpeechRegion
 from meetingapp.engine.cancel import CancelToken
 from meetingapp.engine.speakers.segmentation import LOCAL_SPEAKERS, LocalSegmentation
-from meetingapp.engine.types import SpeechRegion
 
 #: (start, end, speaker index) in seconds.
 IndexTurn = tuple[float, float, int]

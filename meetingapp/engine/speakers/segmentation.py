@@ -17,8 +17,10 @@ from typing import Any
 
 import numpy as np
 
+from meetingapp.domain.audio import SAMPLE_RATE, Audio
+from meetingapp.domain.progress import ProgressFn
 from meetingapp.engine.cancel import CancelToken
-from meetingapp.engine.speakers.segmentation_model import (
+from meetingapp.engine.speakers.segmentation_onnx import (
     FRAME_DURATION,
     FRAME_STEP,
     INPUT_NAME,
@@ -26,7 +28,6 @@ from meetingapp.engine.speakers.segmentation_model import (
     WINDOW_S,
     load_segmentation_session,
 )
-from meetingapp.engine.types import SAMPLE_RATE, Audio, ProgressFn
 from meetingapp.errors import ModelNotFoundError
 
 #: Which local speakers each powerset class makes active.

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from typing import Any
 
+from meetingapp.domain.minutes import ActionItem, Item
 from meetingapp.engine.minutes.dates import resolve_due
-from meetingapp.engine.minutes.model import ActionItem, Item
-from meetingapp.engine.minutes.text import tokens
-from meetingapp.engine.minutes.topics import STOP_WORDS
+from meetingapp.engine.minutes.topics import text_match
 
 #: Share of the reference's content words an extracted text must contain.
 MATCH_THRESHOLD = 0.5
@@ -42,16 +40,6 @@ class Score:
     @property
     def recall(self) -> float:
         return self.matched / self.expected if self.expected else 1.0
-
-
-def text_match(reference: str, hypothesis: str) -> float:
-    """Share of the reference's content words found (spelled alike) in the hypothesis."""
-    ref = [w for w in tokens(reference) if w not in STOP_WORDS] or tokens(reference)
-    hyp = tokens(hypothesis)
-    if not ref:
-        return 0.0
-    found = sum(any(SequenceMatcher(None, r, h).ratio() >= 0.8 for h in hyp) for r in ref)
-    return found / len(ref)
 
 
 def score_actions(

@@ -21,8 +21,8 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
+from meetingapp.domain.audio import SAMPLE_RATE
 from meetingapp.engine.torch_checkpoint import read_state_dict
-from meetingapp.engine.types import SAMPLE_RATE
 from meetingapp.errors import ModelNotFoundError
 
 if TYPE_CHECKING:

@@ -12,9 +12,10 @@ import onnxruntime
 import pytest
 from evaldata import EVAL
 
+from evaluation.der import read_rttm
+from meetingapp.domain.audio import SAMPLE_RATE
 from meetingapp.engine.audio import load_audio
-from meetingapp.engine.speakers.der import read_rttm
-from meetingapp.engine.speakers.segmentation_model import (
+from meetingapp.engine.speakers.segmentation_onnx import (
     FRAME_DURATION,
     FRAME_STEP,
     FRAMES_PER_WINDOW,
@@ -26,7 +27,6 @@ from meetingapp.engine.speakers.segmentation_model import (
     resolve_segmentation_model,
 )
 from meetingapp.engine.torch_checkpoint import read_checkpoint, read_state_dict
-from meetingapp.engine.types import SAMPLE_RATE
 from meetingapp.errors import ModelNotFoundError
 
 SAMPLE = EVAL / "diar" / "pyannote_sample" / "sample.wav"

@@ -9,9 +9,16 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from meetingapp.engine.types import MEETING_TYPES
-
-__all__ = ["MEETING_TYPES", "ActionItem", "Highlight", "Item", "Minutes"]
+#: What a meeting can be; the minutes template follows the type.
+MEETING_TYPES = (
+    "general",
+    "standup",
+    "review",
+    "planning",
+    "retrospective",
+    "interview",
+    "one-on-one",
+)
 
 
 @dataclass

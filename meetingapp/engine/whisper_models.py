@@ -14,9 +14,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from meetingapp.domain.progress import ProgressFn
 from meetingapp.engine.cancel import CancelToken
 from meetingapp.engine.download import download
-from meetingapp.engine.types import ProgressFn
 from meetingapp.errors import ModelNotFoundError
 
 HF = "https://huggingface.co"
