@@ -18,13 +18,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from meetingapp.domain.minutes import ActionItem, Item, Minutes
+from meetingapp.domain.progress import ProgressFn
+from meetingapp.domain.transcript import Segment
 from meetingapp.engine.cancel import CancelToken
 from meetingapp.engine.minutes.dates import resolve_due
 from meetingapp.engine.minutes.extract import known_name
-from meetingapp.engine.minutes.model import ActionItem, Item, Minutes
-from meetingapp.engine.minutes.scoring import text_match
 from meetingapp.engine.minutes.templates import Template
-from meetingapp.engine.types import ProgressFn, Segment
+from meetingapp.engine.minutes.topics import text_match
 from meetingapp.errors import MeetingAppError, ModelNotFoundError
 from meetingapp.resources import resource_path
 

@@ -15,7 +15,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from meetingapp.engine.minutes.model import MEETING_TYPES, Minutes
+from meetingapp.domain.minutes import MEETING_TYPES, Minutes
 from meetingapp.resources import resource_path
 
 DEFAULTS_DIR = resource_path("templates")
