@@ -4,9 +4,10 @@ Speech regions are packed into 30 s windows (silence cut out)
 and decoded in batches, one text per window: decoding with timestamps inside
 a batch stops at the last timestamp the model writes, and the rest of the
 window was lost. A window whose decode fails Whisper's own checks (the text
-compresses too well or is improbable, a sentence loops, or the words stop
-well before the speech does) is decoded again on its own with plain
-faster-whisper and its temperature fallback, which batched decoding lacks.
+compresses too well or is improbable, a sentence loops, or seconds of its
+speech have no word: skipped at the start, in the middle or at the end) is
+decoded again on its own with plain faster-whisper and its temperature
+fallback, which batched decoding lacks.
 """
 
 from __future__ import annotations
@@ -40,8 +41,8 @@ from meetingapp.errors import MeetingAppError
 COMPRESSION_RATIO_MAX = 2.4
 LOG_PROB_MIN = -1.0
 NO_SPEECH_MIN = 0.6
-#: Words ending this long before the window's speech does mean the decode stopped early.
-TAIL_GAP_S = 3.0
+#: This much speech with no word on it, anywhere in a window, means the decode skipped it.
+SKIPPED_SPEECH_S = 3.0
 #: The language is detected on this many windows of speech (faster-whisper's way).
 LANGUAGE_WINDOWS = 3
 
@@ -50,7 +51,7 @@ LANGUAGE_WINDOWS = 3
 class AsrSettings:
     language: str | None = None
     beam_size: int = 5
-    #: 0: by device — 4 windows on a CPU, 16 on a GPU
+    #: 0: by device — 2 windows on a CPU, 16 on a GPU
     batch_size: int = 0
     #: "auto" uses the GPU when CTranslate2 sees one.
     device: str = "auto"
@@ -113,17 +114,27 @@ class WindowText:
         if not self.words:
             return True
         text = "".join(w.word for w in self.words)
-        last = self.words[-1].end
         return (
             self.compression_ratio > COMPRESSION_RATIO_MAX
             or self.avg_logprob < LOG_PROB_MIN
             or longest_repeat(text)[0] >= LOOP_RUN
-            or _speech_after(window, last) > TAIL_GAP_S
+            or _skipped_speech(window, self.words) > SKIPPED_SPEECH_S
         )
 
 
-def _speech_after(window: SpeechWindow, t: float) -> float:
-    return sum(p.end - max(p.start, t) for p in window.pieces if p.end > t)
+def _skipped_speech(window: SpeechWindow, words: list[Word]) -> float:
+    """The most speech between two words in a row, or between a window edge and a word.
+
+    A batched decode can stop early, and it can also skip a stretch at the start
+    or in the middle (far-off voices in a meeting) and carry on after it: the
+    words then end with the speech, but seconds of it have none.
+    """
+    edges = [window.pieces[0].start, *(t for w in words for t in (w.start, w.end)), window.end]
+    return max(_speech_between(window, a, b) for a, b in zip(edges[::2], edges[1::2]))
+
+
+def _speech_between(window: SpeechWindow, start: float, end: float) -> float:
+    return sum(max(min(p.end, end) - max(p.start, start), 0.0) for p in window.pieces)
 
 
 class WindowDecoder:
@@ -242,7 +253,8 @@ def transcribe(
             f"this Whisper model is English-only; choose a multilingual model for {s.language!r}"
         )
     windows = pack_windows(clip_regions(regions, audio.duration))
-    batch = s.batch_size or (16 if pick_device(s.device)[0] == "cuda" else 4)
+    # On a CPU, batches of two decode as fast as four and hold less memory.
+    batch = s.batch_size or (16 if pick_device(s.device)[0] == "cuda" else 2)
     decoder = WindowDecoder(whisper, audio, s)
     segments: list[Segment] = []
     # One batch at a time: cancelling waits for at most one batch.
