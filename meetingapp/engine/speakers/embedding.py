@@ -6,8 +6,9 @@ so it works offline with no model download. Its front-end (40-band Slaney
 log10 mel, 25 ms Hamming window, 10 ms hop, 0.8 s windows) is reproduced here
 in numpy so librosa is not needed at run time.
 
-pyannote.audio and SpeechBrain can stand behind the same Protocol when
-installed; they need torch and hub weights, so they are optional.
+Another back-end (pyannote.audio's WeSpeaker, SpeechBrain's ECAPA: both need
+torch and hub weights) would stand behind the same :class:`SpeakerEmbedder`
+Protocol; none is wired in today.
 """
 
 from __future__ import annotations
@@ -175,71 +176,6 @@ def clip_windows(feats: np.ndarray, stride: int = WINDOW_STRIDE) -> np.ndarray:
         feats = np.pad(feats, ((0, WINDOW_FRAMES - len(feats)), (0, 0)))
     starts = range(0, len(feats) - WINDOW_FRAMES + 1, stride)
     return np.stack([feats[s : s + WINDOW_FRAMES] for s in starts])
-
-
-class _TorchBackend:
-    """Shared guard for back-ends that need an optional, torch-based package."""
-
-    package = ""
-
-    def __init__(self) -> None:
-        try:
-            found = importlib.util.find_spec(self.package) is not None
-        except ModuleNotFoundError:  # the parent of a dotted name is missing
-            found = False
-        if not found:
-            raise ModelNotFoundError(
-                f"the {self.package} speaker back-end is not installed "
-                f"(pip install {self.package}); the built-in d-vector one needs no install"
-            )
-
-    def embed(self, samples: np.ndarray) -> np.ndarray:
-        return self.embed_many([samples])[0]
-
-
-class PyannoteEmbedder(_TorchBackend):
-    """pyannote.audio's WeSpeaker ResNet34, loaded from a local checkpoint path."""
-
-    package = "pyannote.audio"
-    dim = 256
-
-    def __init__(self, checkpoint: Path) -> None:
-        os.environ["PYANNOTE_METRICS_ENABLED"] = "0"  # pyannote.audio 4 sends usage metrics
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        super().__init__()
-        from pyannote.audio import Inference, Model
-
-        self._inference = Inference(Model.from_pretrained(str(checkpoint)), window="whole")
-
-    def embed_many(self, clips: list[np.ndarray]) -> np.ndarray:
-        import torch
-
-        vecs = [
-            self._inference({"waveform": torch.from_numpy(c[None]), "sample_rate": SAMPLE_RATE})
-            for c in clips
-        ]
-        return _l2(np.stack(vecs).astype(np.float32))
-
-
-class SpeechBrainEmbedder(_TorchBackend):
-    """SpeechBrain ECAPA-TDNN, loaded from a local model folder."""
-
-    package = "speechbrain"
-    dim = 192
-
-    def __init__(self, source: Path) -> None:
-        super().__init__()
-        from speechbrain.inference.speaker import EncoderClassifier
-
-        self._model = EncoderClassifier.from_hparams(source=str(source), savedir=str(source))
-
-    def embed_many(self, clips: list[np.ndarray]) -> np.ndarray:
-        import torch
-
-        vecs = [
-            self._model.encode_batch(torch.from_numpy(c[None])).reshape(-1).numpy() for c in clips
-        ]
-        return _l2(np.stack(vecs).astype(np.float32))
 
 
 @lru_cache(maxsize=1)
