@@ -36,7 +36,6 @@ from meetingapp.engine.recording import (
 )
 from meetingapp.engine.recording.autorecord import RecorderStatus
 from meetingapp.engine.recording.live import LiveText
-from meetingapp.engine.search_index import remove_meeting
 from meetingapp.engine.speakers.embedding import find_dvector_model
 from meetingapp.engine.speakers.segmentation_onnx import resolve_segmentation_model
 from meetingapp.engine.whisper_models import (
@@ -46,11 +45,11 @@ from meetingapp.engine.whisper_models import (
     resolve_whisper,
 )
 from meetingapp.errors import MeetingAppError, ModelNotFoundError
+from meetingapp.library import Library
 from meetingapp.store import jobs as jobstore
 from meetingapp.store.db import describe_db_error, open_db
-from meetingapp.store.export import FORMATS, MeetingExport, export_filename, render
-from meetingapp.store.meetings import delete_meeting, get_meeting, list_meetings, load_segments
-from meetingapp.store.minutes import load_minutes
+from meetingapp.store.export import FORMATS
+from meetingapp.store.meetings import list_meetings
 
 
 def err(message: str) -> None:
@@ -222,81 +221,23 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export_of(meeting_id: int) -> MeetingExport:
-    db = open_db(data_dir())
-    return MeetingExport(
-        get_meeting(db, meeting_id), load_segments(db, meeting_id), load_minutes(db, meeting_id)
-    )
-
-
 def cmd_show(args: argparse.Namespace) -> int:
-    print(render(_export_of(args.id), "md"), end="")
+    print(Library().export_text(args.id, "md"), end="")
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    export = _export_of(args.id)
-    text = render(export, args.format)
+    library = Library()
     if args.output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(library.export_text(args.id, args.format))
         return 0
-    out = _export_path(args.output, export_filename(export.meeting, args.format))
-    _write_export(out, text, force=args.force)
+    out = library.export_to(args.id, args.format, args.output, force=args.force)
     err(f"wrote {out}")
     return 0
 
 
-def _export_path(output: str, filename: str) -> Path:
-    """``-o`` as given, or ``<title>.<ext>`` inside it when it is a folder."""
-    if not output.strip():
-        raise MeetingAppError('-o "": the output path is empty (give a file or a folder)')
-    out = Path(output).expanduser()
-    try:
-        folder = out.is_dir()
-    except OSError as e:  # a symlink loop, a name too long...
-        raise MeetingAppError(f"{out}: cannot write export ({e.strerror})") from None
-    return out / filename if folder else out
-
-
-def _write_export(out: Path, text: str, force: bool) -> None:
-    """Write through a temporary file beside ``out``, so a failed write leaves no half
-    file; an existing file is only replaced with ``force``, and no ``.tmp`` is left."""
-    if not force and (out.exists() or out.is_symlink()):
-        raise MeetingAppError(f"{out}: file already exists (use --force to overwrite)")
-    # short and unique: ``out.name + ".tmp"`` can be too long where ``out.name`` is not
-    stem = out.name.encode("utf-8")[:200].decode("utf-8", "ignore")
-    tmp = out.with_name(f".{stem}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        _put_in_place(tmp, out, force)
-    except FileExistsError:
-        raise MeetingAppError(f"{out}: file already exists (use --force to overwrite)") from None
-    except OSError as e:
-        raise MeetingAppError(f"{out}: cannot write export ({e.strerror})") from None
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _put_in_place(tmp: Path, out: Path, force: bool) -> None:
-    """Rename ``tmp`` to ``out``; without ``force`` by a hard link, which fails rather
-    than replace a file that appeared since the check."""
-    if force:
-        tmp.replace(out)
-        return
-    try:
-        os.link(tmp, out)
-    except FileExistsError:
-        raise
-    except OSError:  # no hard links on this file system
-        tmp.replace(out)
-
-
 def cmd_delete(args: argparse.Namespace) -> int:
-    data = data_dir()
-    db = open_db(data)
-    title = get_meeting(db, args.id).title
-    delete_meeting(db, args.id, data)
-    remove_meeting(db, data, args.id)  # its search vectors
+    title = Library().delete_meeting(args.id)
     err(f"deleted meeting {args.id} ({title})")
     return 0
 
@@ -347,15 +288,12 @@ def cmd_jobs(args: argparse.Namespace) -> int:
             print(f"job {job_id}: {job.status}{where}")
         engine.close()
         return 0
-    db = open_db(data)
     if args.action == "cancel":
         if args.id is None:
             raise MeetingAppError("which job? `meetingapp jobs cancel ID`")
-        job = jobstore.get_job(db, args.id)
-        if job.status in jobstore.UNFINISHED:
-            jobstore.update_job(db, args.id, status="cancelled")
-            jobstore.clear_artifacts(db, args.id)
+        Library(data).cancel_job(args.id)
         return 0
+    db = open_db(data)
     for j in jobstore.list_jobs(db):
         where = f" → meeting {j.meeting_id}" if j.meeting_id else ""
         error = f"  {j.error}" if j.error else ""

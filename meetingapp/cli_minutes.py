@@ -24,8 +24,7 @@ def cmd_minutes(args: argparse.Namespace) -> int:
     data = data_dir()
     db = open_db(data)
     meeting = get_meeting(db, args.id)
-    model = args.model or Settings.load(data).llm_model
-    llm = Path(model).expanduser() if model else None
+    llm = Path(args.model).expanduser() if args.model else Settings.load(data).llm_path()
 
     def show(f: float) -> None:
         print(f"\rminutes: {int(f * 100):3d}%", end="", file=sys.stderr, flush=True)

@@ -87,7 +87,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from meetingapp.engine.ask import LlamaChat, ask, where
 
     db, data = _open_indexed()
-    model_path = args.model or Settings.load(data).model_paths.get("llm")
+    model_path = Path(args.model).expanduser() if args.model else Settings.load(data).llm_path()
     model = LlamaChat(model_path) if model_path else None
     answer = ask(db, data, args.question, model=model)
     if args.json:

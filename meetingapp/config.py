@@ -89,6 +89,12 @@ class Settings:
     #: each window costs ~75 MB with the base model on the CPU
     batch_size: int = 0
 
+    def llm_path(self) -> Path | None:
+        """The GGUF language model for minutes and answers, if one is set: the one
+        rule every caller uses (``llm_model``, else a path under ``model_paths``)."""
+        chosen = self.llm_model or self.model_paths.get("llm")
+        return Path(chosen).expanduser() if chosen else None
+
     def model_path(self, kind: str) -> Path | None:
         """The file the user chose for a model kind, if any."""
         chosen = self.model_paths.get(kind)

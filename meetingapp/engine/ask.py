@@ -19,10 +19,11 @@ import numpy as np
 import sqlite_utils
 
 from meetingapp.domain.times import clock
+from meetingapp.engine.llama import load_llama
 from meetingapp.engine.search import SearchHit, SearchQuery, query_vector, search
 from meetingapp.engine.search_index import stored_vectors_of
 from meetingapp.engine.text_embedding import TextEmbedder, default_embedder
-from meetingapp.errors import MeetingAppError, ModelNotFoundError
+from meetingapp.errors import MeetingAppError
 
 #: cosine similarity below which a passage is not evidence for the question
 MIN_SIMILARITY = 0.3
@@ -60,18 +61,8 @@ class LlamaChat:
     """A local GGUF model through llama-cpp-python, greedy and short."""
 
     def __init__(self, path: str | Path, n_ctx: int = 4096, max_tokens: int = 300) -> None:
-        path = Path(path).expanduser()
-        if not path.is_file():
-            raise ModelNotFoundError(f"{path}: no such language model file (a .gguf)")
-        try:
-            from llama_cpp import Llama
-        except ImportError:
-            raise ModelNotFoundError(
-                "answers written by a language model need llama-cpp-python:"
-                " `pip install llama-cpp-python`"
-            ) from None
         self.max_tokens = max_tokens
-        self.llm = Llama(model_path=str(path), n_ctx=n_ctx, verbose=False)
+        self.llm = load_llama(Path(path), n_ctx=n_ctx)
 
     def chat(self, system: str, user: str) -> str:
         out = self.llm.create_chat_completion(

@@ -164,13 +164,25 @@ class Engine:
             self._intact = True
 
     def cancel(self, job_id: int) -> None:
+        """Stop a job and clean up after it (artifacts, the stored copy): the one
+        cancel path for the window, the CLI and the API. This runner's own job stops
+        at its next check; another live process's job is marked cancelled, which
+        that process notices within a second; an orphan is cleaned up here."""
+        self.prepare_to_write()
         job = jobstore.get_job(self.db, job_id)
+        if job.status not in jobstore.UNFINISHED:
+            return
         with self._lock:
             token = self._tokens.get(job_id)
         if token is not None:
             token.cancel()
-        if job.status == "queued" and (token is None or job_id not in self._futures):
+        mine = job.holder == self.holder.name
+        if mine and job.status == "running":
+            return  # its worker stops at the next check and cleans up
+        if mine or jobstore.is_orphan(self.db, job):
             self._finish_cancelled(job_id)
+        else:
+            jobstore.update_job(self.db, job_id, status="cancelled")
 
     def wait(self, job_ids: list[int], timeout: float | None = None) -> None:
         """Wait for jobs to finish: this runner's own, and those another live process
@@ -271,10 +283,14 @@ class Engine:
     def _run_job(self, db: sqlite_utils.Database, job_id: int) -> None:
         token = self._tokens[job_id]
         job = jobstore.get_job(db, job_id)
-        if job.status != "queued" or job.holder != self.holder.name:
+        if job.status == "cancelled":  # while it waited: by another process, or by
+            if not token.cancelled:  # this one's cancel(), which cleaned up already
+                self._finish_cancelled(job_id, db)
             return
         if token.cancelled:
             self._finish_cancelled(job_id, db)
+            return
+        if job.status != "queued" or job.holder != self.holder.name:
             return
         attempt = jobstore.start_attempt(db, job_id, self.holder.name)
         if attempt is None:  # cancelled or finished meanwhile
@@ -289,6 +305,8 @@ class Engine:
             if now - last_write >= PROGRESS_WRITE_INTERVAL:
                 last_write = now
                 jobstore.update_job(db, job_id, progress=round(fraction, 4))
+                if jobstore.get_job(db, job_id).status == "cancelled":  # by another process
+                    token.cancel()
 
         ctx = JobContext(job, self.data, self.settings, artifacts, db, report, token)
         try:

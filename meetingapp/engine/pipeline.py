@@ -177,7 +177,7 @@ def run_identify(ctx: JobContext, progress: ProgressFn, cancel: CancelToken) -> 
 
 def run_minutes(ctx: JobContext, progress: ProgressFn, cancel: CancelToken) -> Any:
     opts = ctx.job.options
-    llm = Path(ctx.settings.llm_model) if ctx.settings.llm_model else None
+    llm = ctx.settings.llm_path()
     minutes = generate_minutes(
         ctx.transcript().segments,
         meeting_date(opts.date),

@@ -32,10 +32,11 @@ from meetingapp.domain.progress import ProgressFn
 from meetingapp.engine.jobs import Engine, JobEvent
 from meetingapp.engine.warmup import warm_up
 from meetingapp.errors import MeetingAppError
+from meetingapp.library import Library
 from meetingapp.store import jobs as jobstore
 from meetingapp.store.db import open_db
-from meetingapp.store.export import FORMATS, MeetingExport, render
-from meetingapp.store.meetings import get_meeting, load_segments
+from meetingapp.store.export import FORMATS
+from meetingapp.store.meetings import get_meeting
 from meetingapp.ui import recorder as rec
 from meetingapp.ui.actions_page import ActionsPage
 from meetingapp.ui.analytics_page import AnalyticsPage
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.engine = engine
         self.data = engine.data
+        self.library = Library(self.data)
         self.db = open_db(self.data)  # the GUI thread's own connection
         self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="meetingapp-ui")
         self.bridge = EngineBridge(engine, self)
@@ -466,14 +468,9 @@ class MainWindow(QMainWindow):
             self.warm_up()
 
     def export_meeting(self, meeting_id: int, fmt: str, path: Path) -> None:
-        ex = MeetingExport(get_meeting(self.db, meeting_id), load_segments(self.db, meeting_id))
-        tmp = path.with_name(path.name + ".tmp")
-        try:
-            tmp.write_text(render(ex, fmt), encoding="utf-8")
-            tmp.replace(path)
-        except OSError as e:
-            tmp.unlink(missing_ok=True)
-            raise MeetingAppError(f"{path}: cannot write export ({e.strerror})") from None
+        """The CLI's export, byte for byte; the save dialog already asked before
+        replacing a file."""
+        self.library.export_to(meeting_id, fmt, path, force=True)
 
     def export_dialog(self, fmt: str) -> None:
         meeting_id = self.current_meeting_id()

@@ -50,10 +50,10 @@ ACTION_FIELDS = {TASK: "task", OWNER: "owner", DUE: "due"}
 class RegenerateDialog(QDialog):
     """Choose a language model file (optional) and the template for new minutes."""
 
-    def __init__(self, model: str | None, template: str, parent: QWidget | None = None) -> None:
+    def __init__(self, model: Path | None, template: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Regenerate minutes")
-        self.model = QLineEdit(model or "")
+        self.model = QLineEdit(str(model) if model else "")
         self.model.setPlaceholderText("none: offline extraction only")
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
@@ -269,7 +269,7 @@ class MinutesPanel(QWidget):
         if self.meeting_id is None:
             return
         meeting = get_meeting(self.db, self.meeting_id)
-        dialog = RegenerateDialog(Settings.load(self.data).llm_model, meeting.type, self)
+        dialog = RegenerateDialog(Settings.load(self.data).llm_path(), meeting.type, self)
         if dialog.exec():
             self.regenerate(*dialog.chosen())
 

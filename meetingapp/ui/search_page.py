@@ -285,7 +285,7 @@ class SearchPage(QWidget):
             return
         data = self.data
         settings = Settings.load(data)
-        model_path = settings.llm_model or settings.model_paths.get("llm")
+        model_path = settings.llm_path()
 
         def work(progress: ProgressFn) -> Answer:
             db = open_db(data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -184,15 +185,15 @@ class SettingsDialog(QDialog):
 
     # -- result -------------------------------------------------------------
     def chosen(self) -> Settings:
-        """The settings as edited in the dialog."""
+        """The settings as edited in the dialog; every setting it does not show is
+        kept as it was (a fresh ``Settings`` here once erased the language model)."""
         lang = self.language.currentText().strip()
-        model = self.model.currentData() or self.settings.asr_model
-        return Settings(
-            asr_model=model,
+        return replace(
+            self.settings,
+            asr_model=self.model.currentData() or self.settings.asr_model,
             model_paths=dict(self.settings.model_paths),
             language=None if lang in ("", AUTO_LANGUAGE) else lang,
             device=self.device.currentData(),
-            workers=self.settings.workers,
         )
 
     def accept(self) -> None:

@@ -10,9 +10,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtMultimedia import QMediaPlayer
 from pytestqt.qtbot import QtBot
 
+from meetingapp.cli import main
 from meetingapp.store.analytics import talk_time_by_speaker
 from meetingapp.store.export import FORMATS
 from meetingapp.store.meetings import list_meetings, load_segments, speakers_of
+from meetingapp.store.minutes import load_minutes
 from meetingapp.ui.main_window import MainWindow
 from meetingapp.ui.meeting_view import MeetingView
 
@@ -110,6 +112,20 @@ def test_export_formats(meeting_window: MainWindow, tmp_path: Path, fmt: str) ->
         assert json.loads(text)["meeting"]["id"] == meeting.id
     if fmt in ("srt", "vtt"):
         assert "-->" in text
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_window_and_cli_exports_are_identical(
+    meeting_window: MainWindow, tmp_path: Path, fmt: str
+) -> None:
+    meeting = list_meetings(meeting_window.db)[0]
+    window_file, cli_file = tmp_path / f"window.{fmt}", tmp_path / f"cli.{fmt}"
+    meeting_window.export_meeting(meeting.id, fmt, window_file)
+    assert main(["export", str(meeting.id), "--format", fmt, "-o", str(cli_file)]) == 0
+    assert window_file.read_bytes() == cli_file.read_bytes()
+    if fmt == "md":  # the window's export once left the minutes out
+        assert load_minutes(meeting_window.db, meeting.id) is not None
+        assert "## Summary" in window_file.read_text(encoding="utf-8")
 
 
 def test_analytics_charts_from_store(meeting_window: MainWindow) -> None:

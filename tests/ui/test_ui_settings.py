@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -38,3 +39,26 @@ def test_chosen_data_folder_applies_at_next_start(
     assert data_dir() == tmp_path / "elsewhere" != default
     monkeypatch.setenv("MEETINGAPP_HOME", str(tmp_path / "env"))
     assert data_dir() == tmp_path / "env"
+
+
+def test_saving_the_dialog_keeps_every_setting_it_does_not_show(
+    qtbot: QtBot, window: MainWindow, ui_home: Path
+) -> None:
+    before = Settings(
+        asr_model="tiny.en",
+        live_model="base",
+        model_paths={"llm": str(ui_home / "model.gguf"), "asr": "/models/whisper"},
+        llm_model=str(ui_home / "minutes.gguf"),
+        device="cpu",
+        workers=2,
+        batch_size=8,
+    )
+    before.save(ui_home)
+    dialog = SettingsDialog(ui_home, Settings.load(ui_home), window.pool, window)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.model.count() > 0, timeout=60_000)
+    dialog.language.setCurrentText("fr")
+    dialog.accept()
+    after = Settings.load(ui_home)
+    assert after.language == "fr"
+    assert replace(after, language=None) == replace(before, language=None)

@@ -22,11 +22,12 @@ from meetingapp.domain.minutes import ActionItem, Item, Minutes
 from meetingapp.domain.progress import ProgressFn
 from meetingapp.domain.transcript import Segment
 from meetingapp.engine.cancel import CancelToken
+from meetingapp.engine.llama import load_llama
 from meetingapp.engine.minutes.dates import resolve_due
 from meetingapp.engine.minutes.extract import known_name
 from meetingapp.engine.minutes.templates import Template
 from meetingapp.engine.minutes.topics import text_match
-from meetingapp.errors import MeetingAppError, ModelNotFoundError
+from meetingapp.errors import MeetingAppError
 from meetingapp.resources import resource_path
 
 log = logging.getLogger(__name__)
@@ -135,23 +136,13 @@ class LocalLlm:
     """A loaded GGUF model answering schema-constrained JSON."""
 
     def __init__(self, config: LlmConfig) -> None:
-        try:
-            import llama_cpp
-        except ImportError as e:
-            raise MeetingAppError("llama-cpp-python is not installed; LLM minutes are off") from e
-        if not config.model_path.is_file():
-            raise ModelNotFoundError(f"{config.model_path}: LLM model file not found")
-        gpu = config.n_gpu_layers
-        if gpu is None:
-            gpu = -1 if llama_cpp.llama_supports_gpu_offload() else 0
         self.config = config
-        self._llm = llama_cpp.Llama(
-            model_path=str(config.model_path),
+        self._llm = load_llama(
+            config.model_path,
             n_ctx=config.n_ctx,
             n_threads=config.n_threads,
-            n_gpu_layers=gpu,
+            n_gpu_layers=config.n_gpu_layers,
             seed=config.seed,
-            verbose=False,
         )
 
     def count_tokens(self, text: str) -> int:
