@@ -16,8 +16,16 @@ if ! "$py" -c 'import PyInstaller' 2>/dev/null; then
   echo "build: installing PyInstaller into .venv" >&2
   "$py" -m pip install -q --disable-pip-version-check "pyinstaller>=6.10,<7" >&2
 fi
-command -v gcc >/dev/null || { echo "build: gcc is needed (apt-get install gcc zlib1g-dev)" >&2; exit 1; }
-[ -f /usr/include/zlib.h ] || { echo "build: zlib1g-dev is needed" >&2; exit 1; }
+# The launcher is C, linked statically against zlib.
+if ! command -v gcc >/dev/null || [ ! -f /usr/include/zlib.h ]; then
+  command -v apt-get >/dev/null || { echo "build: needs gcc and zlib (headers)" >&2; exit 1; }
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "build: installing gcc and zlib1g-dev" >&2
+  $sudo apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+    gcc libc6-dev zlib1g-dev >&2
+fi
 
 work=build/pyinstaller
 mkdir -p "$work" dist
