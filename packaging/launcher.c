@@ -58,17 +58,27 @@ static void read_exact(FILE *f, void *buf, size_t n) {
     }
 }
 
-static void mkdirs(const char *path, mode_t mode) {
+/* mkdir -p; 0 on success, else -1 with errno set and the failing folder in failed */
+static int try_mkdirs(const char *path, mode_t mode, char *failed, size_t n) {
     char tmp[PATH_MAX];
     snprintf(tmp, sizeof tmp, "%s", path);
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p == '/') {
+    for (char *p = tmp + 1;; p++) {
+        if (*p == '/' || *p == 0) {
+            char c = *p;
             *p = 0;
-            if (mkdir(tmp, mode) && errno != EEXIST) die("cannot create", tmp);
-            *p = '/';
+            if (mkdir(tmp, mode) && errno != EEXIST) {
+                snprintf(failed, n, "%s", tmp);
+                return -1;
+            }
+            *p = c;
+            if (c == 0) return 0;
         }
     }
-    if (mkdir(tmp, mode) && errno != EEXIST) die("cannot create", tmp);
+}
+
+static void mkdirs(const char *path, mode_t mode) {
+    char failed[PATH_MAX];
+    if (try_mkdirs(path, mode, failed, sizeof failed)) die("cannot create", failed);
 }
 
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
@@ -212,7 +222,17 @@ int main(int argc, char **argv) {
     snprintf(exe, sizeof exe, "%s/meetingapp", dir);
 
     if (access(done, F_OK) != 0) {
-        mkdirs(base, 0700);
+        char failed[PATH_MAX];
+        if (try_mkdirs(base, 0700, failed, sizeof failed) || access(base, W_OK) != 0) {
+            /* no writable cache folder (a read-only home): a private one in /tmp */
+            snprintf(base, sizeof base, "/tmp/meetingapp-%d", (int)getuid());
+            snprintf(dir, sizeof dir, "%s/%s", base, id);
+            snprintf(done, sizeof done, "%s/.complete", dir);
+            snprintf(exe, sizeof exe, "%s/meetingapp", dir);
+            mkdirs(base, 0700);
+        }
+    }
+    if (access(done, F_OK) != 0) {
         char tmp[PATH_MAX];
         snprintf(tmp, sizeof tmp, "%s/.%s.tmp.%d", base, id, (int)getpid());
         rm_tree(tmp);
