@@ -1,4 +1,4 @@
-"""Where the read-only resources (templates, the LLM catalog, the export schema) are.
+"""Where the read-only resources (templates, the export schema, icons) are.
 
 One answer for every way the app runs:
 
@@ -20,7 +20,7 @@ import sysconfig
 from pathlib import Path
 
 #: a file every resources folder has, to tell a real one from an empty directory
-_MARKER = "llm_models.json"
+_MARKER = "export_schema.json"
 
 
 def _candidates() -> list[Path]:

@@ -28,10 +28,8 @@ from meetingapp.engine.minutes.extract import known_name
 from meetingapp.engine.minutes.templates import Template
 from meetingapp.engine.minutes.topics import text_match
 from meetingapp.errors import MeetingAppError
-from meetingapp.resources import resource_path
 
 log = logging.getLogger(__name__)
-CATALOG_PATH = resource_path("llm_models.json")
 
 
 def _str(n: int) -> dict[str, Any]:
@@ -98,24 +96,6 @@ def reduce_schema(max_tokens: int) -> dict[str, Any]:
         },
         "required": ["summary", "topics"],
     }
-
-
-@dataclass(frozen=True)
-class CatalogModel:
-    """A recommended GGUF model the app can offer to download."""
-
-    name: str
-    file: str
-    url: str
-    size_mb: int
-    context: int
-    license: str
-    notes: str = ""
-
-
-def llm_catalog() -> list[CatalogModel]:
-    data = json.loads(CATALOG_PATH.read_text(encoding="utf-8"))
-    return [CatalogModel(**m) for m in data["models"]]
 
 
 @dataclass
