@@ -43,6 +43,12 @@ LOG_PROB_MIN = -1.0
 NO_SPEECH_MIN = 0.6
 #: This much speech with no word on it, anywhere in a window, means the decode skipped it.
 SKIPPED_SPEECH_S = 3.0
+#: A failed window this long is first decoded again in halves (shorter ones would
+#: give Whisper under 5 s of context each) ...
+HALVE_MIN_S = 10.0
+#: ... of at most half its length plus this (packed from its pieces, so a piece
+#: that does not fit makes a third part rather than being cut).
+HALVE_SLACK_S = 0.5
 #: The language is detected on this many windows of speech (faster-whisper's way).
 LANGUAGE_WINDOWS = 3
 
@@ -189,6 +195,24 @@ class WindowDecoder:
             for k, (w, got) in enumerate(zip(windows, found))
         ]
 
+    def redecode(self, window: SpeechWindow) -> WindowText:
+        """A failed window again: first as two halves decoded in one batch (cut between
+        its pieces where it can), which recovers speech a long window skipped for the
+        cost of one batched window; what still fails, or is too short to halve, is
+        decoded alone, with temperature fallback."""
+        if window.length >= HALVE_MIN_S:
+            halves = pack_windows(window.pieces, window.length / 2 + HALVE_SLACK_S)
+            spoken = [(t, h) for t, h in zip(self.batch(halves), halves) if not t.silent]
+            texts = [t for t, _ in spoken]
+            if texts and not any(t.failed(h) for t, h in spoken):
+                return WindowText(
+                    [w for t in texts for w in t.words],
+                    min(t.avg_logprob for t in texts),
+                    max(t.compression_ratio for t in texts),
+                    min(t.no_speech_prob for t in texts),
+                )
+        return self.alone(window)
+
     def alone(self, window: SpeechWindow) -> WindowText:
         """Plain sequential decoding: timestamps, seeking, temperature fallback."""
         pieces, _ = self.whisper.transcribe(
@@ -266,7 +290,7 @@ def transcribe(
             if text.failed(window):
                 if cancel is not None:
                     cancel.check()
-                text = decoder.alone(window)
+                text = decoder.redecode(window)
             if not text.silent:
                 confidence = round(math.exp(max(text.avg_logprob, -20.0)), 4)
                 segments += split_sentences(text.words, confidence)
