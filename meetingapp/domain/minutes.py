@@ -82,3 +82,24 @@ class Minutes:
             sentiment=[float(x) for x in d.get("sentiment", [])],
             mood=d.get("mood", "neutral"),
         )
+
+
+#: an action item in the tracker is open or done
+ACTION_STATUSES = ("open", "done")
+
+
+@dataclass
+class TrackedAction:
+    """An action item in the tracker across meetings (its status and edits are the truth)."""
+
+    id: int
+    meeting_id: int
+    meeting_title: str
+    meeting_date: str
+    owner: str | None
+    task: str
+    due: str | None
+    due_text: str | None
+    status: str
+    start: float
+    segment_index: int | None

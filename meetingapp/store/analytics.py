@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlite_utils
 
+from meetingapp.domain.analytics import Bar, Totals
+
 UNLABELLED = "Unlabelled"
-
-
-@dataclass
-class Bar:
-    label: str
-    value: float
 
 
 def talk_time_by_speaker(db: sqlite_utils.Database, limit: int = 12) -> list[Bar]:
@@ -46,3 +41,9 @@ def meetings_per_week(db: sqlite_utils.Database, weeks: int = 12) -> list[Bar]:
         counts[s] = counts.get(s, 0) + 1
     span = [last - timedelta(weeks=i) for i in range(weeks - 1, -1, -1)]
     return [Bar(w.strftime("%d %b"), counts.get(w, 0)) for w in span]
+
+
+def totals(db: sqlite_utils.Database) -> Totals:
+    """How many meetings, and their summed duration in seconds."""
+    n, total = db.execute("SELECT COUNT(*), COALESCE(SUM(duration), 0) FROM meetings").fetchone()
+    return Totals(n, total)

@@ -13,11 +13,10 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from meetingapp.domain.meetings import FORMATS, Meeting
 from meetingapp.domain.minutes import Minutes
 from meetingapp.domain.transcript import Segment
-from meetingapp.store.meetings import Meeting
 
-FORMATS = ("md", "json", "srt", "vtt", "txt")
 SCHEMA_ID = "meetingapp.meeting/1"
 MINUTES_KEYS = ("summary", "key_points", "decisions", "action_items", "topics", "highlights")
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
+from meetingapp.domain.meetings import Meeting
+from meetingapp.domain.minutes import MEETING_TYPES
 from meetingapp.domain.transcript import Segment, Transcript, Word
 from meetingapp.errors import MeetingAppError
 from meetingapp.store.db import is_sqlite_int
@@ -16,27 +18,6 @@ from meetingapp.store.db import is_sqlite_int
 
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-@dataclass
-class Meeting:
-    id: int
-    title: str
-    type: str
-    date: str
-    duration: float
-    language: str | None
-    model: str | None
-    source_sha256: str
-    source_name: str
-    source_path: str
-    status: str
-    created_at: str
-    updated_at: str
-
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Meeting:
-        return cls(**{f.name: row[f.name] for f in fields(cls)})
 
 
 @dataclass
@@ -222,3 +203,27 @@ def update_segment_text(db: sqlite_utils.Database, meeting_id: int, idx: int, te
                 ],
             )
         _touch(db, meeting_id)
+
+
+def update_meeting(
+    db: sqlite_utils.Database, meeting_id: int, title: str | None = None, type: str | None = None
+) -> Meeting:
+    """Rename a meeting or change its type (``None`` leaves a field as it is)."""
+    meeting = get_meeting(db, meeting_id)
+    changes: dict[str, str] = {}
+    if title is not None:
+        title = " ".join(title.split())
+        if not title:
+            raise MeetingAppError("a meeting title cannot be empty")
+        changes["title"] = title
+    if type is not None:
+        if type not in MEETING_TYPES:
+            raise MeetingAppError(f"{type!r} is not a meeting type ({', '.join(MEETING_TYPES)})")
+        changes["type"] = type
+    if not changes:
+        return meeting
+    with db.conn:
+        sets = ", ".join(f"{k} = ?" for k in changes)
+        db.execute(f"UPDATE meetings SET {sets} WHERE id = ?", [*changes.values(), meeting_id])
+        _touch(db, meeting_id)
+    return get_meeting(db, meeting_id)

@@ -7,32 +7,17 @@ and edits); regenerating minutes keeps the status of items that survive.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from typing import Any
 
 import sqlite_utils
 
-from meetingapp.domain.minutes import ActionItem, Minutes
+from meetingapp.domain.minutes import ACTION_STATUSES, ActionItem, Minutes, TrackedAction
 from meetingapp.errors import MeetingAppError
 from meetingapp.store.db import is_sqlite_int
 from meetingapp.store.meetings import get_meeting, now_iso
 
-STATUSES = ("open", "done")
-
-
-@dataclass
-class TrackedAction:
-    id: int
-    meeting_id: int
-    meeting_title: str
-    meeting_date: str
-    owner: str | None
-    task: str
-    due: str | None
-    due_text: str | None
-    status: str
-    start: float
-    segment_index: int | None
+STATUSES = ACTION_STATUSES
 
 
 def save_minutes(

@@ -11,39 +11,18 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import sqlite_utils
 
+from meetingapp.domain.speakers import MeetingSpeaker, Profile
 from meetingapp.errors import MeetingAppError
 from meetingapp.store.meetings import get_meeting, now_iso
 
 
 class SpeakerError(MeetingAppError):
     pass
-
-
-@dataclass
-class Profile:
-    id: int
-    name: str
-    created_at: str
-    updated_at: str
-    embeddings: int
-    meetings: int
-
-
-@dataclass
-class MeetingSpeaker:
-    label: str
-    name: str
-    profile_id: int | None
-    status: str  # unknown | suggested | auto | confirmed
-    suggested_name: str | None
-    score: float | None
-    centroid: np.ndarray | None
 
 
 def to_blob(vector: np.ndarray) -> bytes:
