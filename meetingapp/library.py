@@ -3,40 +3,70 @@
 The window, the command line and the REST API call this; none of them opens the
 database or writes an export on its own, so an action cannot drift into two
 behaviours (the window once exported Markdown without the minutes the CLI
-included). Connections come from :meth:`Library.connect`, which always closes.
+included). Each method opens its connection with ``with self.connect() as db:``,
+which always closes, so work on a background thread leaves no connection behind.
+
+Search and ask import their engine (chromadb, the text embedder) only when they
+run: the other commands would otherwise pay for it at every start.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
 from meetingapp.config import Settings, data_dir
-from meetingapp.engine.jobs import Engine
-from meetingapp.engine.search_index import remove_meeting
+from meetingapp.domain.analytics import Bar, Totals
+from meetingapp.domain.audio import SpeechRegion
+from meetingapp.domain.jobs import Job, JobOptions
+from meetingapp.domain.meetings import Meeting
+from meetingapp.domain.minutes import Minutes, TrackedAction
+from meetingapp.domain.progress import ProgressFn
+from meetingapp.domain.speakers import MeetingSpeaker, Profile
+from meetingapp.domain.transcript import Segment
+from meetingapp.engine.jobs import Engine, Submitted
 from meetingapp.errors import MeetingAppError
-from meetingapp.store.db import open_db
+from meetingapp.store import analytics
+from meetingapp.store import jobs as jobstore
+from meetingapp.store import meetings as meetingstore
+from meetingapp.store import minutes as minutestore
+from meetingapp.store import speakers as speakerstore
+from meetingapp.store.db import DB_NAME, describe_db_error, open_db
 from meetingapp.store.export import MeetingExport, export_filename, render
-from meetingapp.store.meetings import delete_meeting, get_meeting, load_segments
-from meetingapp.store.minutes import load_minutes
+
+if TYPE_CHECKING:
+    from meetingapp.engine.ask import Answer
+    from meetingapp.engine.search import SearchQuery, SearchResults
 
 
 class Library:
-    """The user's meetings in one data folder."""
+    """The user's meetings in one data folder.
 
-    def __init__(self, data: Path | None = None) -> None:
+    ``engine`` is the job runner of a long-lived caller (the window, ``transcribe``):
+    imports queue on it and cancels go through it. Without one, an action that needs
+    a runner starts one for itself.
+    """
+
+    def __init__(self, data: Path | None = None, engine: Engine | None = None) -> None:
         self.data = data if data is not None else data_dir()
+        self.engine = engine
 
     # -- settings and connections ------------------------------------------
     def settings(self) -> Settings:
-        return Settings.load(self.data)
+        """The settings in force: the runner's (the window updates it), else the file's."""
+        return self.engine.settings if self.engine is not None else Settings.load(self.data)
 
     def save_settings(self, settings: Settings) -> None:
         settings.save(self.data)
+        if self.engine is not None:
+            self.engine.settings = settings
 
     @contextmanager
     def connect(self) -> Iterator[sqlite_utils.Database]:
@@ -47,38 +77,310 @@ class Library:
         finally:
             db.close()
 
+    def describe_db_error(self, e: sqlite3.Error) -> str:
+        """One line for a database error, naming the database file."""
+        return describe_db_error(self.data / DB_NAME, e)
+
     @contextmanager
-    def runner(self) -> Iterator[Engine]:
-        """A job runner for one action (the window keeps its own for its lifetime)."""
-        engine = Engine(self.data)
+    def runner(self, workers: int = 1) -> Iterator[Engine]:
+        """The caller's job runner, or one for this action (closed when it ends)."""
+        if self.engine is not None:
+            yield self.engine
+            return
+        engine = Engine(self.data, workers=workers)
         try:
             yield engine
         finally:
             engine.close()
 
-    # -- jobs -----------------------------------------------------------------
+    # -- importing and jobs ---------------------------------------------------
+    def job_options(
+        self, model: str | None = None, language: str | None = None, **chosen: Any
+    ) -> JobOptions:
+        """What a new recording is processed with: the user's choices, else the settings
+        (the Whisper model and the language), the same for the window and the CLI."""
+        from meetingapp.engine.whisper_models import DEFAULT_MODEL
+
+        s = self.settings()
+        return JobOptions(
+            model=model or s.asr_model or DEFAULT_MODEL, language=language or s.language, **chosen
+        )
+
+    def submit(self, path: Path, options: JobOptions, force: bool = False) -> Submitted:
+        """Copy a recording into the library and queue it on the runner; raises a
+        :class:`MeetingAppError` naming the file when it cannot be imported."""
+        if self.engine is None:
+            raise RuntimeError(
+                "Library.submit needs the caller's job runner (Library(data, engine))"
+            )
+        try:
+            return self.engine.submit(Path(path), replace(options), force=force)
+        except OSError as e:  # one unforeseen bad path must not abandon a batch
+            raise MeetingAppError(f"{path}: cannot import ({e.strerror or e})") from None
+
     def cancel_job(self, job_id: int) -> None:
         """Stop a job wherever it runs; its artifacts and stored copy are cleaned up."""
         with self.runner() as engine:
             engine.cancel(job_id)
 
+    def jobs(self, statuses: tuple[str, ...] | None = None) -> list[Job]:
+        with self.connect() as db:
+            return jobstore.list_jobs(db, statuses)
+
+    def job(self, job_id: int) -> Job:
+        with self.connect() as db:
+            return jobstore.get_job(db, job_id)
+
     # -- meetings ---------------------------------------------------------------
+    def meetings(self) -> list[Meeting]:
+        """Every meeting, newest first."""
+        with self.connect() as db:
+            return meetingstore.list_meetings(db)
+
+    def meeting(self, meeting_id: int) -> Meeting:
+        with self.connect() as db:
+            return meetingstore.get_meeting(db, meeting_id)
+
+    def segments(self, meeting_id: int) -> list[Segment]:
+        with self.connect() as db:
+            meetingstore.get_meeting(db, meeting_id)
+            return meetingstore.load_segments(db, meeting_id)
+
+    def update_meeting(
+        self, meeting_id: int, title: str | None = None, type: str | None = None
+    ) -> Meeting:
+        """Rename a meeting and/or change its type."""
+        with self.connect() as db:
+            return meetingstore.update_meeting(db, meeting_id, title=title, type=type)
+
+    def edit_segment(self, meeting_id: int, index: int, text: str) -> Segment:
+        """Correct what a segment says; returns the segment as stored."""
+        with self.connect() as db:
+            meetingstore.update_segment_text(db, meeting_id, index, text)
+            return meetingstore.load_segments(db, meeting_id)[index]
+
     def delete_meeting(self, meeting_id: int) -> str:
         """Delete a meeting and its search vectors; returns its title."""
+        from meetingapp.engine.search_index import remove_meeting
+
         with self.connect() as db:
-            title = get_meeting(db, meeting_id).title
-            delete_meeting(db, meeting_id, self.data)
+            title = meetingstore.get_meeting(db, meeting_id).title
+            meetingstore.delete_meeting(db, meeting_id, self.data)
             remove_meeting(db, self.data, meeting_id)
         return title
+
+    # -- speakers ---------------------------------------------------------------
+    def speakers_of(self, meeting_id: int) -> list[str | None]:
+        """A meeting's speakers in order of first appearance (None = unlabelled)."""
+        with self.connect() as db:
+            return meetingstore.speakers_of(db, meeting_id)
+
+    def speaker_names(self) -> list[str]:
+        """Every speaker name used in any meeting, for filters and pickers."""
+        with self.connect() as db:
+            return meetingstore.speaker_names(db)
+
+    def meeting_speakers(self, meeting_id: int) -> list[MeetingSpeaker]:
+        with self.connect() as db:
+            meetingstore.get_meeting(db, meeting_id)
+            return speakerstore.meeting_speakers(db, meeting_id)
+
+    def suggestion(self, meeting_id: int, who: str | None) -> str | None:
+        """The known person a meeting speaker's voice resembles, if one was suggested."""
+        for s in self.meeting_speakers(meeting_id):
+            if s.name == who and s.status == "suggested" and s.suggested_name:
+                return s.suggested_name
+        return None
+
+    def name_speaker(self, meeting_id: int, who: str | None, name: str, learn: bool = True) -> None:
+        """Name a meeting's speaker (naming it after another speaker merges the two);
+        with ``learn`` the voice joins that person's profile."""
+        with self.connect() as db:
+            speakerstore.name_speaker(db, meeting_id, who, name.strip(), learn=learn)
+
+    def merge_speakers(self, meeting_id: int, keep: str, drop: str) -> None:
+        """Two speakers of one meeting are one person: ``drop`` takes ``keep``'s name."""
+        with self.connect() as db:
+            kept = speakerstore.meeting_speaker(db, meeting_id, keep)
+            speakerstore.name_speaker(db, meeting_id, drop, kept.name, learn=False)
+
+    def reassign(self, meeting_id: int, segments: list[int], name: str) -> None:
+        """Give segments of a meeting to another speaker, new or existing. Every segment
+        number is checked first, so a wrong one changes nothing."""
+        with self.connect() as db:
+            count = len(meetingstore.load_segments(db, meeting_id))
+            bad = [i for i in segments if not 0 <= i < count]
+            if bad:
+                raise MeetingAppError(f"meeting {meeting_id} has no segment {bad[0]}")
+            speakerstore.split_speaker(db, meeting_id, segments, name.strip())
+
+    def profiles(self) -> list[Profile]:
+        with self.connect() as db:
+            return speakerstore.list_profiles(db)
+
+    def enroll_files(
+        self, name: str, paths: list[Path], progress: ProgressFn | None = None
+    ) -> Profile:
+        """Learn a person's voice from recordings of them alone."""
+        from meetingapp.engine.speakers.enroll import voice_from_file
+
+        if not paths:
+            raise MeetingAppError("give recordings of the person (FILE...) or --meeting ID")
+        vectors = []
+        for i, path in enumerate(paths):
+            vectors.append(voice_from_file(Path(path)))
+            if progress:
+                progress((i + 1) / len(paths))
+        source = "file:" + ",".join(Path(p).name for p in paths)
+        with self.connect() as db:
+            return speakerstore.enroll(db, name.strip(), vectors, source)
+
+    def enroll_segments(self, name: str, meeting_id: int, segments: list[int]) -> Profile:
+        """Learn a person's voice from segments of a meeting where they speak."""
+        from meetingapp.engine.audio import load_audio
+        from meetingapp.engine.speakers.enroll import voice_vector
+
+        if not segments:
+            raise MeetingAppError("which segments? add --segment N (see `meetingapp show ID`)")
+        with self.connect() as db:
+            meeting = meetingstore.get_meeting(db, meeting_id)
+            lines = meetingstore.load_segments(db, meeting_id)
+        bad = [i for i in segments if not 0 <= i < len(lines)]
+        if bad:
+            raise MeetingAppError(f"meeting {meeting_id} has no segment {bad[0]}")
+        audio = load_audio(self.data / meeting.source_path)
+        vector = voice_vector(audio, [SpeechRegion(lines[i].start, lines[i].end) for i in segments])
+        if vector is None:
+            raise MeetingAppError("those segments hold too little speech; choose more")
+        with self.connect() as db:
+            return speakerstore.enroll(db, name.strip(), [vector], f"meeting:{meeting_id}")
+
+    def rename_profile(self, old: str, new: str) -> None:
+        with self.connect() as db:
+            speakerstore.rename_profile(db, old, new.strip())
+
+    def merge_profiles(self, keep: str, drop: str) -> Profile:
+        with self.connect() as db:
+            return speakerstore.merge_profiles(db, keep, drop)
+
+    def forget_profile(self, name: str) -> None:
+        """Delete a person's profile and voice data (meetings keep the name as text)."""
+        with self.connect() as db:
+            speakerstore.forget_profile(db, name)
+
+    # -- minutes and action items -------------------------------------------------
+    def minutes(self, meeting_id: int) -> Minutes | None:
+        with self.connect() as db:
+            return minutestore.load_minutes(db, meeting_id)
+
+    def regenerate_minutes(
+        self,
+        meeting_id: int,
+        llm: Path | None,
+        template: str | None = None,
+        progress: ProgressFn | None = None,
+    ) -> Minutes:
+        """Write a meeting's minutes again, refined by the GGUF model ``llm`` if given,
+        with ``template`` (default: the meeting's type). Ticked-off actions that
+        survive stay ticked off."""
+        from meetingapp.engine.minutes.generate import generate_minutes
+        from meetingapp.engine.pipeline import meeting_date
+
+        with self.connect() as db:
+            meeting = meetingstore.get_meeting(db, meeting_id)
+            segments = meetingstore.load_segments(db, meeting_id)
+        minutes = generate_minutes(
+            segments,
+            meeting_date(meeting.date),
+            template or meeting.type,
+            self.data,
+            llm_path=llm,
+            template=template,
+            progress=progress,
+        )
+        with self.connect() as db, db.conn:
+            minutestore.save_minutes(db, meeting_id, minutes, llm.name if llm else None, template)
+        return minutes
+
+    def export_highlights(self, meeting_id: int, folder: Path) -> list[Path]:
+        """The minutes' highlights as audio clips and an SRT in ``folder``."""
+        from meetingapp.engine.audio import load_audio
+        from meetingapp.engine.minutes.highlights import export_clips
+
+        export = self.meeting_export(meeting_id)
+        if export.minutes is None or not export.minutes.highlights:
+            raise MeetingAppError(
+                f"meeting {meeting_id} has no highlights (run `meetingapp minutes`)"
+            )
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise MeetingAppError(f"{folder}: cannot create the folder ({e.strerror})") from None
+        audio = load_audio(self.data / export.meeting.source_path)
+        return export_clips(audio, export.minutes.highlights, export.segments, folder)
+
+    def actions(
+        self, open_only: bool = False, owner: str | None = None, meeting_id: int | None = None
+    ) -> list[TrackedAction]:
+        """Action items across meetings (or of one), open ones first."""
+        with self.connect() as db:
+            return minutestore.list_actions(
+                db, open_only=open_only, owner=owner, meeting_id=meeting_id
+            )
+
+    def update_action(self, action_id: int, **changes: str | None) -> TrackedAction:
+        """Tick off, reopen or edit an action item (status, owner, task, due)."""
+        with self.connect() as db:
+            return minutestore.update_action(db, action_id, **changes)
+
+    # -- search and ask -----------------------------------------------------------
+    def _ensure_index(self, db: sqlite_utils.Database, progress: ProgressFn | None) -> int:
+        from meetingapp.engine.search_index import ensure_index
+
+        return ensure_index(db, self.data, progress=progress)
+
+    def search(self, query: SearchQuery, progress: ProgressFn | None = None) -> SearchResults:
+        """Ranked hits; a missing or stale vector index is healed first (``progress``)."""
+        from meetingapp.engine.search import search
+
+        with self.connect() as db:
+            self._ensure_index(db, progress)
+            return search(db, self.data, query, refresh=False)
+
+    def ask(
+        self, question: str, model: Path | None = None, progress: ProgressFn | None = None
+    ) -> Answer:
+        """Answer from the meetings with citations; the GGUF ``model`` writes the answer
+        when given, else the most relevant passages are the answer."""
+        from meetingapp.engine.ask import LlamaChat, ask
+
+        with self.connect() as db:
+            self._ensure_index(db, progress)
+            chat = LlamaChat(model) if model else None
+            return ask(db, self.data, question, model=chat)
+
+    # -- analytics ------------------------------------------------------------------
+    def talk_time(self) -> list[Bar]:
+        """Seconds spoken per speaker over all meetings, most first."""
+        with self.connect() as db:
+            return analytics.talk_time_by_speaker(db)
+
+    def meetings_per_week(self) -> list[Bar]:
+        with self.connect() as db:
+            return analytics.meetings_per_week(db)
+
+    def totals(self) -> Totals:
+        with self.connect() as db:
+            return analytics.totals(db)
 
     # -- exports ----------------------------------------------------------------
     def meeting_export(self, meeting_id: int) -> MeetingExport:
         """Everything an export shows: the meeting, its lines and its minutes."""
         with self.connect() as db:
             return MeetingExport(
-                get_meeting(db, meeting_id),
-                load_segments(db, meeting_id),
-                load_minutes(db, meeting_id),
+                meetingstore.get_meeting(db, meeting_id),
+                meetingstore.load_segments(db, meeting_id),
+                minutestore.load_minutes(db, meeting_id),
             )
 
     def export_text(self, meeting_id: int, fmt: str) -> str:

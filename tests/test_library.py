@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import builtins
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -20,7 +21,8 @@ from meetingapp.engine.ask import LlamaChat
 from meetingapp.engine.jobs import Engine
 from meetingapp.engine.minutes.llm import LlmConfig, LocalLlm
 from meetingapp.engine.pipeline import Stage, default_stages
-from meetingapp.errors import ModelNotFoundError
+from meetingapp.errors import MeetingAppError, ModelNotFoundError
+from meetingapp.library import Library
 from meetingapp.store.jobs import JobOptions, get_job, load_artifacts
 
 PACKAGE = ROOT / "meetingapp"
@@ -126,3 +128,81 @@ def test_cancel_a_job_another_process_is_running(cli, home: Path) -> None:
     assert db.execute("SELECT status FROM jobs").fetchall() == [("cancelled",)]
     db.close()
     assert not (home / row[1]).exists()
+
+
+# -- one path per action: the window and the CLI call the same Library method ---------
+
+
+def _meeting(home: Path, speakers: list[str]) -> int:
+    from meetingapp.domain.transcript import Segment, Transcript, Word
+    from meetingapp.store.meetings import NewMeeting, insert_meeting
+
+    segs = [
+        Segment(i * 10.0, i * 10.0 + 3, "one two", [Word(i * 10.0, i * 10.0 + 1, " one", 1, s)], s)
+        for i, s in enumerate(speakers)
+    ]
+    new = NewMeeting("Standup", "general", "2026-11-02T10:00:00+00:00", "sha", "m.wav", "m.wav")
+    with Library(home).connect() as db, db.conn:
+        return insert_meeting(db, new, Transcript("en", 60.0, segs))
+
+
+def test_new_recordings_take_the_settings_in_the_cli_too(home: Path) -> None:
+    """The window queued with the settings' language, the CLI ignored it: now both
+    ask the library, which fills what the user did not choose from the settings."""
+    home.mkdir(parents=True, exist_ok=True)
+    library = Library(home)
+    library.save_settings(Settings(asr_model="small", language="de"))
+    assert (library.job_options().model, library.job_options().language) == ("small", "de")
+    chosen = library.job_options(model="tiny.en", language="en", title="T", type="standup")
+    assert (chosen.model, chosen.language, chosen.title, chosen.type) == (
+        "tiny.en",
+        "en",
+        "T",
+        "standup",
+    )
+    callers = [PACKAGE / "cli" / "jobs.py", PACKAGE / "ui" / "main_window.py"]
+    assert all("job_options(" in p.read_text(encoding="utf-8") for p in callers)
+    assert not any("JobOptions(" in p.read_text(encoding="utf-8") for p in callers)
+
+
+def test_reassign_checks_every_segment_before_changing_one(cli, home: Path) -> None:
+    """The CLI moved segments one by one and stopped at a bad number, half done."""
+    m = _meeting(home, ["S1", "S1", "S1"])
+    r = cli("speakers", "reassign", m, "Ann", 0, 7)
+    assert r.code == 1 and f"meeting {m} has no segment 7" in r.err
+    assert Library(home).speakers_of(m) == ["S1"]
+    assert cli("speakers", "reassign", m, "Ann", 0, 2).code == 0
+    assert [s.speaker for s in Library(home).segments(m)] == ["Ann", "S1", "Ann"]
+
+
+def test_rename_and_retype_a_meeting(cli, home: Path) -> None:
+    m = _meeting(home, ["S1"])
+    r = cli("edit", m, "--title", "  Weekly\nsync ", "--type", "standup")
+    assert r.code == 0, r.err
+    meeting = Library(home).meeting(m)
+    assert (meeting.title, meeting.type) == ("Weekly sync", "standup")
+    assert cli("edit", m, "--title", " ").code == 1
+    assert cli("edit", m).code == 1
+    with pytest.raises(MeetingAppError, match="not a meeting type"):
+        Library(home).update_meeting(m, type="party")
+    assert "Weekly sync" in cli("list").out
+
+
+def test_connections_are_the_librarys() -> None:
+    """Only the service layer opens the database for the window and the CLI, and it
+    closes each connection (background tasks once left theirs open)."""
+    for py in [*(PACKAGE / "ui").rglob("*.py"), *(PACKAGE / "cli").rglob("*.py")]:
+        text = py.read_text(encoding="utf-8")
+        assert "open_db(" not in text and "sqlite3.connect(" not in text, py
+    library = (PACKAGE / "library.py").read_text(encoding="utf-8")
+    assert library.count("open_db(") == 1  # in connect(), which always closes
+
+
+def test_minutes_are_regenerated_in_one_place() -> None:
+    users = sorted(
+        p.relative_to(PACKAGE).as_posix()
+        for p in PACKAGE.rglob("*.py")
+        if re.search(r"\bgenerate_minutes\(", p.read_text(encoding="utf-8"))
+    )
+    # the pipeline's minutes stage, and the library for the CLI and the window
+    assert users == ["engine/minutes/generate.py", "engine/pipeline.py", "library.py"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite_utils
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -16,9 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from meetingapp.domain.minutes import TrackedAction
 from meetingapp.domain.times import clock
 from meetingapp.errors import MeetingAppError
-from meetingapp.store.minutes import TrackedAction, list_actions, update_action
+from meetingapp.library import Library
 from meetingapp.ui.wrap_delegate import WrapDelegate
 
 SHOW = ("Open", "Done", "All")
@@ -32,9 +32,9 @@ class ActionsPage(QWidget):
     open_requested = Signal(int, float)
     error = Signal(str)
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, library: Library) -> None:
         super().__init__()
-        self.db = db
+        self.library = library
         self.actions: list[TrackedAction] = []
         self._filling = False
 
@@ -81,9 +81,9 @@ class ActionsPage(QWidget):
 
     def refresh(self) -> None:
         show = self.show_filter.currentText()
-        items = list_actions(self.db, open_only=show == "Open")
+        items = self.library.actions(open_only=show == "Open")
         self.actions = [a for a in items if show != "Done" or a.status == "done"]
-        owners = sorted({a.owner for a in list_actions(self.db) if a.owner}, key=str.lower)
+        owners = sorted({a.owner for a in self.library.actions() if a.owner}, key=str.lower)
         current = self.owner.currentText() or ANY_OWNER
         self.owner.blockSignals(True)
         self.owner.clear()
@@ -127,7 +127,7 @@ class ActionsPage(QWidget):
 
     def set_status(self, action_id: int, status: str) -> None:
         try:
-            update_action(self.db, action_id, status=status)
+            self.library.update_action(action_id, status=status)
         except MeetingAppError as e:
             self.error.emit(str(e))
             return

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import math
 
-import sqlite_utils
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from meetingapp.domain.analytics import Bar
 from meetingapp.domain.times import clock
-from meetingapp.store.analytics import Bar, meetings_per_week, talk_time_by_speaker
+from meetingapp.library import Library
 
 
 class BarChart(QWidget):
@@ -103,9 +103,9 @@ class BarChart(QWidget):
 
 
 class AnalyticsPage(QWidget):
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, library: Library) -> None:
         super().__init__()
-        self.db = db
+        self.library = library
         self.talk = BarChart(horizontal=True, color="#4263eb", fmt="clock")
         self.weeks = BarChart(horizontal=False, color="#12b886")
         self.summary = QLabel()
@@ -130,9 +130,8 @@ class AnalyticsPage(QWidget):
         lay.addStretch(1)
 
     def refresh(self) -> None:
-        self.talk.set_bars(talk_time_by_speaker(self.db))
-        self.weeks.set_bars(meetings_per_week(self.db))
-        n, total = self.db.execute(
-            "SELECT COUNT(*), COALESCE(SUM(duration), 0) FROM meetings"
-        ).fetchone()
-        self.summary.setText(f"{n} meeting{'s' if n != 1 else ''} · {clock(total)} recorded")
+        self.talk.set_bars(self.library.talk_time())
+        self.weeks.set_bars(self.library.meetings_per_week())
+        t = self.library.totals()
+        plural = "s" if t.meetings != 1 else ""
+        self.summary.setText(f"{t.meetings} meeting{plural} · {clock(t.duration)} recorded")

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from meetingapp.domain.jobs import JobOptions
 from meetingapp.domain.progress import ProgressFn
 from meetingapp.engine.jobs import Engine
 from meetingapp.errors import MeetingAppError
-from meetingapp.store.jobs import JobOptions
+from meetingapp.library import Library
 from meetingapp.ui.gui_thread import emitter, held, hold, init_gui_thread, post, release
 from meetingapp.ui.import_paths import expand_paths
 
@@ -34,10 +34,13 @@ class EngineBridge(QObject):
     #: (path, message naming the file and the cause)
     import_failed = Signal(str, str)
 
-    def __init__(self, engine: Engine, parent: QObject | None = None) -> None:
+    def __init__(
+        self, engine: Engine, parent: QObject | None = None, library: Library | None = None
+    ) -> None:
         super().__init__(parent)
         init_gui_thread()
         self.engine = engine
+        self.library = library if library is not None else Library(engine.data, engine)
         self._number = hold(self)
         # Hashing and copying a recording can take seconds; one import at a time.
         self._imports = ThreadPoolExecutor(max_workers=1, thread_name_prefix="meetingapp-import")
@@ -45,14 +48,14 @@ class EngineBridge(QObject):
 
     def submit(self, paths: list[Path], options: JobOptions) -> None:
         """Import files and folders (their media files) in the background."""
-        self._imports.submit(_import_all, self.engine, self._number, paths, options)
+        self._imports.submit(_import_all, self.library, self._number, paths, options)
 
     def shutdown(self) -> None:
         self._imports.shutdown(wait=True, cancel_futures=True)
         release(self._number)
 
 
-def _import_all(engine: Engine, bridge: int, paths: list[Path], options: JobOptions) -> None:
+def _import_all(library: Library, bridge: int, paths: list[Path], options: JobOptions) -> None:
     """On the import thread: given the bridge's number, never the bridge itself."""
     failed = emitter(bridge, "import_failed")
     files, problems = expand_paths(paths)
@@ -60,7 +63,7 @@ def _import_all(engine: Engine, bridge: int, paths: list[Path], options: JobOpti
         failed(problem.split(": ", 1)[0], problem)
     for path in files:
         try:
-            sub = engine.submit(path, replace(options))
+            sub = library.submit(path, options)
         except MeetingAppError as e:
             failed(str(path), str(e))
         except Exception as e:  # noqa: BLE001 - a bug must show, not kill the import thread

@@ -1,10 +1,9 @@
-"""The meeting library as a Qt table model over the store."""
+"""The meeting library as a Qt table model over the service layer."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import sqlite_utils
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
@@ -13,8 +12,9 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from meetingapp.domain.meetings import Meeting
 from meetingapp.domain.times import clock
-from meetingapp.store.meetings import Meeting, list_meetings
+from meetingapp.library import Library
 
 COLUMNS = ("Title", "Date", "Duration", "Type", "Status")
 #: Role holding the raw value a column sorts by (dates as ISO text, durations as seconds).
@@ -26,15 +26,15 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class MeetingTableModel(QAbstractTableModel):
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, library: Library) -> None:
         super().__init__()
-        self.db = db
+        self.library = library
         self.meetings: list[Meeting] = []
         self.refresh()
 
     def refresh(self) -> None:
         self.beginResetModel()
-        self.meetings = list_meetings(self.db)
+        self.meetings = self.library.meetings()
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature

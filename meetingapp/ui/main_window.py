@@ -28,15 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from meetingapp.domain.jobs import UNFINISHED
+from meetingapp.domain.meetings import FORMAT_NAMES, FORMATS
 from meetingapp.domain.progress import ProgressFn
 from meetingapp.engine.jobs import Engine, JobEvent
 from meetingapp.engine.warmup import warm_up
 from meetingapp.errors import MeetingAppError
 from meetingapp.library import Library
-from meetingapp.store import jobs as jobstore
-from meetingapp.store.db import open_db
-from meetingapp.store.export import FORMATS
-from meetingapp.store.meetings import get_meeting
 from meetingapp.ui import recorder as rec
 from meetingapp.ui.actions_page import ActionsPage
 from meetingapp.ui.analytics_page import AnalyticsPage
@@ -50,13 +48,6 @@ from meetingapp.ui.settings_dialog import SettingsDialog
 from meetingapp.ui.speakers_page import SpeakersPage
 from meetingapp.ui.tables import style_table
 
-FORMAT_NAMES = {
-    "md": "Markdown",
-    "json": "JSON",
-    "srt": "SubRip subtitles (SRT)",
-    "vtt": "WebVTT subtitles",
-    "txt": "Plain text",
-}
 PAGES = ("Library", "Search", "Action items", "Speakers", "Analytics")
 
 
@@ -74,10 +65,10 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.engine = engine
         self.data = engine.data
-        self.library = Library(self.data)
-        self.db = open_db(self.data)  # the GUI thread's own connection
+        #: every action on the meetings goes through it; each opens and closes its connection
+        self.library = Library(self.data, engine)
         self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="meetingapp-ui")
-        self.bridge = EngineBridge(engine, self)
+        self.bridge = EngineBridge(engine, self, self.library)
         self.bridge.job_event.connect(self._on_job_event)
         self.bridge.import_queued.connect(self._on_import_queued)
         self.bridge.import_duplicate.connect(self._on_duplicate)
@@ -93,20 +84,20 @@ class MainWindow(QMainWindow):
         self.resize(1200, 760)
         self.setAcceptDrops(True)
 
-        self.model = MeetingTableModel(self.db)
+        self.model = MeetingTableModel(self.library)
         self.proxy = MeetingFilterModel(self.model)
-        self.meeting_view = MeetingView(self.db, self.data, self.pool)
+        self.meeting_view = MeetingView(self.library, self.pool)
         self.meeting_view.back_requested.connect(self.show_library)
         self.meeting_view.changed.connect(lambda _id: self._data_changed())
         self.meeting_view.error.connect(self.show_problem)
-        self.analytics = AnalyticsPage(self.db)
-        self.search_page = SearchPage(self.db, self.data, self.pool)
+        self.analytics = AnalyticsPage(self.library)
+        self.search_page = SearchPage(self.library, self.pool)
         self.search_page.open_requested.connect(self.open_meeting)
         self.search_page.error.connect(self.show_problem)
-        self.actions_page = ActionsPage(self.db)
+        self.actions_page = ActionsPage(self.library)
         self.actions_page.open_requested.connect(self.open_meeting)
         self.actions_page.error.connect(self.show_problem)
-        self.speakers_page = SpeakersPage(self.db, self.data, self.pool)
+        self.speakers_page = SpeakersPage(self.library, self.pool)
         self.speakers_page.error.connect(self.show_problem)
         self.speakers_page.changed.connect(self._data_changed)
         self.queue = QueuePanel()
@@ -306,8 +297,7 @@ class MainWindow(QMainWindow):
         """Queue files, and the media files inside folders, without blocking the window."""
         if not paths:
             return
-        s = self.engine.settings
-        options = jobstore.JobOptions(model=s.asr_model, language=s.language)
+        options = self.library.job_options()
         self.statusBar().showMessage(f"Importing {len(paths)} item(s)…", 5000)
         self.bridge.submit(paths, options)
 
@@ -349,7 +339,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Queued {Path(path).name}", 5000)
 
     def _on_duplicate(self, path: str, meeting_id: int) -> None:
-        title = get_meeting(self.db, meeting_id).title
+        title = self.library.meeting(meeting_id).title
         self.statusBar().showMessage(
             f"{Path(path).name} is already in the library as “{title}”", 8000
         )
@@ -377,7 +367,7 @@ class MainWindow(QMainWindow):
     # -- jobs ---------------------------------------------------------------
     def _source_of(self, job_id: int) -> str:
         if job_id not in self.job_sources:
-            self.job_sources[job_id] = jobstore.get_job(self.db, job_id).source_path
+            self.job_sources[job_id] = self.library.job(job_id).source_path
         return self.job_sources[job_id]
 
     def _on_job_event(self, ev: JobEvent) -> None:
@@ -390,7 +380,7 @@ class MainWindow(QMainWindow):
 
     def cancel_job(self, job_id: int) -> None:
         try:
-            self.engine.cancel(job_id)
+            self.library.cancel_job(job_id)
         except MeetingAppError as e:
             self.show_problem(str(e))
 
@@ -476,7 +466,7 @@ class MainWindow(QMainWindow):
         meeting_id = self.current_meeting_id()
         if meeting_id is None:
             return
-        title = get_meeting(self.db, meeting_id).title
+        title = self.library.meeting(meeting_id).title
         name, _ = QFileDialog.getSaveFileName(
             self, f"Export as {FORMAT_NAMES[fmt]}", f"{title}.{fmt}", f"*.{fmt}"
         )
@@ -508,7 +498,7 @@ class MainWindow(QMainWindow):
         return CloseChoice.STAY
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        unfinished = [j.id for j in jobstore.list_jobs(self.db, jobstore.UNFINISHED)]
+        unfinished = [j.id for j in self.library.jobs(UNFINISHED)]
         choice = self.confirm_close(len(unfinished)) if unfinished else CloseChoice.CANCEL_JOBS
         if choice is CloseChoice.STAY:
             event.ignore()

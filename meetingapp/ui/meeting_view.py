@@ -6,7 +6,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
-import sqlite_utils
 from PySide6.QtCore import Q_ARG, QMetaObject, QPoint, Qt, QUrl, Signal
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtWidgets import (
@@ -21,14 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from meetingapp.domain.meetings import Meeting
 from meetingapp.domain.progress import ProgressFn
 from meetingapp.domain.times import clock
 from meetingapp.domain.transcript import Segment
 from meetingapp.engine.audio import load_audio
 from meetingapp.engine.waveform import peak_envelope
 from meetingapp.errors import MeetingAppError
-from meetingapp.store import meetings as store
-from meetingapp.store import speakers as speaker_store
+from meetingapp.library import Library
 from meetingapp.ui.bridge import Task
 from meetingapp.ui.minutes_panel import MinutesPanel
 from meetingapp.ui.speaker_colors import SpeakerColors, speaker_name
@@ -44,10 +43,11 @@ class MeetingView(QWidget):
     waveform_ready = Signal(int)
     error = Signal(str)
 
-    def __init__(self, db: sqlite_utils.Database, data: Path, pool: ThreadPoolExecutor) -> None:
+    def __init__(self, library: Library, pool: ThreadPoolExecutor) -> None:
         super().__init__()
-        self.db, self.data, self.pool = db, data, pool
-        self.meeting: store.Meeting | None = None
+        self.library, self.pool = library, pool
+        self.data = library.data
+        self.meeting: Meeting | None = None
         self.segments: list[Segment] = []
         self.colors = SpeakerColors([])
 
@@ -107,7 +107,7 @@ class MeetingView(QWidget):
         self.transcript.play_requested.connect(self.play_from)
         self.transcript.menu_requested.connect(self._segment_menu)
 
-        self.minutes = MinutesPanel(db, data, pool)
+        self.minutes = MinutesPanel(library, pool)
         self.minutes.seek_requested.connect(self.play_from)
         self.minutes.changed.connect(self.changed)
         self.minutes.error.connect(self.error)
@@ -137,8 +137,8 @@ class MeetingView(QWidget):
         self.stop()
         self._pending_ms = None
         self._loaded = False
-        self.meeting = store.get_meeting(self.db, meeting_id)
-        self.segments = store.load_segments(self.db, meeting_id)
+        self.meeting = self.library.meeting(meeting_id)
+        self.segments = self.library.segments(meeting_id)
         self._recolor()
         m = self.meeting
         self.title.setText(m.title)
@@ -176,7 +176,7 @@ class MeetingView(QWidget):
 
     def _recolor(self) -> None:
         assert self.meeting is not None
-        speakers = store.speakers_of(self.db, self.meeting.id)
+        speakers = self.library.speakers_of(self.meeting.id)
         self.colors = SpeakerColors(speakers)
         self.legend.setText(
             "   ".join(
@@ -238,11 +238,11 @@ class MeetingView(QWidget):
     # -- editing ------------------------------------------------------------
     def speakers(self) -> list[str | None]:
         assert self.meeting is not None
-        return store.speakers_of(self.db, self.meeting.id)
+        return self.library.speakers_of(self.meeting.id)
 
     def _reload(self) -> None:
         assert self.meeting is not None
-        self.segments = store.load_segments(self.db, self.meeting.id)
+        self.segments = self.library.segments(self.meeting.id)
         self._recolor()
         self.transcript.recolor(self.segments, self.colors)
         self.waveform.set_meeting(self.meeting.duration, self.segments, self.colors)
@@ -252,29 +252,25 @@ class MeetingView(QWidget):
 
     def edit_text(self, idx: int, text: str) -> None:
         assert self.meeting is not None
-        store.update_segment_text(self.db, self.meeting.id, idx, text)
-        self.segments = store.load_segments(self.db, self.meeting.id)
+        self.segments[idx] = self.library.edit_segment(self.meeting.id, idx, text)
         self.transcript.update_segment(idx, self.segments[idx])
         self.changed.emit(self.meeting.id)
 
     def rename_speaker(self, old: str | None, new: str) -> None:
         assert self.meeting is not None
-        speaker_store.name_speaker(self.db, self.meeting.id, old, new.strip())
+        self.library.name_speaker(self.meeting.id, old, new)
         self._reload()
 
     def suggestion(self, who: str | None) -> str | None:
         """The known person this speaker's voice resembles, if the engine suggested one."""
         assert self.meeting is not None
-        for s in speaker_store.meeting_speakers(self.db, self.meeting.id):
-            if s.name == who and s.status == "suggested" and s.suggested_name:
-                return s.suggested_name
-        return None
+        return self.library.suggestion(self.meeting.id, who)
 
     def name_voice(self, who: str | None, name: str) -> None:
         """Name the speaker and teach that person's profile this voice."""
         assert self.meeting is not None
         try:
-            speaker_store.name_speaker(self.db, self.meeting.id, who, name, learn=True)
+            self.library.name_speaker(self.meeting.id, who, name, learn=True)
         except MeetingAppError as e:
             self.error.emit(str(e))
             return
@@ -282,7 +278,7 @@ class MeetingView(QWidget):
 
     def reassign(self, idx: int, speaker: str) -> None:
         assert self.meeting is not None
-        speaker_store.reassign_segment(self.db, self.meeting.id, idx, speaker)
+        self.library.reassign(self.meeting.id, [idx], speaker)
         self._reload()
 
     def _segment_menu(self, idx: int, pos: QPoint) -> None:
@@ -324,7 +320,7 @@ class MeetingView(QWidget):
             self.rename_speaker(old, name)
 
     def _ask_enroll(self, who: str | None) -> None:
-        names = [p.name for p in speaker_store.list_profiles(self.db)]
+        names = [p.name for p in self.library.profiles()]
         name, ok = QInputDialog.getItem(
             self,
             "Enroll this voice",

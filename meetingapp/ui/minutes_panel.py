@@ -5,7 +5,6 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import sqlite_utils
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,16 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from meetingapp.config import Settings
-from meetingapp.domain.minutes import MEETING_TYPES, Minutes
+from meetingapp.domain.minutes import MEETING_TYPES, Minutes, TrackedAction
 from meetingapp.domain.progress import ProgressFn
 from meetingapp.domain.times import clock
-from meetingapp.engine.minutes.generate import generate_minutes
-from meetingapp.engine.pipeline import meeting_date
 from meetingapp.errors import MeetingAppError
-from meetingapp.store import minutes as minutes_store
-from meetingapp.store.db import open_db
-from meetingapp.store.meetings import get_meeting, load_segments
+from meetingapp.library import Library
 from meetingapp.ui.bridge import Task
 from meetingapp.ui.wrap_delegate import WrapDelegate
 
@@ -93,9 +87,9 @@ class MinutesPanel(QWidget):
     changed = Signal(int)
     error = Signal(str)
 
-    def __init__(self, db: sqlite_utils.Database, data: Path, pool: ThreadPoolExecutor) -> None:
+    def __init__(self, library: Library, pool: ThreadPoolExecutor) -> None:
         super().__init__()
-        self.db, self.data, self.pool = db, data, pool
+        self.library, self.pool = library, pool
         self.meeting_id: int | None = None
         self.minutes: Minutes | None = None
         self._filling = False
@@ -157,11 +151,11 @@ class MinutesPanel(QWidget):
 
     def reload(self) -> None:
         assert self.meeting_id is not None
-        self.minutes = minutes_store.load_minutes(self.db, self.meeting_id)
-        actions = minutes_store.list_actions(self.db, meeting_id=self.meeting_id)
+        self.minutes = self.library.minutes(self.meeting_id)
+        actions = self.library.actions(meeting_id=self.meeting_id)
         self._fill(self.minutes, actions)
 
-    def _fill(self, m: Minutes | None, actions: list[minutes_store.TrackedAction]) -> None:
+    def _fill(self, m: Minutes | None, actions: list[TrackedAction]) -> None:
         self._filling = True
         self.tree.clear()
         if m is None:
@@ -247,7 +241,7 @@ class MinutesPanel(QWidget):
 
     def edit_action(self, action_id: int, **changes: str | None) -> None:
         try:
-            minutes_store.update_action(self.db, action_id, **changes)
+            self.library.update_action(action_id, **changes)
         except MeetingAppError as e:
             self.error.emit(str(e))
             return
@@ -268,32 +262,18 @@ class MinutesPanel(QWidget):
     def ask_regenerate(self) -> None:
         if self.meeting_id is None:
             return
-        meeting = get_meeting(self.db, self.meeting_id)
-        dialog = RegenerateDialog(Settings.load(self.data).llm_path(), meeting.type, self)
+        meeting = self.library.meeting(self.meeting_id)
+        dialog = RegenerateDialog(self.library.settings().llm_path(), meeting.type, self)
         if dialog.exec():
             self.regenerate(*dialog.chosen())
 
     def regenerate(self, llm: Path | None, template: str) -> Task:
         """Write new minutes off the GUI thread; ticked-off actions stay ticked off."""
         assert self.meeting_id is not None
-        meeting_id, data = self.meeting_id, self.data
+        meeting_id, library = self.meeting_id, self.library
 
         def work(progress: ProgressFn) -> int:
-            db = open_db(data)
-            meeting = get_meeting(db, meeting_id)
-            minutes = generate_minutes(
-                load_segments(db, meeting_id),
-                meeting_date(meeting.date),
-                template,
-                data,
-                llm_path=llm,
-                template=template,
-                progress=progress,
-            )
-            with db.conn:
-                minutes_store.save_minutes(
-                    db, meeting_id, minutes, llm.name if llm else None, template
-                )
+            library.regenerate_minutes(meeting_id, llm, template, progress=progress)
             return meeting_id
 
         task = Task(work, self)

@@ -10,10 +10,8 @@ import html
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import sqlite_utils
 from PySide6.QtCore import QDate, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
@@ -31,15 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from meetingapp.config import Settings
 from meetingapp.domain.minutes import MEETING_TYPES
 from meetingapp.domain.progress import ProgressFn
 from meetingapp.domain.times import clock
-from meetingapp.engine.ask import Answer, LlamaChat, ask, where
-from meetingapp.engine.search import SearchHit, SearchQuery, SearchResults, search
-from meetingapp.engine.search_index import ensure_index
-from meetingapp.store.db import open_db
-from meetingapp.store.meetings import speaker_names
+from meetingapp.engine.ask import Answer, where
+from meetingapp.engine.search import SearchHit, SearchQuery, SearchResults
+from meetingapp.library import Library
 from meetingapp.ui.bridge import Task
 
 PAGE_SIZE = 20
@@ -81,9 +76,9 @@ class SearchPage(QWidget):
     answered = Signal()
     error = Signal(str)
 
-    def __init__(self, db: sqlite_utils.Database, data: Path, pool: ThreadPoolExecutor) -> None:
+    def __init__(self, library: Library, pool: ThreadPoolExecutor) -> None:
         super().__init__()
-        self.db, self.data, self.pool = db, data, pool
+        self.library, self.pool = library, pool
         self._generation = 0
         self.query: SearchQuery | None = None
         self.hits: list[SearchHit] = []
@@ -190,7 +185,7 @@ class SearchPage(QWidget):
         """Offer the speakers the library knows now."""
         current = self.speaker.currentText()
         self.speaker.clear()
-        self.speaker.addItems([ANY, *speaker_names(self.db)])
+        self.speaker.addItems([ANY, *self.library.speaker_names()])
         self.speaker.setCurrentText(current or ANY)
 
     # -- searching ----------------------------------------------------------
@@ -229,12 +224,10 @@ class SearchPage(QWidget):
 
     def _search(self, q: SearchQuery) -> None:
         self._generation += 1
-        generation, data = self._generation, self.data
+        generation, library = self._generation, self.library
 
         def work(progress: ProgressFn) -> _Page:
-            db = open_db(data)
-            ensure_index(db, data, progress=progress)
-            return _Page(search(db, data, q, refresh=False), generation)
+            return _Page(library.search(q, progress=progress), generation)
 
         self._run(work, self._show_page)
 
@@ -283,15 +276,11 @@ class SearchPage(QWidget):
         question = self.question.text().strip()
         if not question:
             return
-        data = self.data
-        settings = Settings.load(data)
-        model_path = settings.llm_path()
+        library = self.library
+        model_path = library.settings().llm_path()
 
         def work(progress: ProgressFn) -> Answer:
-            db = open_db(data)
-            ensure_index(db, data, progress=progress)
-            model = LlamaChat(model_path) if model_path else None
-            return ask(db, data, question, model=model)
+            return library.ask(question, model_path, progress=progress)
 
         self.ask_button.setEnabled(False)
         self.answer_view.setPlainText("Looking through your meetings…")

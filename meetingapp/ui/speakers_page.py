@@ -6,7 +6,6 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import sqlite_utils
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,10 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from meetingapp.domain.progress import ProgressFn
-from meetingapp.engine.speakers.enroll import voice_from_file
 from meetingapp.errors import MeetingAppError
-from meetingapp.store import speakers as speaker_store
-from meetingapp.store.db import open_db
+from meetingapp.library import Library
 from meetingapp.ui.bridge import Task
 from meetingapp.ui.import_paths import MEDIA_EXTENSIONS
 from meetingapp.ui.tables import style_table
@@ -37,9 +34,9 @@ class SpeakersPage(QWidget):
     changed = Signal()
     error = Signal(str)
 
-    def __init__(self, db: sqlite_utils.Database, data: Path, pool: ThreadPoolExecutor) -> None:
+    def __init__(self, library: Library, pool: ThreadPoolExecutor) -> None:
         super().__init__()
-        self.db, self.data, self.pool = db, data, pool
+        self.library, self.pool = library, pool
         #: asks before deleting voice data (tests answer for the user)
         self.confirm_forget: Callable[[str], bool] = self._ask_forget
 
@@ -83,7 +80,7 @@ class SpeakersPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        profiles = speaker_store.list_profiles(self.db)
+        profiles = self.library.profiles()
         self.table.setRowCount(len(profiles))
         for row, p in enumerate(profiles):
             cells = [
@@ -138,15 +135,10 @@ class SpeakersPage(QWidget):
 
     def enroll_files(self, name: str, paths: list[Path]) -> Task:
         """Learn ``name``'s voice from recordings of them alone (off the GUI thread)."""
-        data = self.data
+        library = self.library
 
         def work(progress: ProgressFn) -> str:
-            vectors = []
-            for i, path in enumerate(paths):
-                vectors.append(voice_from_file(path))
-                progress((i + 1) / len(paths))
-            source = "file:" + ",".join(p.name for p in paths)
-            return speaker_store.enroll(open_db(data), name, vectors, source).name
+            return library.enroll_files(name, paths, progress=progress).name
 
         task = Task(work, self)
         self.enroll_button.setEnabled(False)
@@ -171,15 +163,15 @@ class SpeakersPage(QWidget):
 
     # -- editing ------------------------------------------------------------
     def rename(self, old: str, new: str) -> bool:
-        return self._apply(lambda: speaker_store.rename_profile(self.db, old, new.strip()))
+        return self._apply(lambda: self.library.rename_profile(old, new))
 
     def merge(self, keep: str, drop: str) -> bool:
-        return self._apply(lambda: speaker_store.merge_profiles(self.db, keep, drop))
+        return self._apply(lambda: self.library.merge_profiles(keep, drop))
 
     def forget(self, name: str) -> bool:
         if not self.confirm_forget(name):
             return False
-        return self._apply(lambda: speaker_store.forget_profile(self.db, name))
+        return self._apply(lambda: self.library.forget_profile(name))
 
     def _ask_rename(self) -> None:
         selected = self.selected()

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtMultimedia import QMediaPlayer
 from pytestqt.qtbot import QtBot
+from ui_data import db_of
 
 from meetingapp.cli import main
 from meetingapp.store.analytics import talk_time_by_speaker
@@ -20,7 +21,7 @@ from meetingapp.ui.meeting_view import MeetingView
 
 
 def open_first(window: MainWindow) -> MeetingView:
-    meeting = list_meetings(window.db)[0]
+    meeting = list_meetings(db_of(window))[0]
     window.open_meeting(meeting.id)
     return window.meeting_view
 
@@ -71,10 +72,10 @@ def test_waveform_loads_off_the_gui_thread(qtbot: QtBot, meeting_window: MainWin
 def test_rename_speaker_updates_view_and_store(meeting_window: MainWindow) -> None:
     view = open_first(meeting_window)
     meeting_id = view.meeting.id
-    old = speakers_of(view.db, meeting_id)[0]
+    old = speakers_of(db_of(view), meeting_id)[0]
     view.rename_speaker(old, "John F. Kennedy")
-    assert speakers_of(view.db, meeting_id) == ["John F. Kennedy"]
-    segments = load_segments(view.db, meeting_id)
+    assert speakers_of(db_of(view), meeting_id) == ["John F. Kennedy"]
+    segments = load_segments(db_of(view), meeting_id)
     assert all(s.speaker == "John F. Kennedy" for s in segments)
     assert all(w.speaker == "John F. Kennedy" for s in segments for w in s.words)
     rows = range(len(segments))
@@ -86,14 +87,14 @@ def test_reassign_and_edit_segment(meeting_window: MainWindow) -> None:
     view = open_first(meeting_window)
     meeting_id = view.meeting.id
     view.reassign(0, "Narrator")
-    segments = load_segments(view.db, meeting_id)
+    segments = load_segments(db_of(view), meeting_id)
     assert segments[0].speaker == "Narrator"
     assert {w.speaker for w in segments[0].words} == {"Narrator"}
     assert "] Narrator: " in shown(view, 0)
 
     before = segments[0]
     view.edit_text(0, "My fellow Americans")
-    after = load_segments(view.db, meeting_id)[0]
+    after = load_segments(db_of(view), meeting_id)[0]
     assert after.text == "My fellow Americans"
     assert [w.word.strip() for w in after.words] == ["My", "fellow", "Americans"]
     assert after.words[0].start == pytest.approx(before.start, abs=0.01)
@@ -103,7 +104,7 @@ def test_reassign_and_edit_segment(meeting_window: MainWindow) -> None:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_export_formats(meeting_window: MainWindow, tmp_path: Path, fmt: str) -> None:
-    meeting = list_meetings(meeting_window.db)[0]
+    meeting = list_meetings(db_of(meeting_window))[0]
     out = tmp_path / f"meeting.{fmt}"
     meeting_window.export_meeting(meeting.id, fmt, out)
     text = out.read_text(encoding="utf-8")
@@ -118,13 +119,13 @@ def test_export_formats(meeting_window: MainWindow, tmp_path: Path, fmt: str) ->
 def test_window_and_cli_exports_are_identical(
     meeting_window: MainWindow, tmp_path: Path, fmt: str
 ) -> None:
-    meeting = list_meetings(meeting_window.db)[0]
+    meeting = list_meetings(db_of(meeting_window))[0]
     window_file, cli_file = tmp_path / f"window.{fmt}", tmp_path / f"cli.{fmt}"
     meeting_window.export_meeting(meeting.id, fmt, window_file)
     assert main(["export", str(meeting.id), "--format", fmt, "-o", str(cli_file)]) == 0
     assert window_file.read_bytes() == cli_file.read_bytes()
     if fmt == "md":  # the window's export once left the minutes out
-        assert load_minutes(meeting_window.db, meeting.id) is not None
+        assert load_minutes(db_of(meeting_window), meeting.id) is not None
         assert "## Summary" in window_file.read_text(encoding="utf-8")
 
 
@@ -132,10 +133,10 @@ def test_analytics_charts_from_store(meeting_window: MainWindow) -> None:
     meeting_window.show_page("Analytics")
     page = meeting_window.analytics
     assert meeting_window.stack.currentWidget() is page
-    segments = load_segments(meeting_window.db, list_meetings(meeting_window.db)[0].id)
+    segments = load_segments(db_of(meeting_window), list_meetings(db_of(meeting_window))[0].id)
     spoken = sum(s.end - s.start for s in segments)
     assert [b.value for b in page.talk.bars] == pytest.approx([spoken], abs=0.1)
-    assert page.talk.bars == talk_time_by_speaker(meeting_window.db)
+    assert page.talk.bars == talk_time_by_speaker(db_of(meeting_window))
     assert sum(b.value for b in page.weeks.bars) == 1
     assert "1 meeting" in page.summary.text()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from pytestqt.qtbot import QtBot
-from ui_data import JFK
+from ui_data import JFK, db_of
 
 from meetingapp.engine.audio import load_audio
 from meetingapp.engine.recording.source import ArraySource
@@ -51,8 +51,8 @@ def test_record_pause_stop_then_import(qtbot: QtBot, window: MainWindow) -> None
     assert texts and "fellow americans" in ui.live.toPlainText().lower()
 
     window.engine.wait(result.job_ids, timeout=300)
-    assert jobstore.get_job(window.db, result.job_ids[0]).status == "done"
-    [meeting] = list_meetings(window.db)
+    assert jobstore.get_job(db_of(window), result.job_ids[0]).status == "done"
+    [meeting] = list_meetings(db_of(window))
     assert meeting.title.startswith("Recording ")
     assert 6 < meeting.duration < 11.5
-    assert load_segments(window.db, meeting.id)
+    assert load_segments(db_of(window), meeting.id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtMultimedia import QMediaPlayer
 from pytestqt.qtbot import QtBot
+from ui_data import db_of
 
 from meetingapp.store.meetings import list_meetings, load_segments
 from meetingapp.ui.main_window import MainWindow
@@ -20,8 +21,8 @@ def test_paraphrase_finds_segment_and_opens_it(qtbot: QtBot, standup_window: Mai
         page.run_search()
     assert page.results.count() == len(page.hits) > 0
     top = page.hits[0]
-    meeting = list_meetings(window.db)[0]
-    crash = next(s for s in load_segments(window.db, meeting.id) if "Android" in s.text)
+    meeting = list_meetings(db_of(window))[0]
+    crash = next(s for s in load_segments(db_of(window), meeting.id) if "Android" in s.text)
     assert top.meeting_id == meeting.id and top.start == crash.start
     label = page.results.itemWidget(page.results.item(0))
     assert "<b>" in label.text() and "tablets" in label.text()
@@ -34,7 +35,7 @@ def test_paraphrase_finds_segment_and_opens_it(qtbot: QtBot, standup_window: Mai
         timeout=10_000,
     )
     qtbot.waitUntil(lambda: view.player.position() >= int(crash.start * 1000), timeout=5_000)
-    assert view.transcript.active_row() == load_segments(window.db, meeting.id).index(crash)
+    assert view.transcript.active_row() == load_segments(db_of(window), meeting.id).index(crash)
 
 
 def test_filters_paging_and_ask(qtbot: QtBot, standup_window: MainWindow) -> None:

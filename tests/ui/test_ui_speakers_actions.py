@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtMultimedia import QMediaPlayer
 from pytestqt.qtbot import QtBot
-from ui_data import ENROLL
+from ui_data import ENROLL, db_of
 
 from meetingapp.store.meetings import list_meetings, speakers_of
 from meetingapp.store.minutes import list_actions
@@ -24,32 +24,32 @@ def test_enroll_rename_merge_forget(qtbot: QtBot, meeting_window: MainWindow) ->
     assert window.stack.currentWidget() is page and page.names() == []
     with qtbot.waitSignal(page.changed, timeout=120_000):
         page.enroll_files("Reader", [ENROLL])
-    [profile] = list_profiles(window.db)
+    [profile] = list_profiles(db_of(window))
     assert (profile.name, profile.embeddings) == ("Reader", 1)
     assert page.names() == ["Reader"] and page.enroll_button.isEnabled()
 
     assert page.rename("Reader", "Narrator")
-    assert [p.name for p in list_profiles(window.db)] == ["Narrator"] == page.names()
+    assert [p.name for p in list_profiles(db_of(window))] == ["Narrator"] == page.names()
 
     # Naming the JFK meeting's speaker creates a second profile; the two are merged.
     view = window.meeting_view
-    window.open_meeting(list_meetings(window.db)[0].id)
-    view.name_voice(speakers_of(window.db, view.meeting.id)[0], "JFK")
+    window.open_meeting(list_meetings(db_of(window))[0].id)
+    view.name_voice(speakers_of(db_of(window), view.meeting.id)[0], "JFK")
     window.show_page("Speakers")
     assert page.names() == ["JFK", "Narrator"]
     page.table.selectAll()
     assert page.merge_button.isEnabled() and not page.rename_button.isEnabled()
     assert page.merge("Narrator", "JFK")
-    [merged] = list_profiles(window.db)
+    [merged] = list_profiles(db_of(window))
     assert (merged.name, merged.embeddings, merged.meetings) == ("Narrator", 2, 1)
-    assert speakers_of(window.db, view.meeting.id) == ["Narrator"]
+    assert speakers_of(db_of(window), view.meeting.id) == ["Narrator"]
 
     page.confirm_forget = lambda _name: False
     assert not page.forget("Narrator") and page.names() == ["Narrator"]
     page.confirm_forget = lambda _name: True
     assert page.forget("Narrator")
-    assert list_profiles(window.db) == [] and page.names() == []
-    assert meeting_speakers(window.db, view.meeting.id)[0].status == "unknown"
+    assert list_profiles(db_of(window)) == [] and page.names() == []
+    assert meeting_speakers(db_of(window), view.meeting.id)[0].status == "unknown"
 
 
 def test_enroll_failure_is_shown(qtbot: QtBot, meeting_window: MainWindow, tmp_path: Path) -> None:
@@ -59,21 +59,21 @@ def test_enroll_failure_is_shown(qtbot: QtBot, meeting_window: MainWindow, tmp_p
     with qtbot.waitSignal(page.error, timeout=30_000) as sig:
         page.enroll_files("Nobody", [silent])
     assert "silence.wav" in sig.args[0]
-    assert list_profiles(meeting_window.db) == [] and page.enroll_button.isEnabled()
+    assert list_profiles(db_of(meeting_window)) == [] and page.enroll_button.isEnabled()
 
 
 def test_action_tracker_filters_and_ticks_off(qtbot: QtBot, standup_window: MainWindow) -> None:
     window = standup_window
     window.show_page("Action items")
     page = window.actions_page
-    stored = list_actions(window.db, open_only=True)
+    stored = list_actions(db_of(window), open_only=True)
     assert len(stored) >= 2
     assert [page.tree.topLevelItem(i).text(TASK) for i in range(page.tree.topLevelItemCount())] == [
         a.task for a in stored
     ]
     first = page.tree.topLevelItem(0)
     first.setCheckState(TASK, Qt.CheckState.Checked)
-    assert {a.id for a in list_actions(window.db, open_only=True)} == {a.id for a in stored[1:]}
+    assert {a.id for a in list_actions(db_of(window), open_only=True)} == {a.id for a in stored[1:]}
     assert page.tree.topLevelItemCount() == len(stored) - 1  # "Open" hides it now
     page.show_filter.setCurrentText("Done")
     assert [a.id for a in page.shown()] == [stored[0].id]
@@ -82,7 +82,7 @@ def test_action_tracker_filters_and_ticks_off(qtbot: QtBot, standup_window: Main
     assert owner
     page.owner.setCurrentText(owner)
     assert page.shown() and all(a.owner == owner for a in page.shown())
-    assert len(page.shown()) == len(list_actions(window.db, owner=owner))
+    assert len(page.shown()) == len(list_actions(db_of(window), owner=owner))
 
     target = page.shown()[0]
     page.tree.itemDoubleClicked.emit(page.tree.topLevelItem(0), 0)

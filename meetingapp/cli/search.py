@@ -1,4 +1,4 @@
-"""``search`` and ``ask`` commands: find what was said, answer with citations.
+"""``search`` and ``ask``: find what was said, answer with citations.
 
 Both first heal the vector index if it is missing or stale (progress on
 stderr), so they work right after the vectors folder was deleted. The
@@ -12,22 +12,13 @@ import argparse
 import json
 import sys
 from dataclasses import asdict
-from datetime import date
 from pathlib import Path
 
-import sqlite_utils
-
-from meetingapp.config import Settings, data_dir
+from meetingapp.cli.dates import iso_day
+from meetingapp.cli.progress import Percent
 from meetingapp.domain.minutes import MEETING_TYPES
 from meetingapp.domain.times import clock
-from meetingapp.store.db import open_db
-
-
-def _iso_date(text: str) -> str:
-    try:
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-03-31") from None
+from meetingapp.library import Library
 
 
 def _positive(text: str) -> int:
@@ -37,24 +28,9 @@ def _positive(text: str) -> int:
     return n
 
 
-def _open_indexed() -> tuple[sqlite_utils.Database, Path]:
-    from meetingapp.engine.search_index import ensure_index
-
-    data = data_dir()
-    db = open_db(data)
-
-    def show(f: float) -> None:
-        print(f"\rupdating the search index: {int(f * 100):3d}%", end="", file=sys.stderr)
-
-    if ensure_index(db, data, progress=show):
-        print(file=sys.stderr)
-    return db, data
-
-
 def cmd_search(args: argparse.Namespace) -> int:
-    from meetingapp.engine.search import SearchQuery, search
+    from meetingapp.engine.search import SearchQuery
 
-    db, data = _open_indexed()
     q = SearchQuery(
         args.query,
         type=args.type,
@@ -65,7 +41,9 @@ def cmd_search(args: argparse.Namespace) -> int:
         offset=(args.page - 1) * args.limit,
         limit=args.limit,
     )
-    results = search(db, data, q, refresh=False)
+    show = Percent("updating the search index")
+    results = Library().search(q, progress=show)
+    show.end()
     if args.json:
         hits = [asdict(h) for h in results.hits]
         print(json.dumps({"page": args.page, "hits": hits}, ensure_ascii=False, indent=1))
@@ -84,12 +62,13 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from meetingapp.engine.ask import LlamaChat, ask, where
+    from meetingapp.engine.ask import where
 
-    db, data = _open_indexed()
-    model_path = Path(args.model).expanduser() if args.model else Settings.load(data).llm_path()
-    model = LlamaChat(model_path) if model_path else None
-    answer = ask(db, data, args.question, model=model)
+    library = Library()
+    model = Path(args.model).expanduser() if args.model else library.settings().llm_path()
+    show = Percent("updating the search index")
+    answer = library.ask(args.question, model, progress=show)
+    show.end()
     if args.json:
         print(json.dumps(asdict(answer), ensure_ascii=False, indent=1))
         return 0
@@ -106,8 +85,8 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     s = sub.add_parser("search", help="find what was said in any meeting")
     s.add_argument("query")
     s.add_argument("--type", choices=MEETING_TYPES, help="only meetings of this type")
-    s.add_argument("--from", dest="date_from", type=_iso_date, metavar="DATE")
-    s.add_argument("--to", dest="date_to", type=_iso_date, metavar="DATE")
+    s.add_argument("--from", dest="date_from", type=iso_day, metavar="DATE")
+    s.add_argument("--to", dest="date_to", type=iso_day, metavar="DATE")
     s.add_argument("--speaker", metavar="NAME")
     s.add_argument("--meeting", type=int, metavar="ID", help="only this meeting")
     s.add_argument("--limit", type=_positive, default=10, metavar="N", help="hits per page")

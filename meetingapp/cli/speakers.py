@@ -5,26 +5,18 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from meetingapp.config import data_dir
-from meetingapp.domain.audio import SpeechRegion
-from meetingapp.engine.audio import load_audio
-from meetingapp.engine.speakers.enroll import voice_from_file, voice_vector
-from meetingapp.errors import MeetingAppError
-from meetingapp.store import speakers as sp
-from meetingapp.store.db import open_db
-from meetingapp.store.meetings import get_meeting, load_segments
+from meetingapp.library import Library
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    db = open_db(data_dir())
+    library = Library()
     if args.meeting is not None:
-        get_meeting(db, args.meeting)
-        for s in sp.meeting_speakers(db, args.meeting):
+        for s in library.meeting_speakers(args.meeting):
             hint = f"  (is it {s.suggested_name}?)" if s.suggested_name else ""
             score = f" {s.score:.2f}" if s.score is not None else ""
             print(f"{s.label:<12} {s.name:<20} {s.status:<10}{score}{hint}")
         return 0
-    profiles = sp.list_profiles(db)
+    profiles = library.profiles()
     if not profiles:
         print("no speaker profiles yet: `meetingapp speakers enroll NAME FILE`")
     for p in profiles:
@@ -36,60 +28,38 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_enroll(args: argparse.Namespace) -> int:
-    data = data_dir()
-    db = open_db(data)
+    library = Library()
     if args.meeting is not None:
-        if not args.segment:
-            raise MeetingAppError("which segments? add --segment N (see `meetingapp show ID`)")
-        meeting = get_meeting(db, args.meeting)
-        segments = load_segments(db, args.meeting)
-        bad = [i for i in args.segment if not 0 <= i < len(segments)]
-        if bad:
-            raise MeetingAppError(f"meeting {args.meeting} has no segment {bad[0]}")
-        audio = load_audio(data / meeting.source_path)
-        regions = [SpeechRegion(segments[i].start, segments[i].end) for i in args.segment]
-        vector = voice_vector(audio, regions)
-        if vector is None:
-            raise MeetingAppError("those segments hold too little speech; choose more")
-        profile = sp.enroll(db, args.name, [vector], f"meeting:{args.meeting}")
+        profile = library.enroll_segments(args.name, args.meeting, args.segment or [])
     else:
-        if not args.files:
-            raise MeetingAppError("give recordings of the person (FILE...) or --meeting ID")
-        vectors = [voice_from_file(Path(f)) for f in args.files]
-        profile = sp.enroll(
-            db, args.name, vectors, "file:" + ",".join(Path(f).name for f in args.files)
-        )
+        profile = library.enroll_files(args.name, [Path(f) for f in args.files])
     print(f"{profile.name}: {profile.embeddings} voice sample(s)")
     return 0
 
 
 def cmd_rename(args: argparse.Namespace) -> int:
-    db = open_db(data_dir())
     if args.meeting is not None:
-        sp.name_speaker(db, args.meeting, args.old, args.new, learn=not args.no_learn)
+        Library().name_speaker(args.meeting, args.old, args.new, learn=not args.no_learn)
     else:
-        sp.rename_profile(db, args.old, args.new)
+        Library().rename_profile(args.old, args.new)
     return 0
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    db = open_db(data_dir())
     if args.meeting is not None:
-        keep = sp.meeting_speaker(db, args.meeting, args.keep)
-        sp.name_speaker(db, args.meeting, args.drop, keep.name, learn=False)
+        Library().merge_speakers(args.meeting, args.keep, args.drop)
     else:
-        sp.merge_profiles(db, args.keep, args.drop)
+        Library().merge_profiles(args.keep, args.drop)
     return 0
 
 
 def cmd_forget(args: argparse.Namespace) -> int:
-    sp.forget_profile(open_db(data_dir()), args.name)
+    Library().forget_profile(args.name)
     return 0
 
 
 def cmd_reassign(args: argparse.Namespace) -> int:
-    db = open_db(data_dir())
-    sp.split_speaker(db, args.meeting, args.segment, args.name)
+    Library().reassign(args.meeting, args.segment, args.name)
     return 0
 
 
