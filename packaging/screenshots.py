@@ -30,11 +30,9 @@ from PySide6.QtCore import QEventLoop, Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from meetingapp.config import Settings  # noqa: E402
+from meetingapp.domain.jobs import JobOptions  # noqa: E402
 from meetingapp.engine.jobs import Engine, JobEvent  # noqa: E402
 from meetingapp.engine.whisper_models import FAST_MODEL  # noqa: E402
-from meetingapp.store.jobs import JobOptions  # noqa: E402
-from meetingapp.store.meetings import load_segments, speakers_of  # noqa: E402
-from meetingapp.store.speakers import name_speaker  # noqa: E402
 from meetingapp.ui.main_window import CloseChoice, MainWindow  # noqa: E402
 from meetingapp.ui.settings_dialog import SettingsDialog  # noqa: E402
 from meetingapp.ui.style import STYLE  # noqa: E402
@@ -77,14 +75,14 @@ def label_from_rttm(window: MainWindow, meeting_id: int, rttm: Path) -> None:
     known = set(NAMES)
     name = {spk: spk if spk in known else NAMES[i % len(NAMES)] for i, spk in enumerate(ids)}
     overlap: dict[str | None, dict[str, float]] = {}
-    for seg in load_segments(window.db, meeting_id):
+    for seg in window.library.segments(meeting_id):
         votes = overlap.setdefault(seg.speaker, {})
         for start, end, spk in turns:
             votes[spk] = votes.get(spk, 0.0) + max(0.0, min(end, seg.end) - max(start, seg.start))
-    for speaker in speakers_of(window.db, meeting_id):
+    for speaker in window.library.speakers_of(meeting_id):
         votes = overlap.get(speaker, {})
         if votes and max(votes.values()) > 0:
-            name_speaker(window.db, meeting_id, speaker, name[max(votes, key=votes.get)])
+            window.library.name_speaker(meeting_id, speaker, name[max(votes, key=votes.get)])
 
 
 def main() -> int:
