@@ -8,22 +8,16 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QHBoxLayout,
-    QLabel,
-    QLineEdit,
     QListWidget,
     QMainWindow,
     QMessageBox,
-    QPushButton,
-    QScrollArea,
-    QSplitter,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -39,14 +33,15 @@ from meetingapp.ui import recorder as rec
 from meetingapp.ui.actions_page import ActionsPage
 from meetingapp.ui.analytics_page import AnalyticsPage
 from meetingapp.ui.bridge import EngineBridge, Task
+from meetingapp.ui.drop import FileDrop
 from meetingapp.ui.import_paths import MEDIA_EXTENSIONS
-from meetingapp.ui.library_model import ID_ROLE, MeetingFilterModel, MeetingTableModel
+from meetingapp.ui.library_page import LibraryPage
 from meetingapp.ui.meeting_view import MeetingView
+from meetingapp.ui.problems import ProblemBox
 from meetingapp.ui.queue_panel import QueuePanel
 from meetingapp.ui.search_page import SearchPage
 from meetingapp.ui.settings_dialog import SettingsDialog
 from meetingapp.ui.speakers_page import SpeakersPage
-from meetingapp.ui.tables import style_table
 
 PAGES = ("Library", "Search", "Action items", "Speakers", "Analytics")
 
@@ -74,18 +69,16 @@ class MainWindow(QMainWindow):
         self.bridge.import_duplicate.connect(self._on_duplicate)
         self.bridge.import_failed.connect(self._on_import_failed)
         self.job_sources: dict[int, str] = {}
-        self.problems: list[str] = []
-        self._problem_box: QMessageBox | None = None
+        self.problems = ProblemBox(self)
         #: set when the user closed the window keeping jobs for the next start
         self.kept_jobs = False
         self.confirm_close: Callable[[int], CloseChoice] = self._ask_close
 
         self.setWindowTitle("Meetings")
         self.resize(1200, 760)
-        self.setAcceptDrops(True)
+        self.drop = FileDrop(self)
+        self.drop.dropped.connect(self.import_paths)
 
-        self.model = MeetingTableModel(self.library)
-        self.proxy = MeetingFilterModel(self.model)
         self.meeting_view = MeetingView(self.library, self.pool)
         self.meeting_view.back_requested.connect(self.show_library)
         self.meeting_view.changed.connect(lambda _id: self._data_changed())
@@ -104,8 +97,13 @@ class MainWindow(QMainWindow):
         self.queue.cancel_requested.connect(self.cancel_job)
         self.queue.open_requested.connect(self.open_meeting)
 
+        self.library_page = LibraryPage(self.library, self.queue)
+        self.library_page.open_requested.connect(self.open_meeting)
+        self.library_page.import_requested.connect(self.import_dialog)
+        #: the library table, its filter box and models (tests and menus reach them here)
+        self.model, self.proxy = self.library_page.model, self.library_page.proxy
+        self.search, self.table = self.library_page.search, self.library_page.table
         self.stack = QStackedWidget()
-        self.library_page = self._build_library()
         self.stack.addWidget(self.library_page)
         self.stack.addWidget(self.meeting_view)
         self.stack.addWidget(self.analytics)
@@ -150,59 +148,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.recording.level)
         self._build_menus()
         self.sidebar.setCurrentRow(0)
-        self._update_empty()
 
     # -- layout -------------------------------------------------------------
-    def _build_library(self) -> QWidget:
-        title = QLabel("Library")
-        title.setObjectName("pageTitle")
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Filter by title, type or date")
-        self.search.setClearButtonEnabled(True)
-        self.search.setAcceptDrops(False)  # a dropped file imports, it is not text
-        self.search.setMaximumWidth(320)
-        self.search.textChanged.connect(self.proxy.setFilterFixedString)
-        import_button = QPushButton("Import…")
-        import_button.clicked.connect(self.import_dialog)
-        head = QHBoxLayout()
-        head.addWidget(title)
-        head.addStretch(1)
-        head.addWidget(self.search)
-        head.addWidget(import_button)
-
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
-        style_table(self.table, 5)
-        self.table.horizontalHeader().setHighlightSections(False)
-        self.table.activated.connect(self._open_index)
-        self.table.doubleClicked.connect(self._open_index)
-        self.empty_hint = QLabel(
-            "No meetings yet. Drop recordings or folders here, or use File → Import."
-        )
-        self.empty_hint.setObjectName("hint")
-        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-
-        left = QWidget()
-        ll = QVBoxLayout(left)
-        ll.setContentsMargins(20, 16, 12, 12)
-        ll.addLayout(head)
-        ll.addWidget(self.empty_hint)
-        ll.addWidget(self.table, 1)
-        queue_scroll = QScrollArea()
-        queue_scroll.setObjectName("queue")
-        queue_scroll.setWidgetResizable(True)
-        queue_scroll.setWidget(self.queue)
-        queue_scroll.setMinimumWidth(300)
-        split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(queue_scroll)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
-        split.setSizes([860, 320])
-        return split
-
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file = bar.addMenu("&File")
@@ -253,12 +200,8 @@ class MainWindow(QMainWindow):
     def show_page(self, name: str) -> None:
         self.sidebar.setCurrentRow(PAGES.index(name))
 
-    def _update_empty(self) -> None:
-        self.empty_hint.setVisible(self.model.rowCount() == 0)
-
     def _data_changed(self) -> None:
-        self.model.refresh()
-        self._update_empty()
+        self.library_page.refresh()
         for page, refresh in self.pages.values():
             if page is self.stack.currentWidget():
                 refresh()
@@ -283,14 +226,10 @@ class MainWindow(QMainWindow):
         if at is not None:
             self.meeting_view.play_from(at)
 
-    def _open_index(self, index: QModelIndex) -> None:
-        self.open_meeting(self.proxy.data(index, ID_ROLE))
-
     def current_meeting_id(self) -> int | None:
         if self.stack.currentWidget() is self.meeting_view and self.meeting_view.meeting:
             return self.meeting_view.meeting.id
-        rows = self.table.selectionModel().selectedRows()
-        return self.proxy.data(rows[0], ID_ROLE) if rows else None
+        return self.library_page.selected_meeting()
 
     # -- importing ----------------------------------------------------------
     def import_paths(self, paths: list[Path]) -> None:
@@ -313,26 +252,6 @@ class MainWindow(QMainWindow):
         if folder:
             self.import_paths([Path(folder)])
 
-    def _dropped(self, event: QDropEvent | QDragEnterEvent | QDragMoveEvent) -> list[Path]:
-        mime = event.mimeData()
-        if not mime.hasUrls():
-            return []
-        return [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self._dropped(event):
-            event.acceptProposedAction()
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if self._dropped(event):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        paths = self._dropped(event)
-        if paths:
-            event.acceptProposedAction()
-            self.import_paths(paths)
-
     def _on_import_queued(self, path: str, job_id: int) -> None:
         self.job_sources[job_id] = path
         self.queue.add_job(job_id, path)
@@ -350,19 +269,7 @@ class MainWindow(QMainWindow):
     def show_problem(self, message: str) -> None:
         """A problem with a file: in the status bar, and collected in one non-modal box."""
         self.statusBar().showMessage(message, 15000)
-        self.problems.append(message)
-        if self._problem_box is None:
-            box = QMessageBox(self)
-            box.setIcon(QMessageBox.Icon.Warning)
-            box.setWindowTitle("Some files could not be used")
-            box.setWindowModality(Qt.WindowModality.NonModal)
-            box.finished.connect(self._problems_seen)
-            self._problem_box = box
-        self._problem_box.setText("\n\n".join(self.problems[-8:]))
-        self._problem_box.show()
-
-    def _problems_seen(self) -> None:
-        self.problems.clear()
+        self.problems.add(message)
 
     # -- jobs ---------------------------------------------------------------
     def _source_of(self, job_id: int) -> str:

@@ -109,7 +109,7 @@ def test_bad_file_is_reported_by_name(qtbot: QtBot, window: MainWindow, tmp_path
     path, message = failed.args
     assert path == str(bad) and "notes.mp3" in message and "not an audio" in message
     assert "notes.mp3" in window.statusBar().currentMessage()
-    assert window._problem_box is not None and window._problem_box.isVisible()
+    assert window.problems.box is not None and window.problems.box.isVisible()
     assert not window.queue.rows
 
 
