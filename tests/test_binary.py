@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -33,15 +34,32 @@ def binary() -> Path:
     return BINARY
 
 
-def clean_env(home: Path) -> dict[str, str]:
-    return {"HOME": str(home), "PATH": "/usr/bin:/bin", "QT_QPA_PLATFORM": "offscreen"}
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory):
+    """One folder the binary unpacks into (1.2 GB), shared by the tests, then removed."""
+    folder = tmp_path_factory.mktemp("unpacked")
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
 
 
-def run(binary: Path, home: Path, *args: str, timeout: float = 300) -> str:
+@pytest.fixture
+def env(tmp_path: Path, cache: Path) -> dict[str, str]:
+    """An empty environment: a fresh home, no venv or Python on PATH, no display."""
+    home = tmp_path / "home"
+    home.mkdir()
+    return {
+        "HOME": str(home),
+        "PATH": "/usr/bin:/bin",
+        "QT_QPA_PLATFORM": "offscreen",
+        "MEETINGAPP_CACHE": str(cache),
+    }
+
+
+def run(binary: Path, env: dict[str, str], *args: str, timeout: float = 300) -> str:
     r = subprocess.run(
         [str(binary), *args],
-        env=clean_env(home),
-        cwd=home,
+        env=env,
+        cwd=env["HOME"],
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -50,36 +68,33 @@ def run(binary: Path, home: Path, *args: str, timeout: float = 300) -> str:
     return r.stdout
 
 
-def test_the_binary_works_alone(binary: Path, tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    home.mkdir()
+def test_the_binary_works_alone(binary: Path, env: dict[str, str]) -> None:
+    home = Path(env["HOME"])
     beside = sorted(binary.parent.iterdir())
     size_mb = binary.stat().st_size / 1e6
     assert size_mb <= 800, f"{size_mb:.0f} MB"
 
     first = time.monotonic()
-    assert run(binary, home, "--version").strip() == "meetingapp 0.1.0"
+    assert run(binary, env, "--version").strip() == "meetingapp 0.1.0"
     first = time.monotonic() - first
     second = time.monotonic()
-    run(binary, home, "--version")
+    run(binary, env, "--version")
     second = time.monotonic() - second
     print(f"binary {size_mb:.0f} MB; --version first {first:.1f} s, second {second:.2f} s")
     assert second < 3, "the second start unpacked again"
 
-    meeting = run(binary, home, "transcribe", str(JFK)).split()[-1]
-    text = run(binary, home, "export", meeting, "--format", "md")
+    meeting = run(binary, env, "transcribe", str(JFK)).split()[-1]
+    text = run(binary, env, "export", meeting, "--format", "md")
     assert "ask not what your country" in text.lower()
-    assert "country" in run(binary, home, "search", "country").lower()
-    assert "#" in run(binary, home, "minutes", meeting)
-    run(binary, home, "speakers", "list")
+    assert "country" in run(binary, env, "search", "country").lower()
+    assert "#" in run(binary, env, "minutes", meeting)
+    run(binary, env, "speakers", "list")
     # writable data goes to the data folder, never next to the binary
     assert (home / ".local" / "share" / "meetingapp" / "meetings.db").is_file()
     assert sorted(binary.parent.iterdir()) == beside
 
     # no arguments: the window, which stays up
-    window = subprocess.Popen(
-        [str(binary)], env=clean_env(home), cwd=home, stderr=subprocess.PIPE, text=True
-    )
+    window = subprocess.Popen([str(binary)], env=env, cwd=home, stderr=subprocess.PIPE, text=True)
     try:
         time.sleep(10)
         assert window.poll() is None, window.communicate()[1][-2000:]
@@ -88,10 +103,9 @@ def test_the_binary_works_alone(binary: Path, tmp_path: Path) -> None:
         window.wait(30)
 
 
-def test_the_menu_entry(binary: Path, tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    home.mkdir()
-    run(binary, home, "install-desktop")
+def test_the_menu_entry(binary: Path, env: dict[str, str]) -> None:
+    home = Path(env["HOME"])
+    run(binary, env, "install-desktop")
     entry = home / ".local" / "share" / "applications" / "meetingapp.desktop"
     text = entry.read_text()
     assert f'Exec="{binary.resolve()}" open %F' in text
@@ -99,5 +113,5 @@ def test_the_menu_entry(binary: Path, tmp_path: Path) -> None:
     assert (home / ".local/share/icons/hicolor/scalable/apps/meetingapp.svg").is_file()
     assert (home / ".local/share/icons/hicolor/256x256/apps/meetingapp.png").is_file()
     assert "Exec=" in (binary.parent / "meetingapp.desktop").read_text()
-    run(binary, home, "uninstall-desktop")
+    run(binary, env, "uninstall-desktop")
     assert not entry.exists()
