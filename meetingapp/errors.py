@@ -16,6 +16,11 @@ class BadInputError(MeetingAppError):
         self.cause = cause
 
 
+class NotFoundError(MeetingAppError):
+    """No record with the id asked for (a meeting, a job, an action item); the API
+    answers 404 for it."""
+
+
 class ModelNotFoundError(MeetingAppError):
     """No model of the asked kind could be found locally or downloaded."""
 

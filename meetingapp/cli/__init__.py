@@ -6,7 +6,7 @@ then, so the commands work without a display.
 Errors print one line naming the file and the cause, and exit non-zero.
 One module per group of commands: meetings (list, show, edit, export, delete),
 jobs (transcribe, jobs), models, record, minutes (minutes, highlights, actions),
-search (search, ask) and speakers; progress and dates are shared by them all.
+search (search, ask), speakers and serve (the REST API); progress and dates are shared by them all.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import os
 import sqlite3
 import sys
 
-from meetingapp.cli import jobs, meetings, minutes, models, record, search, speakers
+from meetingapp.cli import jobs, meetings, minutes, models, record, search, serve, speakers
 from meetingapp.cli.progress import err
 from meetingapp.errors import MeetingAppError
 from meetingapp.library import Library
@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     minutes.add_commands(sub)
     sub.add_parser("gui", help="open the desktop app (the default)").set_defaults(func=cmd_gui)
     search.add_commands(sub)
+    serve.add_commands(sub)
     return p
 
 

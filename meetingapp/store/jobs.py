@@ -12,13 +12,13 @@ from typing import Any
 import sqlite_utils
 
 from meetingapp.domain.jobs import UNFINISHED, Job, JobOptions
-from meetingapp.errors import MeetingAppError
+from meetingapp.errors import NotFoundError
 from meetingapp.store.db import is_sqlite_int
 from meetingapp.store.job_holders import live_holders, write_lock
 from meetingapp.store.meetings import now_iso
 
 
-class JobNotFound(MeetingAppError):
+class JobNotFound(NotFoundError):
     def __init__(self, job_id: int) -> None:
         super().__init__(f"no job with id {job_id} (see `meetingapp jobs`)")
 

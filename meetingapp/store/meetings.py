@@ -12,7 +12,7 @@ import sqlite_utils
 from meetingapp.domain.meetings import Meeting
 from meetingapp.domain.minutes import MEETING_TYPES
 from meetingapp.domain.transcript import Segment, Transcript, Word
-from meetingapp.errors import MeetingAppError
+from meetingapp.errors import MeetingAppError, NotFoundError
 from meetingapp.store.db import is_sqlite_int
 
 
@@ -33,7 +33,7 @@ class NewMeeting:
     model: str | None = None
 
 
-class MeetingNotFound(MeetingAppError):
+class MeetingNotFound(NotFoundError):
     def __init__(self, meeting_id: int) -> None:
         super().__init__(f"no meeting with id {meeting_id} (see `meetingapp list`)")
 

@@ -13,7 +13,7 @@ from typing import Any
 import sqlite_utils
 
 from meetingapp.domain.minutes import ACTION_STATUSES, ActionItem, Minutes, TrackedAction
-from meetingapp.errors import MeetingAppError
+from meetingapp.errors import MeetingAppError, NotFoundError
 from meetingapp.store.db import is_sqlite_int
 from meetingapp.store.meetings import get_meeting, now_iso
 
@@ -130,7 +130,7 @@ def update_action(db: sqlite_utils.Database, action_id: int, **changes: Any) -> 
     if is_sqlite_int(action_id):
         row = db.execute("SELECT meeting_id FROM action_items WHERE id = ?", [action_id]).fetchone()
     if row is None:
-        raise MeetingAppError(f"no action item with id {action_id} (see `meetingapp actions`)")
+        raise NotFoundError(f"no action item with id {action_id} (see `meetingapp actions`)")
     with db.conn:
         db["action_items"].update(action_id, {**changes, "updated_at": now_iso()})
     get_meeting(db, row[0])
