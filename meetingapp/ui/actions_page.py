@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -19,12 +16,10 @@ from meetingapp.domain.minutes import TrackedAction
 from meetingapp.domain.times import clock
 from meetingapp.errors import MeetingAppError
 from meetingapp.library import Library
-from meetingapp.ui.wrap_delegate import WrapDelegate
+from meetingapp.ui.action_tree import ACTION_ROLE, TASK, ActionTree, action_row, ticked
 
 SHOW = ("Open", "Done", "All")
 ANY_OWNER = "Anyone"
-ACTION_ROLE = Qt.ItemDataRole.UserRole
-TASK, OWNER, DUE, MEETING = range(4)
 
 
 class ActionsPage(QWidget):
@@ -55,18 +50,8 @@ class ActionsPage(QWidget):
             head.addWidget(hint)
             head.addWidget(w)
 
-        self.tree = QTreeWidget()
-        self.tree.setObjectName("actions")
-        self.tree.setHeaderLabels(["Task", "Owner", "Due", "Meeting"])
-        self.tree.setRootIsDecorated(False)
-        self.tree.setItemDelegate(WrapDelegate(self.tree))
+        self.tree = ActionTree("actions", "Task", "Meeting", editable=False)
         self.tree.setAlternatingRowColors(True)
-        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        header = self.tree.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(TASK, QHeaderView.ResizeMode.Stretch)
-        for col in (OWNER, DUE, MEETING):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.itemChanged.connect(self._item_changed)
         self.tree.itemDoubleClicked.connect(self._open_item)
         self.empty = QLabel("No action items. Minutes of new meetings list them here.")
@@ -102,18 +87,8 @@ class ActionsPage(QWidget):
         self._filling = True
         self.tree.clear()
         for a in self.shown():
-            due = a.due or a.due_text or ""
             where = f"{a.meeting_title} · {a.meeting_date[:10]} · {clock(a.start)}"
-            item = QTreeWidgetItem([a.task, a.owner or "", due, where])
-            item.setData(TASK, ACTION_ROLE, a)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            done = a.status == "done"
-            item.setCheckState(TASK, Qt.CheckState.Checked if done else Qt.CheckState.Unchecked)
-            font = item.font(TASK)
-            font.setStrikeOut(done)
-            item.setFont(TASK, font)
-            item.setToolTip(TASK, a.task)
-            self.tree.addTopLevelItem(item)
+            self.tree.addTopLevelItem(action_row(a, where))
         self.empty.setVisible(self.tree.topLevelItemCount() == 0)
         self._filling = False
 
@@ -121,7 +96,7 @@ class ActionsPage(QWidget):
         a: TrackedAction = item.data(TASK, ACTION_ROLE)
         if self._filling or column != TASK:
             return
-        status = "done" if item.checkState(TASK) == Qt.CheckState.Checked else "open"
+        status = ticked(item)
         if status != a.status:
             self.set_status(a.id, status)
 

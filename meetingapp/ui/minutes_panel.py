@@ -7,19 +7,16 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -30,14 +27,20 @@ from meetingapp.domain.progress import ProgressFn
 from meetingapp.domain.times import clock
 from meetingapp.errors import MeetingAppError
 from meetingapp.library import Library
+from meetingapp.ui.action_tree import (
+    ACTION_ROLE,
+    DUE,
+    OWNER,
+    START_ROLE,
+    STATUS_ROLE,
+    TASK,
+    ActionTree,
+    action_row,
+    strike,
+    ticked,
+)
 from meetingapp.ui.bridge import Task
-from meetingapp.ui.wrap_delegate import WrapDelegate
 
-#: item data: seconds into the recording (float) and the tracker's action id (int)
-START_ROLE = Qt.ItemDataRole.UserRole
-ACTION_ROLE = Qt.ItemDataRole.UserRole + 1
-STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
-TASK, OWNER, DUE, AT = range(4)
 ACTION_FIELDS = {TASK: "task", OWNER: "owner", DUE: "due"}
 
 
@@ -119,20 +122,7 @@ class MinutesPanel(QWidget):
         self.topics.setObjectName("hint")
         self.topics.setWordWrap(True)
 
-        self.tree = QTreeWidget()
-        self.tree.setObjectName("minutes")
-        self.tree.setHeaderLabels(["Item", "Owner", "Due", "At"])
-        self.tree.setRootIsDecorated(False)
-        self.tree.setItemDelegate(WrapDelegate(self.tree))
-        self.tree.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-        )
-        header = self.tree.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(TASK, QHeaderView.ResizeMode.Stretch)
-        for col in (OWNER, DUE, AT):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree = ActionTree("minutes", "Item", "At", editable=True)
         self.tree.itemChanged.connect(self._item_changed)
         self.tree.itemClicked.connect(self._item_clicked)
 
@@ -170,19 +160,7 @@ class MinutesPanel(QWidget):
         self._section("Decisions", [(d.text, d.start) for d in m.decisions])
         acts = self._section("Action items", [])
         for a in actions:
-            item = QTreeWidgetItem(
-                [a.task, a.owner or "", a.due or a.due_text or "", clock(a.start)]
-            )
-            item.setData(TASK, START_ROLE, a.start)
-            item.setData(TASK, ACTION_ROLE, a.id)
-            item.setFlags(
-                item.flags() | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEditable
-            )
-            done = a.status == "done"
-            item.setData(TASK, STATUS_ROLE, a.status)
-            item.setCheckState(TASK, Qt.CheckState.Checked if done else Qt.CheckState.Unchecked)
-            self._strike(item, done)
-            acts.addChild(item)
+            acts.addChild(action_row(a, clock(a.start), editable=True))
         if not actions:
             acts.addChild(QTreeWidgetItem(["None"]))
         self._section("Key points", [(k.text, k.start) for k in m.key_points])
@@ -203,11 +181,6 @@ class MinutesPanel(QWidget):
             head.addChild(item)
         return head
 
-    def _strike(self, item: QTreeWidgetItem, done: bool) -> None:
-        font = item.font(TASK)
-        font.setStrikeOut(done)
-        item.setFont(TASK, font)
-
     def action_items(self) -> list[QTreeWidgetItem]:
         """The rows of the action-item section, in order."""
         head = self.tree.findItems("Action items", Qt.MatchFlag.MatchExactly)[0]
@@ -216,17 +189,17 @@ class MinutesPanel(QWidget):
 
     # -- editing ------------------------------------------------------------
     def _item_changed(self, item: QTreeWidgetItem, column: int) -> None:
-        action_id = item.data(TASK, ACTION_ROLE)
-        if self._filling or action_id is None:
+        action: TrackedAction | None = item.data(TASK, ACTION_ROLE)
+        if self._filling or action is None:
             return
-        status = "done" if item.checkState(TASK) == Qt.CheckState.Checked else "open"
+        action_id, status = action.id, ticked(item)
         if column == TASK and status != item.data(TASK, STATUS_ROLE):
             # the click that ticked the box comes next; it should not also start playback
             self._toggled = True
             QTimer.singleShot(0, self._clear_toggled)
             self._filling = True
             item.setData(TASK, STATUS_ROLE, status)
-            self._strike(item, status == "done")
+            strike(item, status == "done")
             self._filling = False
             self.set_status(action_id, status)
         elif column in ACTION_FIELDS:

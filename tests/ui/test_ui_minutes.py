@@ -9,8 +9,8 @@ from ui_data import db_of
 
 from meetingapp.store.meetings import list_meetings
 from meetingapp.store.minutes import list_actions, load_minutes
+from meetingapp.ui.action_tree import OWNER, TASK
 from meetingapp.ui.main_window import MainWindow
-from meetingapp.ui.minutes_panel import OWNER, TASK
 
 
 def test_minutes_panel_shows_items_and_ticks_off(qtbot: QtBot, standup_window: MainWindow) -> None:

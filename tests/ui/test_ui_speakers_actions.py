@@ -13,7 +13,7 @@ from ui_data import ENROLL, db_of
 from meetingapp.store.meetings import list_meetings, speakers_of
 from meetingapp.store.minutes import list_actions
 from meetingapp.store.speakers import list_profiles, meeting_speakers
-from meetingapp.ui.actions_page import TASK
+from meetingapp.ui.action_tree import TASK
 from meetingapp.ui.main_window import MainWindow
 
 
