@@ -41,6 +41,7 @@ MEDIA_TYPES = {
     "srt": "application/x-subrip; charset=utf-8",
     "vtt": "text/vtt; charset=utf-8",
     "txt": "text/plain; charset=utf-8",
+    "rttm": "text/plain; charset=utf-8",
 }
 CHUNK = 1024 * 1024
 
@@ -134,7 +135,7 @@ def create_app(
             library.engine = Engine(data, workers=max(1, library.settings().workers))
         assert library.engine is not None
         library.engine.add_listener(on_event)
-        library.engine.resume_unfinished()
+        library.resume_unfinished()
         try:
             yield
         finally:

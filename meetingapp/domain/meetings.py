@@ -28,11 +28,12 @@ class Meeting:
 
 
 #: what a meeting can be exported as (``meetingapp export --format``, the Export menu)
-FORMATS = ("md", "json", "srt", "vtt", "txt")
+FORMATS = ("md", "json", "srt", "vtt", "txt", "rttm")
 FORMAT_NAMES = {
     "md": "Markdown",
     "json": "JSON",
     "srt": "SubRip subtitles (SRT)",
     "vtt": "WebVTT subtitles",
     "txt": "Plain text",
+    "rttm": "Speaker turns (RTTM)",
 }

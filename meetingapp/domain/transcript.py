@@ -51,3 +51,13 @@ class Transcript:
     def from_dict(cls, d: dict[str, Any]) -> Transcript:
         segs = [Segment.from_dict(s) for s in d["segments"]]
         return cls(**{**d, "segments": segs})
+
+
+@dataclass
+class SpeakerTurn:
+    """Who spoke when, as the diarization found it: turns may overlap (two people at
+    once), unlike transcript lines, which each have one speaker."""
+
+    start: float
+    end: float
+    speaker: str

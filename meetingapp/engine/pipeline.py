@@ -23,7 +23,7 @@ from meetingapp.config import Settings
 from meetingapp.domain.audio import Audio, SpeechRegion
 from meetingapp.domain.minutes import Minutes
 from meetingapp.domain.progress import ProgressFn
-from meetingapp.domain.transcript import Segment, Transcript
+from meetingapp.domain.transcript import Segment, SpeakerTurn, Transcript
 from meetingapp.engine.asr import AsrSettings, cached_whisper, transcribe_audio
 from meetingapp.engine.audio import load_audio
 from meetingapp.engine.cancel import CancelToken
@@ -37,7 +37,7 @@ from meetingapp.engine.vad import detect_speech
 from meetingapp.engine.whisper_models import resolve_whisper
 from meetingapp.errors import BadInputError
 from meetingapp.store.jobs import Job, save_artifact, update_job
-from meetingapp.store.meetings import NewMeeting, insert_meeting
+from meetingapp.store.meetings import NewMeeting, insert_meeting, save_turns
 from meetingapp.store.minutes import save_minutes
 from meetingapp.store.speakers import MeetingSpeaker, find_profile, save_meeting_speakers
 
@@ -159,6 +159,7 @@ def run_speakers(ctx: JobContext, progress: ProgressFn, cancel: CancelToken) -> 
     return {
         "centroids": {k: [round(float(x), 6) for x in v] for k, v in diar.centroids.items()},
         "segments": [asdict(s) for s in segments],
+        "turns": [[round(t.start, 3), round(t.end, 3), t.speaker] for t in diar.turns],
     }
 
 
@@ -299,6 +300,10 @@ def store_meeting(db: sqlite_utils.Database, ctx: JobContext) -> int:
     with db.conn:
         meeting_id = insert_meeting(db, new, transcript)
         save_meeting_speakers(db, meeting_id, ctx.speakers())
+        # a job resumed from an older version's artifact has no turns: RTTM then
+        # falls back to the transcript lines
+        turns = ctx.artifacts.get("speakers", {}).get("turns", [])
+        save_turns(db, meeting_id, [SpeakerTurn(*t) for t in turns])
         if "minutes" in ctx.artifacts:
             art = ctx.artifacts["minutes"]
             save_minutes(db, meeting_id, Minutes.from_dict(art["minutes"]), art["model"])

@@ -1,4 +1,4 @@
-"""Export a meeting as Markdown, JSON, SRT, WebVTT or plain text.
+"""Export a meeting as Markdown, JSON, SRT, WebVTT, plain text or RTTM.
 
 The JSON layout is documented by ``resources/export_schema.json`` (checked
 in the tests); minutes keys (summary, decisions, action_items, …) appear
@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from meetingapp.domain.meetings import FORMATS, Meeting
 from meetingapp.domain.minutes import Minutes
-from meetingapp.domain.transcript import Segment
+from meetingapp.domain.times import clock
+from meetingapp.domain.transcript import Segment, SpeakerTurn
 
 SCHEMA_ID = "meetingapp.meeting/1"
 MINUTES_KEYS = ("summary", "key_points", "decisions", "action_items", "topics", "highlights")
@@ -26,6 +27,15 @@ class MeetingExport:
     meeting: Meeting
     segments: list[Segment]
     minutes: Minutes | None = None
+    #: the diarization's turns under the speakers' names (empty for older meetings)
+    turns: list[SpeakerTurn] = field(default_factory=list)
+
+    def speaker_turns(self) -> list[SpeakerTurn]:
+        """The diarization's turns, or each transcript line as one for a meeting
+        stored before turns were kept."""
+        if self.turns:
+            return self.turns
+        return [SpeakerTurn(s.start, s.end, s.speaker) for s in self.segments if s.speaker]
 
     def minutes_dict(self) -> dict[str, Any]:
         return self.minutes.to_dict() if self.minutes else {}
@@ -37,13 +47,6 @@ class MeetingExport:
             if seg.speaker:
                 seen.setdefault(seg.speaker, None)
         return list(seen)
-
-
-def clock(t: float) -> str:
-    """mm:ss, or h:mm:ss past an hour."""
-    s = int(t)
-    h, m, sec = s // 3600, s % 3600 // 60, s % 60
-    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m:02d}:{sec:02d}"
 
 
 def _stamp(t: float, sep: str) -> str:
@@ -152,6 +155,9 @@ def to_json(ex: MeetingExport) -> str:
             }
             for s in ex.segments
         ],
+        "turns": [
+            {"start": t.start, "end": t.end, "speaker": t.speaker} for t in ex.speaker_turns()
+        ],
     }
     mins = ex.minutes_dict()
     for key in MINUTES_KEYS:
@@ -195,6 +201,22 @@ def to_txt(ex: MeetingExport) -> str:
     return "".join(f"{_line(s)}\n" for s in ex.segments)
 
 
+def _rttm_token(text: str) -> str:
+    """RTTM fields are separated by spaces: a name or title becomes one token."""
+    return "_".join(flat(text).split(" ")) or "NA"
+
+
+def to_rttm(ex: MeetingExport) -> str:
+    """NIST RTTM: one SPEAKER line per diarization turn, as pyannote writes and scores."""
+    file_id = _rttm_token(ex.meeting.title)
+    return "".join(
+        f"SPEAKER {file_id} 1 {t.start:.3f} {t.end - t.start:.3f} <NA> <NA>"
+        f" {_rttm_token(t.speaker)} <NA> <NA>\n"
+        for t in ex.speaker_turns()
+        if t.end > t.start
+    )
+
+
 #: Characters no file name may hold on some system the export may be copied to.
 _UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
 #: Bytes for the name before the extension: most file systems allow 255.
@@ -214,6 +236,7 @@ EXPORTERS: dict[str, Callable[[MeetingExport], str]] = {
     "srt": to_srt,
     "vtt": to_vtt,
     "txt": to_txt,
+    "rttm": to_rttm,
 }
 
 

@@ -232,4 +232,17 @@ CREATE TABLE job_holders (
 )
 """
 
-MIGRATIONS: list[tuple[int, str]] = [(1, V1), (2, V2), (3, V3), (4, V4), (5, V5)]
+# The diarization's own turns (with overlap), for RTTM export; ``label`` is the
+# meeting's speaker label, so a renamed speaker's turns carry the new name.
+V6 = """
+CREATE TABLE speaker_turns (
+    id INTEGER PRIMARY KEY,
+    meeting_id INTEGER NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+    start REAL NOT NULL,
+    "end" REAL NOT NULL,
+    label TEXT NOT NULL
+);
+CREATE INDEX speaker_turns_meeting ON speaker_turns (meeting_id, start)
+"""
+
+MIGRATIONS: list[tuple[int, str]] = [(1, V1), (2, V2), (3, V3), (4, V4), (5, V5), (6, V6)]

@@ -28,6 +28,7 @@ from scipy.spatial.distance import pdist
 
 from meetingapp.domain.audio import SAMPLE_RATE, Audio, SpeechRegion
 from meetingapp.domain.progress import ProgressFn
+from meetingapp.domain.transcript import SpeakerTurn
 from meetingapp.engine.cancel import CancelToken
 from meetingapp.engine.speakers.embedding import (
     FRAME_S,
@@ -40,13 +41,6 @@ from meetingapp.engine.speakers.embedding import (
 )
 from meetingapp.engine.speakers.refine import RefineSettings, refine, regions_of, turns_of
 from meetingapp.engine.speakers.segmentation import LocalSegmentation, SegmentationModel, segment
-
-
-@dataclass
-class SpeakerTurn:
-    start: float
-    end: float
-    speaker: str
 
 
 @dataclass
