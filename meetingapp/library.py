@@ -141,6 +141,12 @@ class Library:
         with self.connect() as db:
             return meetingstore.get_meeting(db, meeting_id)
 
+    def meetings_signature(self) -> tuple[Any, ...]:
+        """A cheap value that changes whenever the meetings do, whoever changed them
+        (another window, ``meetingapp transcribe``): the window polls it."""
+        with self.connect() as db:
+            return meetingstore.signature(db)
+
     def segments(self, meeting_id: int) -> list[Segment]:
         with self.connect() as db:
             meetingstore.get_meeting(db, meeting_id)

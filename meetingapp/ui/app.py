@@ -20,12 +20,12 @@ def run_app(argv: list[str], files: list[Path] | None = None) -> int:
     app = QApplication.instance() or QApplication(argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("meetingapp")
-    app.setApplicationDisplayName("Meetings")
+    app.setApplicationDisplayName("meetingapp")
     app.setStyleSheet(STYLE)
     try:
         engine = Engine(data_dir())
     except MeetingAppError as e:
-        QMessageBox.critical(None, "Meetings cannot start", str(e))
+        QMessageBox.critical(None, "meetingapp cannot start", str(e))
         return 1
     window = MainWindow(engine)
     window.show()

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from meetingapp import __version__
 from meetingapp.domain.jobs import UNFINISHED
 from meetingapp.domain.meetings import FORMAT_NAMES, FORMATS
 from meetingapp.domain.progress import ProgressFn
@@ -74,7 +75,7 @@ class MainWindow(QMainWindow):
         self.kept_jobs = False
         self.confirm_close: Callable[[int], CloseChoice] = self._ask_close
 
-        self.setWindowTitle("Meetings")
+        self.setWindowTitle("meetingapp")
         self.resize(1200, 760)
         self.drop = FileDrop(self)
         self.drop.dropped.connect(self.import_paths)
@@ -100,6 +101,8 @@ class MainWindow(QMainWindow):
         self.library_page = LibraryPage(self.library, self.queue)
         self.library_page.open_requested.connect(self.open_meeting)
         self.library_page.import_requested.connect(self.import_dialog)
+        self.library_page.error.connect(self.show_problem)
+        self.library_page.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
         #: the library table, its filter box and models (tests and menus reach them here)
         self.model, self.proxy = self.library_page.model, self.library_page.proxy
         self.search, self.table = self.library_page.search, self.library_page.table
@@ -177,6 +180,11 @@ class MainWindow(QMainWindow):
             )
             self.export_actions.append(act)
         self.meeting_view.export_button.setMenu(self.export_menu)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction("&Keyboard shortcuts", self.show_shortcuts)
+        help_menu.addAction("&About meetingapp", self.show_about)
+        self.help_menu = help_menu
+        self.info_box: QMessageBox | None = None
         tools = self.addToolBar("Recording")
         tools.setObjectName("recordBar")
         tools.setMovable(False)
@@ -386,6 +394,55 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage(f"Exported {name}", 8000)
 
+    # -- help -----------------------------------------------------------------
+    def about_text(self) -> str:
+        return (
+            f"<h3>meetingapp {__version__}</h3>"
+            "<p>Local-first meeting transcription: speakers, minutes, action items and"
+            " search. Recordings and everything made from them stay on this computer.</p>"
+            f"<p>Data folder: {self.data}</p>"
+        )
+
+    def shortcuts(self) -> list[tuple[str, str]]:
+        """(keys, what they do): the menus' and the library table's shortcuts."""
+        found: list[tuple[str, str]] = []
+        actions = [
+            a for menu in self.menuBar().actions() if menu.menu() for a in menu.menu().actions()
+        ]
+        actions += self.library_page.table.actions()
+        for act in actions:
+            keys = act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            entry = (keys, act.text().replace("&", "").rstrip("…"))
+            if keys and entry not in found:
+                found.append(entry)
+        found.append(("Enter / double-click", "Open the selected meeting"))
+        found.append(("Right-click a meeting", "Open, rename, change type, delete"))
+        return found
+
+    def shortcuts_text(self) -> str:
+        rows = "".join(
+            f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>" for k, v in self.shortcuts()
+        )
+        return f"<table>{rows}</table>"
+
+    def _show_info(self, title: str, text: str) -> QMessageBox:
+        """A non-blocking box (one, reused) the tests can read."""
+        if self.info_box is None:
+            self.info_box = QMessageBox(self)
+            self.info_box.setIcon(QMessageBox.Icon.Information)
+            self.info_box.setTextFormat(Qt.TextFormat.RichText)
+        box = self.info_box
+        box.setWindowTitle(title)
+        box.setText(text)
+        box.open()
+        return box
+
+    def show_about(self) -> QMessageBox:
+        return self._show_info("About meetingapp", self.about_text())
+
+    def show_shortcuts(self) -> QMessageBox:
+        return self._show_info("Keyboard shortcuts", self.shortcuts_text())
+
     # -- closing ------------------------------------------------------------
     def _ask_close(self, count: int) -> CloseChoice:
         box = QMessageBox(self)
@@ -395,8 +452,10 @@ class MainWindow(QMainWindow):
         box.setInformativeText("Keep them to continue at the next start, or cancel them?")
         keep = box.addButton("Keep for next start", QMessageBox.ButtonRole.AcceptRole)
         cancel = box.addButton("Cancel them", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton("Don't close", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)
+        stay = box.addButton("Don't close", QMessageBox.ButtonRole.RejectRole)
+        # Enter (or Escape) must not quit: the safe answer is the default.
+        box.setDefaultButton(stay)
+        box.setEscapeButton(stay)
         box.exec()
         if box.clickedButton() is keep:
             return CloseChoice.KEEP_JOBS
@@ -410,6 +469,7 @@ class MainWindow(QMainWindow):
         if choice is CloseChoice.STAY:
             event.ignore()
             return
+        self.library_page.poll.stop()
         self.meeting_view.stop()
         self.recorder.shutdown()
         self.bridge.shutdown()
