@@ -11,7 +11,7 @@ import sqlite_utils
 
 from meetingapp.domain.meetings import Meeting
 from meetingapp.domain.minutes import MEETING_TYPES
-from meetingapp.domain.transcript import Segment, Transcript, Word
+from meetingapp.domain.transcript import Segment, SpeakerTurn, Transcript, Word
 from meetingapp.errors import MeetingAppError, NotFoundError
 from meetingapp.store.db import is_sqlite_int
 
@@ -128,6 +128,25 @@ def load_segments(db: sqlite_utils.Database, meeting_id: int) -> list[Segment]:
         )
         for r in db.query("SELECT * FROM segments WHERE meeting_id = ? ORDER BY idx", [meeting_id])
     ]
+
+
+def save_turns(db: sqlite_utils.Database, meeting_id: int, turns: list[SpeakerTurn]) -> None:
+    """The diarization's turns, by speaker label (call inside the meeting's transaction)."""
+    db.conn.executemany(
+        'INSERT INTO speaker_turns (meeting_id, start, "end", label) VALUES (?, ?, ?, ?)',
+        [(meeting_id, t.start, t.end, t.speaker) for t in turns],
+    )
+
+
+def load_turns(db: sqlite_utils.Database, meeting_id: int) -> list[SpeakerTurn]:
+    """The meeting's turns under each speaker's current name."""
+    rows = db.execute(
+        'SELECT t.start, t."end", COALESCE(s.name, t.label) FROM speaker_turns t'
+        " LEFT JOIN meeting_speakers s ON s.meeting_id = t.meeting_id AND s.label = t.label"
+        " WHERE t.meeting_id = ? ORDER BY t.start, t.id",
+        [meeting_id],
+    )
+    return [SpeakerTurn(start, end, name) for start, end, name in rows]
 
 
 def delete_meeting(db: sqlite_utils.Database, meeting_id: int, data: Path) -> None:
