@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -42,7 +42,12 @@ from meetingapp.store.db import DB_NAME, describe_db_error, open_db
 from meetingapp.store.export import MeetingExport, export_filename, render
 
 if TYPE_CHECKING:
+    from meetingapp.domain.recording import Recorded
     from meetingapp.engine.ask import Answer
+    from meetingapp.engine.recording import RecordControls
+    from meetingapp.engine.recording.autorecord import RecorderStatus
+    from meetingapp.engine.recording.live import LiveText
+    from meetingapp.engine.recording.source import AudioSource
     from meetingapp.engine.search import SearchQuery, SearchResults
 
 
@@ -399,6 +404,68 @@ class Library:
         out = _export_path(str(output), export_filename(export.meeting, fmt))
         _write_new(out, render(export, fmt), force=force)
         return out
+
+    # -- recording ----------------------------------------------------------------
+    def _runner_of_caller(self, action: str) -> Engine:
+        if self.engine is None:
+            raise RuntimeError(
+                f"Library.{action} needs the caller's job runner (Library(data, engine))"
+            )
+        return self.engine
+
+    def record(
+        self,
+        device: str | list[str] | None = None,
+        auto: bool = False,
+        live: bool = True,
+        on_text: Callable[[LiveText], None] | None = None,
+        on_status: Callable[[RecorderStatus], None] | None = None,
+        controls: RecordControls | None = None,
+        source: AudioSource | None = None,
+        max_duration: float | None = None,
+        title: str | None = None,
+    ) -> Recorded:
+        """Record a meeting (until ``controls`` stops it or ``max_duration``), then queue
+        each finished recording as a job on the caller's runner. ``live`` shows the live
+        transcript (the Settings' live model) through ``on_text``; ``source`` replaces the
+        device (tests, files). A device failing mid-way keeps what was recorded: it is
+        queued and :attr:`Recorded.problem` says why the recording stopped. Runs on any
+        thread; the callbacks are called on it."""
+        from meetingapp.domain.recording import Recorded
+        from meetingapp.engine.asr import cached_whisper
+        from meetingapp.engine.jobs import recordings_dir
+        from meetingapp.engine.recording import RecordingInterrupted
+        from meetingapp.engine.recording import record as capture
+        from meetingapp.engine.whisper_models import resolve_whisper
+
+        engine = self._runner_of_caller("record")
+        model = None
+        if live:
+            model = cached_whisper(resolve_whisper(self.settings().live_model, self.data))
+        try:
+            paths = capture(
+                recordings_dir(self.data),
+                device=device,
+                auto=auto,
+                max_duration=max_duration,
+                live_model=model,
+                on_status=on_status,
+                on_text=on_text,
+                controls=controls,
+                source=source,
+            )
+        except RecordingInterrupted as e:
+            return Recorded(engine.import_recordings(e.paths, title=title), str(e))
+        return Recorded(engine.import_recordings(paths, title=title))
+
+    def recover_recordings(self) -> list[int]:
+        """Queue the recordings a crash or power cut interrupted; their job ids."""
+        return self._runner_of_caller("recover_recordings").recover_recordings()
+
+    def resume_unfinished(self) -> list[int]:
+        """Queue on the caller's runner every job an earlier run left unfinished (jobs
+        another live process holds stay with it); their ids."""
+        return self._runner_of_caller("resume_unfinished").resume_unfinished()
 
 
 def _export_path(output: str, filename: str) -> Path:

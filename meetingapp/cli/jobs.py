@@ -23,7 +23,7 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
     library = Library()
     engine = Engine(library.data, workers=args.workers)
     library.engine = engine
-    resumed = engine.recover_recordings() + engine.resume_unfinished()
+    resumed = library.recover_recordings() + library.resume_unfinished()
     if resumed:
         err(f"resuming {len(resumed)} unfinished job(s) from an earlier run: {resumed}")
     names: dict[int, str] = {}
@@ -94,9 +94,9 @@ def finish(engine: Engine, job_ids: list[int]) -> int:
 def cmd_jobs(args: argparse.Namespace) -> int:
     library = Library()
     if args.action == "resume":
-        engine = Engine(library.data)
+        engine = library.engine = Engine(library.data)
         engine.add_listener(ProgressBar())
-        ids = engine.recover_recordings() + engine.resume_unfinished()
+        ids = library.recover_recordings() + library.resume_unfinished()
         engine.wait(ids)
         for job_id in ids:
             job = library.job(job_id)

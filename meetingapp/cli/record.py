@@ -7,17 +7,10 @@ import sys
 
 from meetingapp.cli.jobs import finish
 from meetingapp.cli.progress import ProgressBar, err
-from meetingapp.engine.asr import cached_whisper
-from meetingapp.engine.jobs import Engine, recordings_dir
-from meetingapp.engine.recording import (
-    RecordingInterrupted,
-    format_devices,
-    list_input_devices,
-    record,
-)
+from meetingapp.engine.jobs import Engine
+from meetingapp.engine.recording import format_devices, list_input_devices
 from meetingapp.engine.recording.autorecord import RecorderStatus
 from meetingapp.engine.recording.live import LiveText
-from meetingapp.engine.whisper_models import resolve_whisper
 from meetingapp.library import Library
 
 
@@ -27,13 +20,11 @@ def cmd_record(args: argparse.Namespace) -> int:
         return 0
     data = Library().data
     engine = Engine(data)
+    library = Library(data, engine)
     engine.add_listener(ProgressBar())
-    recovered = engine.recover_recordings()
+    recovered = library.recover_recordings()
     if recovered:
         err(f"recovered {len(recovered)} interrupted recording(s)")
-    live = None
-    if not args.no_live:
-        live = cached_whisper(resolve_whisper(engine.settings.live_model, data))
 
     def show_text(text: LiveText) -> None:
         if sys.stderr.isatty():
@@ -47,23 +38,19 @@ def cmd_record(args: argparse.Namespace) -> int:
             err(f"{state} (recordings so far: {status.recordings})")
 
     state = ""
-    interrupted: RecordingInterrupted | None = None
-    try:
-        paths = record(
-            recordings_dir(data),
-            device=args.device,
-            auto=args.auto,
-            max_duration=args.max_duration,
-            live_model=live,
-            on_text=show_text,
-            on_status=show_status,
-        )
-    except RecordingInterrupted as e:
-        interrupted, paths = e, e.paths
+    result = library.record(
+        args.device,
+        args.auto,
+        live=not args.no_live,
+        on_text=show_text,
+        on_status=show_status,
+        max_duration=args.max_duration,
+        title=args.title,
+    )
     print(file=sys.stderr)
-    code = finish(engine, recovered + engine.import_recordings(paths, title=args.title))
-    if interrupted is not None:
-        err(str(interrupted))
+    code = finish(engine, recovered + result.job_ids)
+    if result.problem is not None:
+        err(result.problem)
         return 1
     return code
 

@@ -16,8 +16,9 @@ from PySide6.QtCore import QObject, Signal
 
 from meetingapp.domain.jobs import JobOptions
 from meetingapp.domain.progress import ProgressFn
+from meetingapp.engine.cancel import CancelToken
 from meetingapp.engine.jobs import Engine
-from meetingapp.errors import MeetingAppError
+from meetingapp.errors import Cancelled, MeetingAppError
 from meetingapp.library import Library
 from meetingapp.ui.gui_thread import emitter, held, hold, init_gui_thread, post, release
 from meetingapp.ui.import_paths import expand_paths
@@ -78,43 +79,69 @@ def _import_all(library: Library, bridge: int, paths: list[Path], options: JobOp
 class Task(QObject):
     """Run one function on a plain thread; its result or error comes back as a signal.
 
+    ``fn(progress)`` runs on a worker: ``started`` when it begins, then ``done``
+    (its result), ``failed`` (a message) or ``aborted``, and ``progress`` between.
+    :meth:`abort` asks it to stop: it sets the task's :class:`CancelToken`
+    (``cancel``, or a new one: :attr:`token`), which a function that can stop
+    early captures and checks; raising :class:`Cancelled` (``token.check()``)
+    reports ``aborted``, and so does anything a function ends with after
+    :meth:`abort`. Every signal arrives on the GUI thread.
+
     A started task keeps itself (and its function) alive until it has reported,
     and both are dropped on the GUI thread: callers need not hold it, and the
     worker never holds a Qt object (see :mod:`meetingapp.ui.gui_thread`).
     """
 
+    started = Signal()
     done = Signal(object)
     failed = Signal(str)
+    aborted = Signal()
     progress = Signal(float)
 
-    def __init__(self, fn: Callable[[ProgressFn], Any], parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        fn: Callable[[ProgressFn], Any],
+        parent: QObject | None = None,
+        cancel: CancelToken | None = None,
+    ) -> None:
         super().__init__(parent)
         init_gui_thread()
         self._fn: Callable[[ProgressFn], Any] | None = fn
+        #: set by :meth:`abort`; give it to the function to let it stop early
+        self.token = cancel if cancel is not None else CancelToken()
 
     def start(self, pool: ThreadPoolExecutor) -> None:
         fn, self._fn = self._fn, None
         assert fn is not None, "a task runs once"
         number = hold(self, fn)
-        pool.submit(_run_task, number, [fn])
+        pool.submit(_run_task, number, [fn], self.token)
+
+    def abort(self) -> None:
+        """Ask the function to stop (cooperative: it stops at its next check)."""
+        self.token.cancel()
 
 
-def _run_task(number: int, box: list[Callable[[ProgressFn], Any]]) -> None:
+def _run_task(number: int, box: list[Callable[[ProgressFn], Any]], token: CancelToken) -> None:
     """On the worker: run the function, drop every reference to it, then report
     (so the last reference is always the GUI thread's)."""
     fn = box.pop()
+    emitter(number, "started")()
     try:
-        outcome: tuple[str, Any] = ("done", fn(emitter(number, "progress")))
+        outcome: tuple[str, ...] = ("done", fn(emitter(number, "progress")))
+    except Cancelled:
+        outcome = ("aborted",)
     except MeetingAppError as e:
         outcome = ("failed", str(e))
     except Exception as e:  # noqa: BLE001 - shown to the user rather than lost
         outcome = ("failed", f"{type(e).__name__}: {e}")
     del fn
+    if token.cancelled:
+        outcome = ("aborted",)
     post(_report, number, *outcome)
 
 
-def _report(number: int, signal: str, value: Any) -> None:
+def _report(number: int, signal: str, *value: Any) -> None:
     task = held(number)
     release(number)
     if task is not None:
-        getattr(task, signal).emit(value)
+        getattr(task, signal).emit(*value)

@@ -127,7 +127,7 @@ class MainWindow(QMainWindow):
         self.sidebar.setFixedWidth(170)
         self.sidebar.currentRowChanged.connect(self._on_page)
 
-        self.recorder = rec.Recorder(engine, self)
+        self.recorder = rec.Recorder(self.library, self)
         self.recorder.finished.connect(self._recorded)
         self.recorder.failed.connect(self.show_problem)
         self.recording = rec.RecordingUi(self.recorder, self)
@@ -303,8 +303,9 @@ class MainWindow(QMainWindow):
         """Load the models while idle, then queue what an earlier run left unfinished
         (it shows in the queue panel) and recordings a crash interrupted."""
         self.warm_up()
-        ids = self.engine.resume_unfinished()
-        self._run(lambda _p: self.engine.recover_recordings(), self._show_jobs)
+        ids = self.library.resume_unfinished()
+        library = self.library
+        self._run(lambda _p: library.recover_recordings(), self._show_jobs)
         return ids
 
     def _run(self, fn: Callable[[ProgressFn], Any], on_done: Callable[[Any], None]) -> Task:
@@ -366,9 +367,8 @@ class MainWindow(QMainWindow):
 
     # -- settings and export ------------------------------------------------
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.data, self.engine.settings, self.pool, self)
-        if dialog.exec():
-            self.engine.settings = dialog.chosen()
+        dialog = SettingsDialog(self.library, self.engine.settings, self.pool, self)
+        if dialog.exec():  # saved through the library: the runner has the new settings
             self.statusBar().showMessage("Settings saved", 5000)
             self.warm_up()
 

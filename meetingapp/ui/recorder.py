@@ -28,23 +28,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from meetingapp.engine.asr import cached_whisper
-from meetingapp.engine.jobs import Engine, recordings_dir
-from meetingapp.engine.recording import (
-    InputDevice,
-    RecordControls,
-    RecordingInterrupted,
-    list_input_devices,
-    record,
-)
+from meetingapp.domain.recording import Recorded
+from meetingapp.engine.recording import InputDevice, RecordControls, list_input_devices
 from meetingapp.engine.recording.autorecord import RecorderState, RecorderStatus
 from meetingapp.engine.recording.live import LiveText
 from meetingapp.engine.recording.source import AudioSource
-from meetingapp.engine.whisper_models import resolve_whisper
 
 __all__ = ["AudioSource", "InputDevice", "Recorder", "RecordingUi", "list_input_devices"]
 from meetingapp.domain.progress import ProgressFn
 from meetingapp.domain.times import clock
+from meetingapp.library import Library
 from meetingapp.ui.bridge import Task
 from meetingapp.ui.gui_thread import emitter, hold, release
 
@@ -62,11 +55,8 @@ class RecordChoice:
     auto: bool
 
 
-@dataclass
-class RecordResult:
-    job_ids: list[int]
-    #: the device failed mid-way: what was recorded is imported, and this says why it stopped
-    problem: str | None = None
+#: what :attr:`Recorder.finished` carries (``Library.record``'s result)
+RecordResult = Recorded
 
 
 class RecordDialog(QDialog):
@@ -104,9 +94,9 @@ class Recorder(QObject):
     finished = Signal(object)  # RecordResult
     failed = Signal(str)
 
-    def __init__(self, engine: Engine, parent: QObject | None = None) -> None:
+    def __init__(self, library: Library, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.engine = engine
+        self.library = library
         self.controls: RecordControls | None = None
         self.last: RecorderStatus | None = None
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="meetingapp-record")
@@ -131,28 +121,20 @@ class Recorder(QObject):
         if self.active:
             return
         controls = self.controls = RecordControls()
-        engine = self.engine
+        library = self.library
         me = hold(self)  # the recording thread gets this number, never the recorder
         on_status, on_text = emitter(me, "status"), emitter(me, "text")
 
-        def work(progress: ProgressFn) -> RecordResult:
-            model = None
-            if live:
-                model = cached_whisper(resolve_whisper(engine.settings.live_model, engine.data))
-            try:
-                paths = record(
-                    recordings_dir(engine.data),
-                    device=device,
-                    auto=auto,
-                    live_model=model,
-                    on_status=on_status,
-                    on_text=on_text,
-                    controls=controls,
-                    source=source,
-                )
-            except RecordingInterrupted as e:
-                return RecordResult(engine.import_recordings(e.paths), str(e))
-            return RecordResult(engine.import_recordings(paths))
+        def work(progress: ProgressFn) -> Recorded:
+            return library.record(
+                device,
+                auto,
+                live=live,
+                on_status=on_status,
+                on_text=on_text,
+                controls=controls,
+                source=source,
+            )
 
         task = self._task = Task(work, self)
         task.done.connect(self._done)

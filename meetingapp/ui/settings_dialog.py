@@ -26,6 +26,7 @@ from meetingapp.config import Settings, set_data_dir
 from meetingapp.domain.progress import ProgressFn
 from meetingapp.engine.cancel import CancelToken
 from meetingapp.engine.whisper_models import CATALOG, ModelStatus, download_whisper, list_whisper
+from meetingapp.library import Library
 from meetingapp.ui.bridge import Task
 
 DEVICES = (("auto", "Automatic"), ("cpu", "CPU"), ("cuda", "GPU (CUDA)"))
@@ -35,14 +36,19 @@ AUTO_LANGUAGE = "Auto-detect"
 
 class SettingsDialog(QDialog):
     def __init__(
-        self, data: Path, settings: Settings, pool: ThreadPoolExecutor, parent: QWidget | None
+        self,
+        library: Library,
+        settings: Settings,
+        pool: ThreadPoolExecutor,
+        parent: QWidget | None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.setMinimumWidth(560)
-        self.data, self.settings, self.pool = data, settings, pool
+        self.library, self.settings, self.pool = library, settings, pool
+        data = self.data = library.data
         self.new_data_dir: Path | None = None
-        self._download_cancel: CancelToken | None = None
+        self._download: Task | None = None
 
         self.folder = QLineEdit(str(data))
         self.folder.setReadOnly(True)
@@ -110,7 +116,8 @@ class SettingsDialog(QDialog):
     # -- models -------------------------------------------------------------
     def _refresh_models(self) -> None:
         # Finding the packs reads model files: not on the GUI thread.
-        task = Task(lambda _p: list_whisper(self.data), self)
+        data = self.data
+        task = Task(lambda _p: list_whisper(data), self)
         self._run(task)
         task.done.connect(self._show_models)
         task.failed.connect(self.model_note.setText)
@@ -146,20 +153,20 @@ class SettingsDialog(QDialog):
             self.model.setCurrentIndex(self.model.count() - 1)
 
     def _download_or_cancel(self) -> None:
-        if self._download_cancel is not None:
-            self._download_cancel.cancel()
+        if self._download is not None:
+            self._download.abort()
             return
-        name = self.download_choice.currentData()
+        name, data = self.download_choice.currentData(), self.data
         token = CancelToken()
-        self._download_cancel = token
 
         def work(progress: ProgressFn) -> str:
-            return download_whisper(name, self.data, progress, token).name
+            return download_whisper(name, data, progress, token).name
 
-        task = Task(work, self)
+        task = self._download = Task(work, self, cancel=token)
         task.progress.connect(lambda f: self.download_bar.setValue(int(f * 1000)))
         task.done.connect(lambda n: self._download_finished(f"Downloaded {n}.", n))
         task.failed.connect(lambda e: self._download_finished(f"Download failed: {e}", None))
+        task.aborted.connect(lambda: self._download_finished("Download cancelled.", None))
         self.download_bar.setValue(0)
         self.download_bar.show()
         self.download_button.setText("Cancel")
@@ -167,7 +174,7 @@ class SettingsDialog(QDialog):
         self._run(task)
 
     def _download_finished(self, message: str, name: str | None) -> None:
-        self._download_cancel = None
+        self._download = None
         self.download_button.setText("Download")
         self.download_bar.hide()
         if name is not None:
@@ -197,14 +204,14 @@ class SettingsDialog(QDialog):
         )
 
     def accept(self) -> None:
-        if self._download_cancel is not None:
-            self._download_cancel.cancel()
-        self.chosen().save(self.data)
+        if self._download is not None:
+            self._download.abort()
+        self.library.save_settings(self.chosen())
         if self.new_data_dir is not None:
             set_data_dir(self.new_data_dir)
         super().accept()
 
     def reject(self) -> None:
-        if self._download_cancel is not None:
-            self._download_cancel.cancel()
+        if self._download is not None:
+            self._download.abort()
         super().reject()

@@ -14,7 +14,7 @@ from meetingapp.ui.settings_dialog import SettingsDialog
 
 
 def test_settings_dialog_saves_choices(qtbot: QtBot, window: MainWindow, ui_home: Path) -> None:
-    dialog = SettingsDialog(ui_home, window.engine.settings, window.pool, window)
+    dialog = SettingsDialog(window.library, window.engine.settings, window.pool, window)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.model.count() > 0, timeout=60_000)
     installed = [dialog.model.itemData(i) for i in range(dialog.model.count())]
@@ -54,7 +54,7 @@ def test_saving_the_dialog_keeps_every_setting_it_does_not_show(
         batch_size=8,
     )
     before.save(ui_home)
-    dialog = SettingsDialog(ui_home, Settings.load(ui_home), window.pool, window)
+    dialog = SettingsDialog(window.library, Settings.load(ui_home), window.pool, window)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.model.count() > 0, timeout=60_000)
     dialog.language.setCurrentText("fr")
