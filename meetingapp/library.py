@@ -386,12 +386,14 @@ class Library:
 
     # -- exports ----------------------------------------------------------------
     def meeting_export(self, meeting_id: int) -> MeetingExport:
-        """Everything an export shows: the meeting, its lines and its minutes."""
+        """Everything an export shows: the meeting, its lines, its minutes and the
+        diarization's speaker turns."""
         with self.connect() as db:
             return MeetingExport(
                 meetingstore.get_meeting(db, meeting_id),
                 meetingstore.load_segments(db, meeting_id),
                 minutestore.load_minutes(db, meeting_id),
+                meetingstore.load_turns(db, meeting_id),
             )
 
     def export_text(self, meeting_id: int, fmt: str) -> str:
