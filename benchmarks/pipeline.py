@@ -45,12 +45,12 @@ def run_plain(file: str, model: str, out: mp.Queue) -> None:
 def run_pipeline(file: str, model: str, batch_size: int, out: mp.Queue) -> None:
     from meetingapp.config import Settings
     from meetingapp.engine.asr import cached_whisper
-    from meetingapp.engine.jobs import Engine
+    from meetingapp.engine.jobs import JobRunner
     from meetingapp.engine.whisper_models import resolve_whisper
     from meetingapp.store.jobs import JobOptions, get_job
     from meetingapp.store.meetings import load_segments
 
-    engine = Engine(Path(tempfile.mkdtemp()), Settings(batch_size=batch_size))
+    engine = JobRunner(Path(tempfile.mkdtemp()), Settings(batch_size=batch_size))
     # load the model first so both variants time transcription, not loading
     cached_whisper(resolve_whisper(model, engine.data))
     stage_start: dict[str, float] = {}

@@ -24,7 +24,7 @@ from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from meetingapp.config import Settings  # noqa: E402
-from meetingapp.engine.jobs import Engine, JobEvent  # noqa: E402
+from meetingapp.engine.jobs import JobEvent, JobRunner  # noqa: E402
 from meetingapp.engine.whisper_models import FAST_MODEL  # noqa: E402
 from meetingapp.ui.main_window import CloseChoice, MainWindow  # noqa: E402
 
@@ -74,7 +74,7 @@ def main() -> int:
     os.environ["MEETINGAPP_HOME"] = str(data)
     Settings(asr_model=args.model).save(data)
     app = QApplication(sys.argv[:1])
-    window = MainWindow(Engine(data))
+    window = MainWindow(JobRunner(data))
     window.confirm_close = lambda _n: CloseChoice.CANCEL_JOBS
     window.show()
     with Ticker() as starting:

@@ -130,8 +130,14 @@ def open_files(paths: list[str]) -> int:
 
     if not paths:
         return cli_main(["gui"])
-    from meetingapp.ui.app import run_app
+    from meetingapp.cli import load_window
+    from meetingapp.errors import MeetingAppError
 
+    try:
+        run_app = load_window()
+    except MeetingAppError as e:
+        print(e, file=sys.stderr)
+        return 1
     return run_app(sys.argv[:1], [Path(p) for p in paths])
 
 

@@ -31,7 +31,7 @@ from meetingapp.domain.minutes import Minutes, TrackedAction
 from meetingapp.domain.progress import ProgressFn
 from meetingapp.domain.speakers import MeetingSpeaker, Profile
 from meetingapp.domain.transcript import Segment
-from meetingapp.engine.jobs import Engine, Submitted
+from meetingapp.engine.jobs import JobRunner, Submitted
 from meetingapp.errors import MeetingAppError
 from meetingapp.store import analytics
 from meetingapp.store import jobs as jobstore
@@ -59,7 +59,7 @@ class Library:
     a runner starts one for itself.
     """
 
-    def __init__(self, data: Path | None = None, engine: Engine | None = None) -> None:
+    def __init__(self, data: Path | None = None, engine: JobRunner | None = None) -> None:
         self.data = data if data is not None else data_dir()
         self.engine = engine
 
@@ -87,12 +87,12 @@ class Library:
         return describe_db_error(self.data / DB_NAME, e)
 
     @contextmanager
-    def runner(self, workers: int = 1) -> Iterator[Engine]:
+    def runner(self, workers: int = 1) -> Iterator[JobRunner]:
         """The caller's job runner, or one for this action (closed when it ends)."""
         if self.engine is not None:
             yield self.engine
             return
-        engine = Engine(self.data, workers=workers)
+        engine = JobRunner(self.data, workers=workers)
         try:
             yield engine
         finally:
@@ -408,7 +408,7 @@ class Library:
         return out
 
     # -- recording ----------------------------------------------------------------
-    def _runner_of_caller(self, action: str) -> Engine:
+    def _runner_of_caller(self, action: str) -> JobRunner:
         if self.engine is None:
             raise RuntimeError(
                 f"Library.{action} needs the caller's job runner (Library(data, engine))"

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from meetingapp.config import Settings  # noqa: E402
 from meetingapp.domain.jobs import JobOptions  # noqa: E402
-from meetingapp.engine.jobs import Engine, JobEvent  # noqa: E402
+from meetingapp.engine.jobs import JobEvent, JobRunner  # noqa: E402
 from meetingapp.engine.whisper_models import FAST_MODEL  # noqa: E402
 from meetingapp.ui.main_window import CloseChoice, MainWindow  # noqa: E402
 from meetingapp.ui.settings_dialog import SettingsDialog  # noqa: E402
@@ -98,7 +98,7 @@ def main() -> int:
 
     app = QApplication(sys.argv[:1])
     app.setStyleSheet(STYLE)
-    engine = Engine(data)
+    engine = JobRunner(data)
     window = MainWindow(engine)
     window.confirm_close = lambda _n: CloseChoice.CANCEL_JOBS
     window.resize(1280, 800)

@@ -3,6 +3,7 @@ traceback; a batch goes on past a bad file; exports are escaped and never clobbe
 
 from __future__ import annotations
 
+import builtins
 import json
 import os
 import shlex
@@ -24,7 +25,7 @@ from evaldata import EVAL, JFK, LIBRI, ROOT, STANDUP
 from meetingapp.domain.audio import SAMPLE_RATE
 from meetingapp.engine import search_index
 from meetingapp.engine.audio import load_audio
-from meetingapp.engine.jobs import Engine
+from meetingapp.engine.jobs import JobRunner
 from meetingapp.engine.pipeline import Stage, default_stages
 from meetingapp.store.backups import KEEP_DAILY, daily_backup, list_backups
 from meetingapp.store.db import open_db
@@ -393,7 +394,7 @@ def test_rerun_after_a_killed_job_resumes_it_without_a_second_meeting(cli, home:
         # file is submitted again
         return [Stage("killed", 0.1, crash), *default_stages()]
 
-    engine = Engine(home, stages=crashing)
+    engine = JobRunner(home, stages=crashing)
     job_id = engine.submit(JFK, JobOptions(model="tiny.en")).job_id
     with pytest.raises(Crash):
         engine.wait([job_id])
@@ -443,7 +444,7 @@ def test_two_processes_keep_their_own_jobs(cli, home: Path) -> None:
 
 
 def test_a_job_is_orphaned_only_when_its_holder_is_gone(home: Path) -> None:
-    engine = Engine(home)
+    engine = JobRunner(home)
     engine.prepare_to_write()  # takes its lease
     db = engine.db
     job_id = create_job(db, str(JFK), JobOptions(), holder=engine.holder.name)
@@ -703,3 +704,19 @@ def test_a_read_only_data_folder_still_lists_shows_searches_and_exports(
     [line] = r.stderr.strip().splitlines()
     assert str(home) in line and "read-only" in line, line
     assert snapshot(cli, home) == before
+
+
+def test_no_desktop_libraries_is_one_line(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bare server (no libGL) gets one line saying what to install, not a traceback."""
+    real_import = builtins.__import__
+
+    def no_gl(name: str, *args, **kwargs):
+        if name == "meetingapp.ui.app":
+            raise ImportError("libGL.so.1: cannot open shared object file")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    monkeypatch.setattr(builtins, "__import__", no_gl)
+    r = cli("gui")
+    line = assert_one_error(r, "libGL.so.1", "apt install libgl1")
+    assert "command line works" in line

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from evaldata import JFK, LIBRI, ROOT, STANDUP
 
-from meetingapp.engine.jobs import Engine, JobEvent
+from meetingapp.engine.jobs import JobEvent, JobRunner
 from meetingapp.engine.pipeline import Stage, default_stages
 from meetingapp.store import jobs as jobstore
 from meetingapp.store.meetings import list_meetings, load_segments
@@ -80,7 +80,7 @@ def test_resume_skips_finished_stages(home: Path) -> None:
 
         return [*default_stages(), Stage("after-transcribe", 0.1, crash)]
 
-    engine = Engine(home, stages=crashing)
+    engine = JobRunner(home, stages=crashing)
     job_id = engine.submit(LIBRI, TINY).job_id
     assert job_id is not None
     with pytest.raises(Crash):
@@ -96,7 +96,7 @@ def test_resume_skips_finished_stages(home: Path) -> None:
             st.run = (lambda f, n: lambda *a: (calls.append(n), f(*a))[1])(st.run, st.name)
         return stages
 
-    engine = Engine(home, stages=counting)
+    engine = JobRunner(home, stages=counting)
     assert engine.resume_unfinished() == [job_id]
     engine.wait([job_id])
     engine.shutdown()
@@ -110,7 +110,7 @@ def test_resume_skips_finished_stages(home: Path) -> None:
 
 
 def test_queue_several_files_and_cancel_one(home: Path) -> None:
-    engine = Engine(home, workers=1)
+    engine = JobRunner(home, workers=1)
     events: list[JobEvent] = []
     engine.add_listener(events.append)
     first = engine.submit(STANDUP, TINY).job_id
@@ -130,7 +130,7 @@ def test_queue_several_files_and_cancel_one(home: Path) -> None:
 
 
 def test_cancel_running_job(home: Path) -> None:
-    engine = Engine(home)
+    engine = JobRunner(home)
     started: list[int] = []
     engine.add_listener(lambda e: e.stage == "transcribe" and started.append(e.job_id))
     job_id = engine.submit(STANDUP, jobstore.JobOptions(model="base")).job_id

@@ -18,7 +18,7 @@ from evaldata import JFK, ROOT, STANDUP
 
 from meetingapp.config import Settings
 from meetingapp.engine.ask import LlamaChat
-from meetingapp.engine.jobs import Engine
+from meetingapp.engine.jobs import JobRunner
 from meetingapp.engine.minutes.llm import LlmConfig, LocalLlm
 from meetingapp.engine.pipeline import Stage, default_stages
 from meetingapp.errors import MeetingAppError, ModelNotFoundError
@@ -80,7 +80,7 @@ def test_cancel_from_the_cli_cleans_up_like_the_window(cli, home: Path) -> None:
 
         return [*default_stages()[:2], Stage("killed", 0.1, crash)]  # after VAD
 
-    engine = Engine(home, stages=crashing)
+    engine = JobRunner(home, stages=crashing)
     job_id = engine.submit(JFK, JobOptions(model="tiny.en")).job_id
     assert job_id is not None
     with pytest.raises(Crash):

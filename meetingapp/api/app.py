@@ -25,7 +25,7 @@ from starlette.exceptions import HTTPException
 from meetingapp.domain.jobs import FINISHED, UNFINISHED
 from meetingapp.domain.meetings import FORMATS
 from meetingapp.domain.minutes import ACTION_STATUSES, MEETING_TYPES
-from meetingapp.engine.jobs import Engine, JobEvent
+from meetingapp.engine.jobs import JobEvent, JobRunner
 from meetingapp.errors import BadInputError, MeetingAppError, NotFoundError
 from meetingapp.library import Library
 
@@ -132,7 +132,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = library.engine is None
         if own:
-            library.engine = Engine(data, workers=max(1, library.settings().workers))
+            library.engine = JobRunner(data, workers=max(1, library.settings().workers))
         assert library.engine is not None
         library.engine.add_listener(on_event)
         library.resume_unfinished()

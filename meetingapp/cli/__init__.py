@@ -15,6 +15,7 @@ import argparse
 import os
 import sqlite3
 import sys
+from collections.abc import Callable
 
 from meetingapp.cli import jobs, meetings, minutes, models, record, search, serve, speakers
 from meetingapp.cli.progress import err
@@ -28,9 +29,21 @@ def cmd_gui(args: argparse.Namespace) -> int:
         raise MeetingAppError(
             "no display to open the window on; use the command line (`meetingapp --help`)"
         )
-    from meetingapp.ui.app import run_app  # Qt only when the window is wanted
+    return load_window()(sys.argv[:1])
 
-    return run_app(sys.argv[:1])
+
+def load_window() -> Callable[..., int]:
+    """The window's entry, imported only when the window is wanted (Qt is heavy). A
+    machine without the desktop's libraries gets one line saying what to install."""
+    try:
+        from meetingapp.ui.app import run_app
+    except ImportError as e:
+        raise MeetingAppError(
+            f"the window cannot start: {e}. Install the desktop libraries (Debian/Ubuntu:"
+            " `apt install libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3`);"
+            " the command line works without them (`meetingapp --help`)"
+        ) from None
+    return run_app
 
 
 def build_parser() -> argparse.ArgumentParser:

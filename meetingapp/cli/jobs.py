@@ -12,7 +12,7 @@ from pathlib import Path
 from meetingapp.cli.dates import iso_datetime
 from meetingapp.cli.progress import ProgressBar, err
 from meetingapp.domain.minutes import MEETING_TYPES
-from meetingapp.engine.jobs import Engine
+from meetingapp.engine.jobs import JobRunner
 from meetingapp.engine.languages import check_language
 from meetingapp.errors import MeetingAppError
 from meetingapp.library import Library
@@ -21,7 +21,7 @@ from meetingapp.library import Library
 def cmd_transcribe(args: argparse.Namespace) -> int:
     check_language(args.language)  # one line for the whole batch, before any import
     library = Library()
-    engine = Engine(library.data, workers=args.workers)
+    engine = JobRunner(library.data, workers=args.workers)
     library.engine = engine
     resumed = library.recover_recordings() + library.resume_unfinished()
     if resumed:
@@ -82,7 +82,7 @@ def report(library: Library, job_id: int) -> bool:
     return False
 
 
-def finish(engine: Engine, job_ids: list[int]) -> int:
+def finish(engine: JobRunner, job_ids: list[int]) -> int:
     """Wait for jobs and report each; non-zero when any failed."""
     engine.wait(job_ids)
     library = Library(engine.data)
@@ -94,7 +94,7 @@ def finish(engine: Engine, job_ids: list[int]) -> int:
 def cmd_jobs(args: argparse.Namespace) -> int:
     library = Library()
     if args.action == "resume":
-        engine = library.engine = Engine(library.data)
+        engine = library.engine = JobRunner(library.data)
         engine.add_listener(ProgressBar())
         ids = library.recover_recordings() + library.resume_unfinished()
         engine.wait(ids)

@@ -7,7 +7,7 @@ import sys
 
 from meetingapp.cli.jobs import finish
 from meetingapp.cli.progress import ProgressBar, err
-from meetingapp.engine.jobs import Engine
+from meetingapp.engine.jobs import JobRunner
 from meetingapp.engine.recording import format_devices, list_input_devices
 from meetingapp.engine.recording.autorecord import RecorderStatus
 from meetingapp.engine.recording.live import LiveText
@@ -19,7 +19,7 @@ def cmd_record(args: argparse.Namespace) -> int:
         print(format_devices(list_input_devices()))
         return 0
     data = Library().data
-    engine = Engine(data)
+    engine = JobRunner(data)
     library = Library(data, engine)
     engine.add_listener(ProgressBar())
     recovered = library.recover_recordings()

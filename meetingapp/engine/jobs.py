@@ -68,7 +68,11 @@ class Submitted:
 Listener = Callable[[JobEvent], None]
 
 
-class Engine:
+class JobRunner:
+    """Works through the persistent job table on a thread pool: one per process that
+    transcribes (the window, a CLI command, the API server), holding a lease on the
+    jobs it took so that another process never takes them over while it lives."""
+
     def __init__(
         self,
         data: Path,

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from meetingapp.config import data_dir
-from meetingapp.engine.jobs import Engine
+from meetingapp.engine.jobs import JobRunner
 from meetingapp.errors import MeetingAppError
 from meetingapp.ui.main_window import MainWindow
 from meetingapp.ui.style import STYLE
@@ -23,7 +23,7 @@ def run_app(argv: list[str], files: list[Path] | None = None) -> int:
     app.setApplicationDisplayName("meetingapp")
     app.setStyleSheet(STYLE)
     try:
-        engine = Engine(data_dir())
+        engine = JobRunner(data_dir())
     except MeetingAppError as e:
         QMessageBox.critical(None, "meetingapp cannot start", str(e))
         return 1

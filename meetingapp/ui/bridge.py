@@ -1,4 +1,4 @@
-"""Engine events into Qt signals, and plain threads into Qt signals.
+"""Job runner events into Qt signals, and plain threads into Qt signals.
 
 The engine calls its listeners on worker threads; they hand each event to
 the GUI thread (``gui_thread.post``), where the signal is emitted, so
@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from meetingapp.domain.jobs import JobOptions
 from meetingapp.domain.progress import ProgressFn
 from meetingapp.engine.cancel import CancelToken
-from meetingapp.engine.jobs import Engine
+from meetingapp.engine.jobs import JobRunner
 from meetingapp.errors import Cancelled, MeetingAppError
 from meetingapp.library import Library
 from meetingapp.ui.gui_thread import emitter, held, hold, init_gui_thread, post, release
@@ -36,7 +36,7 @@ class EngineBridge(QObject):
     import_failed = Signal(str, str)
 
     def __init__(
-        self, engine: Engine, parent: QObject | None = None, library: Library | None = None
+        self, engine: JobRunner, parent: QObject | None = None, library: Library | None = None
     ) -> None:
         super().__init__(parent)
         init_gui_thread()

@@ -1,7 +1,7 @@
 """Hand work from other threads to the GUI thread, and never let those threads
 touch a Qt object.
 
-Engine workers, imports, recordings and background tasks run on plain Python
+JobRunner workers, imports, recordings and background tasks run on plain Python
 threads. A PySide6 wrapper used there is a crash waiting to happen: emitting a
 signal from such a thread (PySide6 6.8+, PYSIDE-3124), or merely reading
 ``obj.signal`` (it makes a new signal-instance wrapper on that thread), or

@@ -26,7 +26,7 @@ from meetingapp import __version__
 from meetingapp.domain.jobs import UNFINISHED
 from meetingapp.domain.meetings import FORMAT_NAMES, FORMATS
 from meetingapp.domain.progress import ProgressFn
-from meetingapp.engine.jobs import Engine, JobEvent
+from meetingapp.engine.jobs import JobEvent, JobRunner
 from meetingapp.engine.warmup import warm_up
 from meetingapp.errors import MeetingAppError
 from meetingapp.library import Library
@@ -57,7 +57,7 @@ class MainWindow(QMainWindow):
     #: the models are loaded (see :func:`warm_up`)
     warmed_up = Signal()
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: JobRunner) -> None:
         super().__init__()
         self.engine = engine
         self.data = engine.data

@@ -104,4 +104,6 @@ def test_killed_recording_is_recovered_at_next_start(
     assert "done → meeting 1" in out.out, out.err
     assert main(["export", "1", "--format", "json"]) == 0
     text = " ".join(s["text"] for s in json.loads(capsys.readouterr().out)["segments"]).lower()
-    assert "ask not what your country can do for you" in text
+    # what was recorded before the kill is kept (the words are the model's: "ask" or
+    # "asked" depends on where the recording was cut)
+    assert "what your country can do for you" in text

@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot  # noqa: E402
 from ui_data import JFK, STANDUP  # noqa: E402
 
 from meetingapp.config import Settings  # noqa: E402
-from meetingapp.engine.jobs import Engine  # noqa: E402
+from meetingapp.engine.jobs import JobRunner  # noqa: E402
 from meetingapp.engine.whisper_models import FAST_MODEL  # noqa: E402
 from meetingapp.store.jobs import JobOptions  # noqa: E402
 from meetingapp.ui.main_window import CloseChoice, MainWindow  # noqa: E402
@@ -38,7 +38,7 @@ def ui_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def processed(tmp_path_factory: pytest.TempPathFactory, clip: Path, title: str) -> Path:
     data = tmp_path_factory.mktemp("processed") / "data"
     fast_settings(data)
-    engine = Engine(data)
+    engine = JobRunner(data)
     sub = engine.submit(clip, JobOptions(model=FAST_MODEL, language="en", title=title))
     assert sub.job_id is not None
     engine.wait([sub.job_id], timeout=300)
@@ -81,7 +81,7 @@ def collect_garbage() -> None:
 
 
 def make_window(qtbot: QtBot, data: Path) -> Iterator[MainWindow]:
-    engine = Engine(data)
+    engine = JobRunner(data)
     window = MainWindow(engine)
     window.confirm_close = lambda _n: CloseChoice.CANCEL_JOBS
     qtbot.addWidget(window)

@@ -108,6 +108,9 @@ def test_export_formats(meeting_window: MainWindow, tmp_path: Path, fmt: str) ->
     out = tmp_path / f"meeting.{fmt}"
     meeting_window.export_meeting(meeting.id, fmt, out)
     text = out.read_text(encoding="utf-8")
+    if fmt == "rttm":  # speaker turns, no words
+        assert text.startswith("SPEAKER ")
+        return
     assert "country" in text.lower()
     if fmt == "json":
         assert json.loads(text)["meeting"]["id"] == meeting.id
