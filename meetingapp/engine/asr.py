@@ -12,6 +12,7 @@ fallback, which batched decoding lacks.
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import threading
@@ -51,6 +52,10 @@ HALVE_MIN_S = 10.0
 HALVE_SLACK_S = 0.5
 #: The language is detected on this many windows of speech (faster-whisper's way).
 LANGUAGE_WINDOWS = 3
+#: What a job logs when Settings ask for a GPU this machine does not have.
+NO_CUDA_NOTICE = "GPU (CUDA) is chosen in Settings but no CUDA GPU was found; using the CPU"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -64,15 +69,29 @@ class AsrSettings:
     threads: int = 0
 
 
+def cuda_devices() -> int:
+    """How many CUDA GPUs CTranslate2 can use (0 without a GPU, a driver or CUDA)."""
+    try:
+        return ctranslate2.get_cuda_device_count()
+    except Exception:  # a broken driver install raises instead of answering 0
+        return 0
+
+
 def pick_device(device: str) -> tuple[str, str]:
-    """Return (device, compute_type): float16 on a GPU, int8 on the CPU."""
-    if device == "auto":
-        device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+    """Return (device, compute_type): float16 on a GPU, int8 on the CPU.
+
+    "cuda" on a machine without a CUDA GPU (a settings.json copied from another
+    machine) falls back to the CPU; :func:`load_whisper` says so once.
+    """
+    if device in ("auto", "cuda"):
+        device = "cuda" if cuda_devices() > 0 else "cpu"
     return device, ("float16" if device == "cuda" else "int8")
 
 
 def load_whisper(model: ResolvedModel, device: str = "auto", threads: int = 0) -> WhisperModel:
     dev, compute = pick_device(device)
+    if device == "cuda" and dev != "cuda":
+        log.warning("%s", NO_CUDA_NOTICE)
     source = str(model.path) if model.path is not None else model.name
     try:
         return WhisperModel(

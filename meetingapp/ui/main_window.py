@@ -417,6 +417,7 @@ class MainWindow(QMainWindow):
                 found.append(entry)
         found.append(("Enter / double-click", "Open the selected meeting"))
         found.append(("Right-click a meeting", "Open, rename, change type, delete"))
+        found.append(("Left / Right", "In a meeting: back / forward 5 s"))
         return found
 
     def shortcuts_text(self) -> str:

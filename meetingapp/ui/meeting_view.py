@@ -7,7 +7,8 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Q_ARG, QMetaObject, QPoint, Qt, QUrl, Signal
-from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
@@ -34,6 +35,16 @@ from meetingapp.ui.speaker_colors import SpeakerColors, speaker_name
 from meetingapp.ui.transcript_view import TranscriptView
 from meetingapp.ui.waveform_view import WaveformView
 
+NO_AUDIO = "No audio output device: playback is off"
+#: what the skip buttons and the Left/Right keys move, in seconds
+SKIP_S = 5.0
+
+
+def has_audio_output() -> bool:
+    """Whether the system has a sound output. Without one Qt's FFmpeg backend still
+    "plays" (its clock runs and words light up) while nothing can be heard."""
+    return bool(QMediaDevices.audioOutputs())
+
 
 class MeetingView(QWidget):
     back_requested = Signal()
@@ -54,6 +65,8 @@ class MeetingView(QWidget):
         self.player = QMediaPlayer(self)
         self.audio_out = QAudioOutput(self)
         self.player.setAudioOutput(self.audio_out)
+        self.devices = QMediaDevices(self)
+        self.devices.audioOutputsChanged.connect(self._outputs_changed)
         # Queued: the FFmpeg backend emits this while holding its own locks (a direct
         # slot that restyles widgets deadlocked in QMediaPlayer.stop()).
         self.player.positionChanged.connect(self._on_position, Qt.ConnectionType.QueuedConnection)
@@ -93,13 +106,30 @@ class MeetingView(QWidget):
         self.play_button = QPushButton("Play")
         self.play_button.setFixedWidth(80)
         self.play_button.clicked.connect(self.toggle_play)
+        self.back_button = QPushButton(f"−{SKIP_S:g} s")
+        self.back_button.setToolTip(f"Back {SKIP_S:g} s (Left)")
+        self.back_button.clicked.connect(lambda: self.skip(-SKIP_S))
+        self.forward_button = QPushButton(f"+{SKIP_S:g} s")
+        self.forward_button.setToolTip(f"Forward {SKIP_S:g} s (Right)")
+        self.forward_button.clicked.connect(lambda: self.skip(SKIP_S))
+        context = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for key, seconds in ((Qt.Key.Key_Left, -SKIP_S), (Qt.Key.Key_Right, SKIP_S)):
+            shortcut = QShortcut(QKeySequence(key), self, context=context)
+            shortcut.activated.connect(lambda s=seconds: self.skip(s))
+        self.no_audio = QLabel(NO_AUDIO)
+        self.no_audio.setObjectName("playbackOff")
+        self.no_audio.setStyleSheet("color: #b3261e; font-weight: bold;")
+        self.no_audio.hide()
         self.clock = QLabel("00:00 / 00:00")
         self.clock.setObjectName("clock")
         self.legend = QLabel()
         self.legend.setObjectName("hint")
         controls = QHBoxLayout()
+        controls.addWidget(self.back_button)
         controls.addWidget(self.play_button)
+        controls.addWidget(self.forward_button)
         controls.addWidget(self.clock)
+        controls.addWidget(self.no_audio)
         controls.addStretch(1)
         controls.addWidget(self.legend)
 
@@ -158,6 +188,7 @@ class MeetingView(QWidget):
             self._url = QUrl()
             self._call("setSource", Q_ARG(QUrl, self._url))
             self.error.emit(f"{source}: the stored recording is missing; playback is off")
+        self._update_playable()
 
     def _load_peaks(self, meeting_id: int, source: Path) -> None:
         def work(progress: ProgressFn) -> tuple[int, np.ndarray]:
@@ -186,7 +217,26 @@ class MeetingView(QWidget):
         )
 
     # -- playback -----------------------------------------------------------
+    @property
+    def playable(self) -> bool:
+        """A sound output and a recording: else nothing plays (or pretends to)."""
+        return not self._url.isEmpty() and has_audio_output()
+
+    def _outputs_changed(self) -> None:
+        self.audio_out.setDevice(QMediaDevices.defaultAudioOutput())
+        self._update_playable()
+
+    def _update_playable(self) -> None:
+        self.no_audio.setVisible(not has_audio_output())
+        playable = self.playable
+        for button in (self.play_button, self.back_button, self.forward_button):
+            button.setEnabled(playable)
+        if not playable and self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
+            self._call("pause")
+
     def play_from(self, seconds: float) -> None:
+        if not self.playable:
+            return
         ms = int(seconds * 1000)
         if self._loaded:
             self._call("setPosition", Q_ARG("qint64", ms))
@@ -207,8 +257,20 @@ class MeetingView(QWidget):
     def toggle_play(self) -> None:
         if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
             self.player.pause()
-        else:
+        elif self.playable:
             self.player.play()
+
+    def skip(self, seconds: float) -> None:
+        """Move the playhead by ``seconds`` (kept inside the recording), playing or not."""
+        if not self.playable or self.meeting is None:
+            return
+        t = min(max(self.waveform.position + seconds, 0.0), self.meeting.duration)
+        ms = int(round(t * 1000))
+        if self._loaded:
+            self._call("setPosition", Q_ARG("qint64", ms))
+        else:
+            self._pending_ms = ms
+        self._on_position(ms)
 
     def stop(self) -> None:
         self._call("stop")

@@ -7,6 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from meetingapp.config import Settings, set_data_dir
 from meetingapp.domain.progress import ProgressFn
+from meetingapp.engine.asr import cuda_devices
 from meetingapp.engine.cancel import CancelToken
 from meetingapp.engine.whisper_models import CATALOG, ModelStatus, download_whisper, list_whisper
 from meetingapp.library import Library
@@ -32,6 +35,7 @@ from meetingapp.ui.bridge import Task
 DEVICES = (("auto", "Automatic"), ("cpu", "CPU"), ("cuda", "GPU (CUDA)"))
 LANGUAGES = ("en", "de", "fr", "es", "it", "nl", "pt", "pl", "sv", "ja", "zh")
 AUTO_LANGUAGE = "Auto-detect"
+NO_GPU = "no CUDA GPU found"
 
 
 class SettingsDialog(QDialog):
@@ -87,7 +91,27 @@ class SettingsDialog(QDialog):
         self.device = QComboBox()
         for key, label in DEVICES:
             self.device.addItem(label, key)
-        self.device.setCurrentIndex(max(0, [k for k, _ in DEVICES].index(settings.device)))
+        self.device_note = QLabel()
+        self.device_note.setObjectName("hint")
+        self.device_note.setWordWrap(True)
+        self.device_note.hide()
+        chosen = settings.device if settings.device in dict(DEVICES) else "auto"
+        if cuda_devices() == 0:
+            # Offer only what works here: the GPU item stays, greyed out, saying why.
+            gpu = self.device.findData("cuda")
+            model = self.device.model()
+            assert isinstance(model, QStandardItemModel)
+            item = model.item(gpu)
+            assert item is not None
+            item.setEnabled(False)
+            self.device.setItemData(gpu, NO_GPU, Qt.ItemDataRole.ToolTipRole)
+            if chosen == "cuda":
+                chosen = "auto"
+                self.device_note.setText(
+                    "GPU (CUDA) was chosen, but no CUDA GPU was found: jobs run on the CPU."
+                )
+                self.device_note.show()
+        self.device.setCurrentIndex(max(0, self.device.findData(chosen)))
         self.language = QComboBox()
         self.language.setEditable(True)
         self.language.addItem(AUTO_LANGUAGE)
@@ -102,6 +126,7 @@ class SettingsDialog(QDialog):
         form.addRow("", self.download_bar)
         form.addRow("", self.model_note)
         form.addRow("Device", self.device)
+        form.addRow("", self.device_note)
         form.addRow("Language", self.language)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel

@@ -104,3 +104,12 @@ def meeting_window(qtbot: QtBot, meeting_home: Path) -> Iterator[MainWindow]:
 @pytest.fixture
 def standup_window(qtbot: QtBot, standup_home: Path) -> Iterator[MainWindow]:
     yield from make_window(qtbot, standup_home)
+
+
+@pytest.fixture(autouse=True)
+def audio_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test machines have no sound card; the meeting view plays as if they had one
+    (the FFmpeg backend runs without a device). tests/ui/test_ui_devices.py takes it away."""
+    from meetingapp.ui import meeting_view
+
+    monkeypatch.setattr(meeting_view, "has_audio_output", lambda: True)
