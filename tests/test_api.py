@@ -17,9 +17,10 @@ from pathlib import Path
 import httpx
 import numpy as np
 import pytest
+from evaldata import JFK, ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-JFK = Path("/work/shared/eval/asr/jfk/jfk.flac")
+from meetingapp.api.app import STALE_UPLOAD_S, clear_stale_uploads, uploads_dir
+
 #: The server's upload limit in these tests (MEETINGAPP_API_MAX_UPLOAD).
 LIMIT = 2 * 1024 * 1024
 
@@ -258,3 +259,16 @@ def test_cancel_a_job_ends_its_events_and_keeps_nothing(server: Server, tmp_path
         assert c.post("/api/v1/jobs/999999/cancel").status_code == 404
     # the stored copy goes just after the job is marked cancelled
     assert eventually(lambda: originals(server.home) == before)
+
+
+def test_uploads_left_by_a_killed_server_are_cleared(tmp_path: Path) -> None:
+    root = uploads_dir(tmp_path)
+    stale, needed, fresh = (root / name for name in ("stale", "needed", "fresh"))
+    for folder in (stale, needed, fresh):
+        folder.mkdir(parents=True)
+        (folder / "talk.wav").write_bytes(b"RIFF")
+    now = time.time()
+    for folder in (stale, needed):
+        os.utime(folder, (now - STALE_UPLOAD_S - 60, now - STALE_UPLOAD_S - 60))
+    assert clear_stale_uploads(tmp_path, {needed}, now) == [stale]
+    assert sorted(p.name for p in root.iterdir()) == ["fresh", "needed"]

@@ -9,6 +9,7 @@ import os
 import secrets
 import shutil
 import sqlite3
+import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
@@ -107,6 +108,27 @@ class Question(BaseModel):
     question: str
 
 
+#: An upload folder no unfinished job needs is removed at start once it is this old
+#: (a younger one may be an upload another server on the same library is receiving).
+STALE_UPLOAD_S = 3600.0
+
+
+def clear_stale_uploads(data: Path, needed: set[Path], now: float) -> list[Path]:
+    """Remove the upload folders a killed server left behind; returns those removed.
+    ``needed`` are the folders of jobs still to run (resumed at this start)."""
+    root = uploads_dir(data)
+    if not root.is_dir():
+        return []
+    stale = [
+        folder
+        for folder in root.iterdir()
+        if folder not in needed and now - folder.stat().st_mtime > STALE_UPLOAD_S
+    ]
+    for folder in stale:
+        shutil.rmtree(folder, ignore_errors=True)
+    return stale
+
+
 def create_app(
     library: Library, token: str | None = None, max_upload_bytes: int = MAX_UPLOAD_BYTES
 ) -> FastAPI:
@@ -136,6 +158,8 @@ def create_app(
         assert library.engine is not None
         library.engine.add_listener(on_event)
         library.resume_unfinished()
+        needed = {Path(j.source_path).parent for j in library.jobs(UNFINISHED)}
+        clear_stale_uploads(data, needed, time.time())
         try:
             yield
         finally:
