@@ -11,7 +11,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ import numpy as np
 import pytest
 from chromadb.api.shared_system_client import SharedSystemClient
 from evaldata import EVAL, JFK, LIBRI, ROOT, STANDUP
+from job_process import start_transcribe, wait_for_job
 
 from meetingapp.domain.audio import SAMPLE_RATE
 from meetingapp.engine import search_index
@@ -340,17 +340,6 @@ LJ20 = EVAL / "asr" / "lhotse" / "LJ002-0020.wav"
 LJ35 = EVAL / "asr" / "lhotse" / "LJ002-0035.wav"
 
 
-def job_status(home: Path, job_id: int) -> str | None:
-    con = sqlite3.connect(f"file:{home / 'meetings.db'}?mode=ro", uri=True, timeout=5)
-    try:
-        row = con.execute("SELECT status FROM jobs WHERE id = ?", [job_id]).fetchone()
-    except sqlite3.Error:  # not created yet
-        return None
-    finally:
-        con.close()
-    return row[0] if row else None
-
-
 def meeting_count(home: Path) -> int:
     db = sqlite3.connect(home / "meetings.db")
     try:
@@ -410,28 +399,8 @@ def test_rerun_after_a_killed_job_resumes_it_without_a_second_meeting(cli, home:
 
 # -- 2: two processes on one library never take over each other's jobs -----------
 def test_two_processes_keep_their_own_jobs(cli, home: Path) -> None:
-    first = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "meetingapp",
-            "transcribe",
-            STANDUP,
-            JFK,
-            LIBRI,
-            "--model",
-            "tiny.en",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "MEETINGAPP_HOME": str(home)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 120
-    while not (home / "meetings.db").exists() or job_status(home, 1) != "running":
-        assert first.poll() is None and time.monotonic() < deadline, first.communicate()
-        time.sleep(0.05)
+    first = start_transcribe(home, STANDUP, JFK, LIBRI, "--model", "tiny.en")
+    wait_for_job(first, home, lambda row: row["status"] == "running")
     # JFK is queued in the first process: the second waits for it instead of taking it
     second = cli("transcribe", LJ20, JFK, LJ35, "--model", "tiny.en")
     out, err = first.communicate(timeout=300)

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from evaldata import JFK, LIBRI, ROOT, STANDUP
+from evaldata import JFK, LIBRI, STANDUP
+from job_process import job_row, start_transcribe, wait_for_job
 
 from meetingapp.engine.jobs import JobEvent, JobRunner
 from meetingapp.engine.pipeline import Stage, default_stages
@@ -21,34 +19,9 @@ from meetingapp.store.meetings import list_meetings, load_segments
 TINY = jobstore.JobOptions(model="tiny.en")
 
 
-def job_row(home: Path, job_id: int = 1) -> dict | None:
-    try:
-        con = sqlite3.connect(f"file:{home / 'meetings.db'}?mode=ro", uri=True, timeout=1)
-        con.row_factory = sqlite3.Row
-        row = con.execute("SELECT * FROM jobs WHERE id = ?", [job_id]).fetchone()
-        con.close()
-        return dict(row) if row else None
-    except sqlite3.Error:
-        return None
-
-
 def test_killed_process_resumes_without_duplicates(home: Path, cli) -> None:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "meetingapp", "transcribe", str(STANDUP), "--model", "tiny.en"],
-        cwd=ROOT,
-        env={**os.environ, "MEETINGAPP_HOME": str(home)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        row = job_row(home)
-        if row and row["stage"] == "transcribe":
-            break
-        assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
-        time.sleep(0.02)
-    else:
-        pytest.fail("the job never reached the transcription stage")
+    proc = start_transcribe(home, STANDUP, "--model", "tiny.en")
+    wait_for_job(proc, home, lambda row: row["stage"] == "transcribe")
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     row = job_row(home)

@@ -5,16 +5,13 @@ export is checked against the CLI's in tests/ui/test_ui_meeting_view.py."""
 from __future__ import annotations
 
 import builtins
-import os
 import re
 import sqlite3
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 from evaldata import JFK, ROOT, STANDUP
+from job_process import start_transcribe, wait_for_job
 
 from meetingapp.config import Settings
 from meetingapp.engine.ask import LlamaChat
@@ -99,26 +96,8 @@ def test_cancel_from_the_cli_cleans_up_like_the_window(cli, home: Path) -> None:
 
 
 def test_cancel_a_job_another_process_is_running(cli, home: Path) -> None:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "meetingapp", "transcribe", STANDUP, "--model", "base"],
-        cwd=ROOT,
-        env={**os.environ, "MEETINGAPP_HOME": str(home)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 120
-    while True:
-        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
-        try:
-            db = sqlite3.connect(f"file:{home / 'meetings.db'}?mode=ro", uri=True)
-            row = db.execute("SELECT stage, stored_path FROM jobs WHERE id = 1").fetchone()
-            db.close()
-        except sqlite3.Error:
-            row = None
-        if row and row[0] == "transcribe":
-            break
-        time.sleep(0.05)
+    proc = start_transcribe(home, STANDUP, "--model", "base")
+    row = wait_for_job(proc, home, lambda row: row["stage"] == "transcribe")
     r = cli("jobs", "cancel", "1")
     assert r.code == 0, r.err
     out, err = proc.communicate(timeout=120)
@@ -127,7 +106,7 @@ def test_cancel_a_job_another_process_is_running(cli, home: Path) -> None:
     assert db.execute("SELECT COUNT(*) FROM meetings").fetchone() == (0,)
     assert db.execute("SELECT status FROM jobs").fetchall() == [("cancelled",)]
     db.close()
-    assert not (home / row[1]).exists()
+    assert not (home / row["stored_path"]).exists()
 
 
 # -- one path per action: the window and the CLI call the same Library method ---------
