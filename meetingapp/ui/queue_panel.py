@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from meetingapp.domain.jobs import FINISHED
 from meetingapp.domain.times import clock
 from meetingapp.engine.jobs import JobEvent
 
@@ -26,7 +27,6 @@ STAGE_NAMES = {
     "store": "Saving",
     "done": "Done",
 }
-FINISHED = ("done", "failed", "cancelled")
 
 
 def time_left(seconds: float | None) -> str:
