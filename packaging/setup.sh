@@ -14,8 +14,9 @@ mode=${1:-app}
 apt_app=(libportaudio2 libpulse0 libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1
   libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
   libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xkb1)
-# Tests: a virtual microphone (PulseAudio), synthetic meetings (espeak-ng, sox), Xvfb.
-apt_test=(pulseaudio pulseaudio-utils alsa-utils libasound2-plugins espeak-ng sox xvfb)
+# Tests: a virtual microphone (PulseAudio), synthetic meetings (espeak-ng, sox), Xvfb,
+# and a broker for the Celery workers (redis-server).
+apt_test=(pulseaudio pulseaudio-utils alsa-utils libasound2-plugins espeak-ng sox xvfb redis-server)
 
 want=("${apt_app[@]}")
 [ "$mode" = test ] && want+=("${apt_test[@]}")

@@ -6,7 +6,8 @@ then, so the commands work without a display.
 Errors print one line naming the file and the cause, and exit non-zero.
 One module per group of commands: meetings (list, show, edit, export, delete),
 jobs (transcribe, jobs), models, record, minutes (minutes, highlights, actions),
-search (search, ask), speakers and serve (the REST API); progress and dates are shared by them all.
+search (search, ask), speakers, serve (the REST API) and worker (Celery); progress
+and dates are shared by them all.
 """
 
 from __future__ import annotations
@@ -17,7 +18,17 @@ import sqlite3
 import sys
 from collections.abc import Callable
 
-from meetingapp.cli import jobs, meetings, minutes, models, record, search, serve, speakers
+from meetingapp.cli import (
+    jobs,
+    meetings,
+    minutes,
+    models,
+    record,
+    search,
+    serve,
+    speakers,
+    worker,
+)
 from meetingapp.cli.progress import err
 from meetingapp.errors import MeetingAppError
 from meetingapp.library import Library
@@ -58,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("gui", help="open the desktop app (the default)").set_defaults(func=cmd_gui)
     search.add_commands(sub)
     serve.add_commands(sub)
+    worker.add_commands(sub)
     return p
 
 

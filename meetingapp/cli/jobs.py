@@ -11,6 +11,7 @@ from pathlib import Path
 
 from meetingapp.cli.dates import iso_datetime
 from meetingapp.cli.progress import ProgressBar, err
+from meetingapp.cli.worker import add_broker_option
 from meetingapp.domain.minutes import MEETING_TYPES
 from meetingapp.engine.jobs import JobRunner
 from meetingapp.engine.languages import check_language
@@ -21,8 +22,7 @@ from meetingapp.library import Library
 def cmd_transcribe(args: argparse.Namespace) -> int:
     check_language(args.language)  # one line for the whole batch, before any import
     library = Library()
-    engine = JobRunner(library.data, workers=args.workers)
-    library.engine = engine
+    engine = library.engine = runner_for(library, args.workers, args.broker)
     resumed = library.recover_recordings() + library.resume_unfinished()
     if resumed:
         err(f"resuming {len(resumed)} unfinished job(s) from an earlier run: {resumed}")
@@ -70,6 +70,17 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
             failures += 1
     engine.close()
     return 1 if failures else 0
+
+
+def runner_for(library: Library, workers: int, broker: str | None) -> JobRunner:
+    """The runner of ``transcribe`` and ``serve``: local threads, or with ``--broker``
+    the workers of that broker (many recordings in flight: each thread only waits)."""
+    if broker is None:
+        return JobRunner(library.data, workers=workers)
+    from meetingapp.engine.remote.dispatch import IN_FLIGHT, Dispatcher
+
+    dispatcher = Dispatcher(broker)
+    return JobRunner(library.data, workers=max(workers, IN_FLIGHT), stages=dispatcher.stages)
 
 
 def report(library: Library, job_id: int) -> bool:
@@ -134,6 +145,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     t.add_argument("--max-speakers", type=int)
     t.add_argument("--force", action="store_true", help="process again even if imported")
     t.add_argument("--workers", type=int, default=1, help="files processed at once")
+    add_broker_option(t)
     t.set_defaults(func=cmd_transcribe)
 
     j = sub.add_parser("jobs", help="list, resume or cancel processing jobs")

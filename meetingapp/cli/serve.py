@@ -10,7 +10,9 @@ import argparse
 import ipaddress
 import os
 
+from meetingapp.cli.jobs import runner_for
 from meetingapp.cli.progress import err
+from meetingapp.cli.worker import add_broker_option
 from meetingapp.errors import MeetingAppError
 from meetingapp.library import Library
 
@@ -46,6 +48,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
         raise MeetingAppError(f"--port {args.port}: must be between 1 and 65535")
     library = Library()
+    if args.broker:  # else the app starts (and stops) a local runner itself
+        library.engine = runner_for(library, max(1, library.settings().workers), args.broker)
     app = create_app(library, max_upload_bytes=max_upload())
     if not is_loopback(args.host):
         err(
@@ -56,7 +60,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         f"meetingapp API on http://{args.host}:{args.port} (docs at /docs); "
         f"token in {token_path(library.data)}"
     )
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    try:
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    finally:
+        if library.engine is not None:
+            library.engine.shutdown(cancel=True)
+            library.engine.close()
     return 0
 
 
@@ -64,4 +73,5 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser("serve", help="run the local REST API (docs at /docs)")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback)")
     s.add_argument("--port", type=int, default=8765)
+    add_broker_option(s)
     s.set_defaults(func=cmd_serve)

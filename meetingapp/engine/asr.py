@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 import threading
 from dataclasses import dataclass
 
@@ -27,6 +26,7 @@ from meetingapp.domain.audio import SAMPLE_RATE, Audio, SpeechRegion
 from meetingapp.domain.progress import ProgressFn
 from meetingapp.domain.transcript import Segment, Transcript, Word
 from meetingapp.engine.cancel import CancelToken
+from meetingapp.engine.cpu import cpu_threads
 from meetingapp.engine.speech_windows import SpeechWindow, clip_regions, pack_windows
 from meetingapp.engine.transcript_lines import (
     LOOP_RUN,
@@ -98,7 +98,7 @@ def load_whisper(model: ResolvedModel, device: str = "auto", threads: int = 0) -
             source,
             device=dev,
             compute_type=compute,
-            cpu_threads=threads or os.cpu_count() or 1,
+            cpu_threads=threads or cpu_threads(),
             files=dict(model.files) if model.files else None,
             local_files_only=True,
         )

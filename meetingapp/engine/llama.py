@@ -6,10 +6,10 @@ and the same threads, GPU offload and seed wherever a model is used.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
+from meetingapp.engine.cpu import cpu_threads
 from meetingapp.errors import ModelNotFoundError
 
 
@@ -37,7 +37,7 @@ def load_llama(
     return llama_cpp.Llama(
         model_path=str(path),
         n_ctx=n_ctx,
-        n_threads=n_threads or os.cpu_count() or 1,
+        n_threads=n_threads or cpu_threads(),
         n_gpu_layers=n_gpu_layers,
         seed=seed,
         verbose=False,

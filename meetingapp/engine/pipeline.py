@@ -106,6 +106,13 @@ class Stage:
     run: StageFn
     #: False for cheap stages whose output is recomputed rather than saved
     persist: bool = True
+    #: artifacts a stage makes at once, returned as {name: artifact} (the worker
+    #: stage of :mod:`meetingapp.engine.remote`); empty: the one named after it
+    produces: tuple[str, ...] = ()
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        return self.produces or (self.name,)
 
 
 def damage_note(source: str, damaged: tuple[tuple[float, float], ...]) -> str:
@@ -196,6 +203,11 @@ def meeting_date(iso: str | None) -> date:
     return datetime.fromisoformat(iso).date() if iso else datetime.now().date()
 
 
+#: The stages that need only the audio and the models, not the library: what a
+#: worker of :mod:`meetingapp.engine.remote` runs for the submitting library.
+COMPUTE_STAGES = ("decode", "vad", "transcribe", "speakers")
+
+
 def default_stages() -> list[Stage]:
     return [
         Stage("decode", 0.05, run_decode, persist=False),
@@ -216,10 +228,10 @@ def run_pipeline(
     """Run the stages not yet done, then save the meeting; returns its id."""
     total = sum(s.weight for s in stages) or 1.0
     done = 0.0
-    pending = [s.name for s in stages if s.persist and s.name not in ctx.artifacts]
+    pending = {o for s in stages if s.persist for o in s.outputs if o not in ctx.artifacts}
     for i, stage in enumerate(stages):
-        later = any(s.name in pending for s in stages[i:])
-        if stage.name in ctx.artifacts or not later:
+        later = any(o in pending for s in stages[i:] for o in s.outputs)
+        if all(o in ctx.artifacts for o in stage.outputs) or not later:
             done += stage.weight
             continue
         ctx.cancel.check()
@@ -233,8 +245,10 @@ def run_pipeline(
         artifact = stage.run(ctx, progress, ctx.cancel)
         ctx.cancel.check()
         if stage.persist:
-            save_artifact(db, ctx.job.id, stage.name, attempt, artifact)
-            ctx.artifacts[stage.name] = artifact
+            made = artifact if stage.produces else {stage.name: artifact}
+            for name in stage.outputs:
+                save_artifact(db, ctx.job.id, name, attempt, made[name])
+                ctx.artifacts[name] = made[name]
         done += stage.weight
     ctx.report("store", 1.0)
     meeting_id = store_meeting(db, ctx)

@@ -14,7 +14,6 @@ Protocol; none is wired in today.
 from __future__ import annotations
 
 import importlib.util
-import os
 from functools import lru_cache
 from importlib import resources
 from itertools import pairwise
@@ -24,6 +23,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from meetingapp.domain.audio import SAMPLE_RATE
+from meetingapp.engine.cpu import cpu_threads
 from meetingapp.errors import ModelNotFoundError
 
 N_FFT = 512
@@ -140,7 +140,7 @@ class DVectorEmbedder:
         import onnxruntime as ort
 
         opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+        opts.intra_op_num_threads = threads or cpu_threads(cap=4)
         opts.inter_op_num_threads = 1
         self._session = ort.InferenceSession(
             str(model_path or find_dvector_model()), opts, providers=["CPUExecutionProvider"]

@@ -12,7 +12,6 @@ written out as an ONNX graph in memory, so nothing is converted ahead of time.
 from __future__ import annotations
 
 import importlib.util
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +21,7 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 from meetingapp.domain.audio import SAMPLE_RATE
+from meetingapp.engine.cpu import cpu_threads
 from meetingapp.engine.torch_checkpoint import read_state_dict
 from meetingapp.errors import ModelNotFoundError
 
@@ -256,7 +256,7 @@ def load_segmentation_session(
     path = resolve_segmentation_model(explicit)
     model = _model_bytes(path)
     opts = ort.SessionOptions()
-    opts.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+    opts.intra_op_num_threads = threads or cpu_threads(cap=4)
     opts.inter_op_num_threads = 1
     try:
         session = ort.InferenceSession(model, opts, providers=["CPUExecutionProvider"])
