@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlite_utils
 
@@ -46,9 +46,12 @@ if TYPE_CHECKING:
     from meetingapp.engine.ask import Answer
     from meetingapp.engine.recording import RecordControls
     from meetingapp.engine.recording.autorecord import RecorderStatus
+    from meetingapp.engine.recording.feed import FeedReader
     from meetingapp.engine.recording.live import LiveText
     from meetingapp.engine.recording.source import AudioSource
     from meetingapp.engine.search import SearchQuery, SearchResults
+
+T = TypeVar("T")
 
 
 class Library:
@@ -432,33 +435,52 @@ class Library:
         transcript (the Settings' live model) through ``on_text``; ``source`` replaces the
         device (tests, files). A device failing mid-way keeps what was recorded: it is
         queued and :attr:`Recorded.problem` says why the recording stopped. Runs on any
-        thread; the callbacks are called on it."""
+        thread; the callbacks are called on it. Other processes follow the recording
+        through its live feed (``live_feed``): started, state, live lines, stopped with
+        the queued jobs."""
         from meetingapp.domain.recording import Recorded
         from meetingapp.engine.asr import cached_whisper
         from meetingapp.engine.jobs import recordings_dir
         from meetingapp.engine.recording import RecordingInterrupted
         from meetingapp.engine.recording import record as capture
+        from meetingapp.engine.recording.feed import FeedWriter, feed_path
         from meetingapp.engine.whisper_models import resolve_whisper
 
         engine = self._runner_of_caller("record")
         model = None
         if live:
             model = cached_whisper(resolve_whisper(self.settings().live_model, self.data))
-        try:
-            paths = capture(
-                recordings_dir(self.data),
-                device=device,
-                auto=auto,
-                max_duration=max_duration,
-                live_model=model,
-                on_status=on_status,
-                on_text=on_text,
-                controls=controls,
-                source=source,
-            )
-        except RecordingInterrupted as e:
-            return Recorded(engine.import_recordings(e.paths, title=title), str(e))
-        return Recorded(engine.import_recordings(paths, title=title))
+        folder = recordings_dir(self.data)
+        devices = [device] if isinstance(device, str) else list(device or [])
+        info = {"devices": devices, "auto": auto, "live": live, "title": title}
+        with FeedWriter(feed_path(folder), **info) as feed:
+            try:
+                paths = capture(
+                    folder,
+                    device=device,
+                    auto=auto,
+                    max_duration=max_duration,
+                    live_model=model,
+                    on_status=_both(feed.status, on_status),
+                    on_text=_both(feed.text, on_text),
+                    controls=controls,
+                    source=source,
+                )
+            except RecordingInterrupted as e:
+                result = Recorded(engine.import_recordings(e.paths, title=title), str(e))
+            else:
+                result = Recorded(engine.import_recordings(paths, title=title))
+            feed.stop(result.job_ids, result.problem)
+        return result
+
+    def live_feed(self) -> FeedReader | None:
+        """The live feed of the latest recording (the window's or `meetingapp record`'s,
+        in whichever process), to follow from its start; ``None`` when nothing has
+        recorded in this library yet (``record`` writes it, for every caller)."""
+        from meetingapp.engine.jobs import recordings_dir
+        from meetingapp.engine.recording.feed import feed_path, open_feed
+
+        return open_feed(feed_path(recordings_dir(self.data)))
 
     def recover_recordings(self) -> list[int]:
         """Queue the recordings a crash or power cut interrupted; their job ids."""
@@ -468,6 +490,18 @@ class Library:
         """Queue on the caller's runner every job an earlier run left unfinished (jobs
         another live process holds stay with it); their ids."""
         return self._runner_of_caller("resume_unfinished").resume_unfinished()
+
+
+def _both(first: Callable[[T], None], then: Callable[[T], None] | None) -> Callable[[T], None]:
+    """``first``, then the caller's own callback when there is one."""
+    if then is None:
+        return first
+
+    def call(value: T) -> None:
+        first(value)
+        then(value)
+
+    return call
 
 
 def _export_path(output: str, filename: str) -> Path:

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import stat
-import subprocess
-import sys
 import time
 import wave
 from collections.abc import Callable, Iterator
@@ -17,7 +14,8 @@ from pathlib import Path
 import httpx
 import numpy as np
 import pytest
-from evaldata import JFK, ROOT
+from api_server import Server, serve
+from evaldata import JFK
 
 from meetingapp.api.app import STALE_UPLOAD_S, clear_stale_uploads, uploads_dir
 
@@ -25,63 +23,12 @@ from meetingapp.api.app import STALE_UPLOAD_S, clear_stale_uploads, uploads_dir
 LIMIT = 2 * 1024 * 1024
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self, home: Path, url: str, proc: subprocess.Popen[bytes]) -> None:
-        self.home = home
-        self.url = url
-        self.proc = proc
-
-    @property
-    def token(self) -> str:
-        return (self.home / "api_token").read_text(encoding="utf-8").strip()
-
-    def client(self, token: str | None = "") -> httpx.Client:
-        token = self.token if token == "" else token
-        headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
-        return httpx.Client(base_url=self.url, headers=headers, timeout=60)
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     home = tmp_path_factory.mktemp("api-home")
     (home / "settings.json").write_text(json.dumps({"asr_model": "tiny.en"}), encoding="utf-8")
-    port = free_port()
-    env = {**os.environ, "MEETINGAPP_HOME": str(home), "MEETINGAPP_API_MAX_UPLOAD": str(LIMIT)}
-    log = (home.parent / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "meetingapp", "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail("the server did not start: " + (home.parent / "server.log").read_text())
-        time.sleep(0.2)
-    try:
-        yield Server(home, url, proc)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    with serve(home, {"MEETINGAPP_API_MAX_UPLOAD": str(LIMIT)}) as running:
+        yield running
 
 
 def eventually(check: Callable[[], bool], seconds: float = 10) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, FastAPI, File, Form, Header, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel
@@ -26,6 +26,7 @@ from starlette.exceptions import HTTPException
 from meetingapp.domain.jobs import FINISHED, UNFINISHED
 from meetingapp.domain.meetings import FORMATS
 from meetingapp.domain.minutes import ACTION_STATUSES, MEETING_TYPES
+from meetingapp.domain.recording import PARTIAL, STOPPED, LiveEvent
 from meetingapp.engine.jobs import JobEvent, JobRunner
 from meetingapp.errors import BadInputError, MeetingAppError, NotFoundError
 from meetingapp.library import Library
@@ -33,7 +34,7 @@ from meetingapp.library import Library
 #: The largest upload accepted (bytes); ``create_app(max_upload_bytes=...)`` and
 #: ``meetingapp serve`` (``MEETINGAPP_API_MAX_UPLOAD``) change it.
 MAX_UPLOAD_BYTES = 2 * 1024**3
-#: How often the event stream looks at a job (seconds).
+#: How often the event streams look at a job or at the live recording (seconds).
 EVENT_POLL_SECONDS = 0.2
 TOKEN_FILE = "api_token"
 MEDIA_TYPES = {
@@ -83,6 +84,31 @@ class ApiError(Exception):
 
 def error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": " ".join(str(message).split())}, status_code=status)
+
+
+def sse(kind: str, data: dict[str, Any], event_id: str | None = None) -> str:
+    """One server-sent event; ``event_id`` is what an EventSource sends back as
+    ``Last-Event-ID`` when it reconnects."""
+    head = f"id: {event_id}\n" if event_id is not None else ""
+    return f"{head}event: {kind}\ndata: {json.dumps(data)}\n\n"
+
+
+def live_sse(event: LiveEvent) -> str:
+    return sse(event.kind, event.data, f"{event.data['recording_id']}:{event.seq}")
+
+
+def latest_partial_only(events: list[LiveEvent]) -> list[LiveEvent]:
+    """``events`` without the partials a later one replaces: a client joining an hour
+    into a meeting gets its lines and the words now being said, not every correction."""
+    partials = [i for i, e in enumerate(events) if e.kind == PARTIAL]
+    stale = set(partials[:-1])
+    return [e for i, e in enumerate(events) if i not in stale]
+
+
+def seen_up_to(last_event_id: str | None, recording_id: str | None) -> int:
+    """The last ``seq`` a reconnecting client already has of this recording (-1: none)."""
+    rid, _, seq = (last_event_id or "").partition(":")
+    return int(seq) if rid == recording_id and seq.isdigit() else -1
 
 
 def record(obj: Any) -> Any:
@@ -357,10 +383,66 @@ def create_app(
                         "meeting_id": j.meeting_id,
                         "error": j.error,
                     }
-                    yield f"event: {j.status}\ndata: {json.dumps(body)}\n\n"
+                    yield sse(j.status, body)
                 if j.status in FINISHED:
                     return
                 await asyncio.sleep(EVENT_POLL_SECONDS)
+
+        return StreamingResponse(
+            stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
+        )
+
+    # -- the recording in progress -------------------------------------------------
+    @api.get("/recording/live", tags=["recording"])
+    async def live_recording(
+        last_event_id: Annotated[str | None, Header()] = None,
+    ) -> StreamingResponse:
+        """Server-sent events of the live transcript while the window or `meetingapp
+        record` records (in any process on this library).
+
+        The stream replays the recording so far, then follows it:
+
+        - `started`: `recording_id`, `started_at`, `devices` (empty: the default
+          input), `auto`, `live` (false: no transcript lines will come), `title`;
+        - `state`: `state` is recording, listening (auto-record waits for voices) or
+          paused;
+        - `line`: `text` the live transcript will not change (append it); `part`
+          counts the recordings of an auto-record session;
+        - `partial`: the words after the last line, still being corrected: `text`
+          replaces the previous partial (empty clears it);
+        - `stopped`, last: `job_ids`, the recordings queued for transcription (follow
+          `/jobs/{id}/events`), and `problem` when it stopped early; a recorder that
+          crashed or was killed also ends with `stopped` and a `problem`.
+
+        Every event has `recording_id` and `seq`, and those the recorder wrote `at`
+        (seconds since the start). The stream ends after `stopped`. When nothing is
+        recording, the answer is one `idle` event, `{"recording": false, "last": <the
+        latest recording's stopped data, or null>}`, and the stream ends: ask again
+        later (an EventSource reconnects by itself). Each event's id is
+        `recording_id:seq`, so a client reconnecting with `Last-Event-ID` gets only what
+        it missed."""
+
+        async def stream() -> AsyncIterator[str]:
+            # The feed is a local file (some 500 KB after an hour): no thread needed.
+            feed = library.live_feed()
+            if feed is None:
+                yield sse("idle", {"recording": False, "last": None})
+                return
+            with feed:  # closed when the client goes: the stream is cancelled here
+                events = feed.poll()
+                if feed.ended:
+                    last = events[-1].data if events and events[-1].kind == STOPPED else None
+                    yield sse("idle", {"recording": False, "last": last})
+                    return
+                seen = seen_up_to(last_event_id, feed.recording_id)
+                while True:
+                    for event in latest_partial_only(events):
+                        if event.seq > seen:
+                            yield live_sse(event)
+                    if feed.ended:
+                        return
+                    await asyncio.sleep(EVENT_POLL_SECONDS)
+                    events = feed.poll()
 
         return StreamingResponse(
             stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}

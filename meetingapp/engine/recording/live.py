@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 class LiveText:
     committed: str
     tentative: str
+    #: which recording of the session this is (voice-activated recording makes one per
+    #: stretch of talk, each with its own text), so a listener can tell them apart
+    part: int = 0
 
     @property
     def text(self) -> str:
@@ -55,11 +58,13 @@ class LiveTranscriber:
         model: WhisperModel,
         on_text: Callable[[LiveText], None] | None = None,
         settings: LiveSettings | None = None,
+        part: int = 0,
     ) -> None:
         self.model = model
         self.on_text = on_text
         self.settings = settings or LiveSettings()
-        self.result = LiveText("", "")
+        self.part = part
+        self.result = LiveText("", "", part)
         self.error: Exception | None = None
         self._queue: queue.Queue[np.ndarray | None] = queue.Queue()
         self._buffer = np.zeros(0, dtype=np.float32)
@@ -156,7 +161,7 @@ class LiveTranscriber:
         return " ".join(seg.text.strip() for seg in segments)
 
     def _emit(self, committed: str, tentative: str) -> None:
-        self.result = LiveText(committed, tentative)
+        self.result = LiveText(committed, tentative, self.part)
         if self.on_text is not None:
             self.on_text(self.result)
 

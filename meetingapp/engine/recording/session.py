@@ -102,15 +102,19 @@ def record(
     default input; ``source`` replaces the device (tests, files). ``auto``
     records only while people talk, one file per stretch of speech.
     ``live_model`` turns on the live transcript: ``on_text`` gets the growing
-    text of the current recording. If the device fails, what was recorded is
-    saved and :class:`RecordingInterrupted` carries the paths.
+    text of the current recording (its ``part``: 0 for the first, then 1, ...).
+    If the device fails, what was recorded is saved and
+    :class:`RecordingInterrupted` carries the paths.
     """
     out_dir = Path(out_dir)
+    parts = 0
 
     def open_sink() -> _Recording:
+        nonlocal parts
         live = None
         if live_model is not None:
-            live = LiveTranscriber(live_model, on_text, live_settings)
+            live = LiveTranscriber(live_model, on_text, live_settings, part=parts)
+        parts += 1
         return _Recording(new_recording_path(out_dir), live)
 
     recorder = (
