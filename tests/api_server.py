@@ -44,14 +44,16 @@ class Server:
 
 
 @contextmanager
-def serve(home: Path, env: dict[str, str] | None = None) -> Iterator[Server]:
-    """The server on ``home`` (the data folder) until the block ends; its output goes to
-    ``server.log`` beside ``home``."""
+def serve(
+    home: Path, env: dict[str, str] | None = None, args: tuple[str, ...] = ()
+) -> Iterator[Server]:
+    """The server on ``home`` (the data folder) with ``serve ARGS`` until the block ends;
+    its output goes to ``server.log`` beside ``home``."""
     port = free_port()
     log_path = home.parent / "server.log"
     log = log_path.open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "meetingapp", "serve", "--port", str(port)],
+        [sys.executable, "-m", "meetingapp", "serve", "--port", str(port), *args],
         cwd=ROOT,
         env={**os.environ, "MEETINGAPP_HOME": str(home), **(env or {})},
         stdout=log,

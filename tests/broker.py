@@ -13,13 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+from api_server import free_port
 from evaldata import ROOT
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class RedisServer:
@@ -71,16 +66,23 @@ class Worker:
     """``meetingapp worker`` in its own process group, its stderr in a log file.
 
     ``hide`` names folders this worker must not see (a private empty tmpfs over
-    each, as on a machine that does not share the submitter's storage).
+    each, as on a machine that does not share the submitter's storage);
+    ``program`` is what runs ``meetingapp`` (the one-file binary in its tests).
     """
 
-    def __init__(self, url: str, home: Path, threads: int = 1, hide: tuple[Path, ...] = ()) -> None:
+    def __init__(
+        self,
+        url: str,
+        home: Path,
+        threads: int = 1,
+        hide: tuple[Path, ...] = (),
+        program: tuple[str, ...] = (sys.executable, "-m", "meetingapp"),
+        env: dict[str, str] | None = None,
+    ) -> None:
         home.mkdir(parents=True, exist_ok=True)
         self.log = home / "worker.log"
         command = [
-            sys.executable,
-            "-m",
-            "meetingapp",
+            *program,
             "worker",
             "--broker",
             url,
@@ -90,12 +92,13 @@ class Worker:
         if hide:
             mounts = " && ".join(f"mount -t tmpfs none {shlex.quote(str(p))}" for p in hide)
             command = ["unshare", "-m", "sh", "-c", f"{mounts} && exec {shlex.join(command)}"]
-        env = {**os.environ, "MEETINGAPP_HOME": str(home), "PYTHONUNBUFFERED": "1"}
+        base = os.environ if env is None else env
+        environ = {**base, "MEETINGAPP_HOME": str(home), "PYTHONUNBUFFERED": "1"}
         with self.log.open("w") as out:
             self._proc = subprocess.Popen(
                 command,
                 cwd=ROOT,
-                env=env,
+                env=environ,
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,

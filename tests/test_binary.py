@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from broker import RedisServer, Worker
 from evaldata import JFK
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,6 +102,19 @@ def test_the_binary_works_alone(binary: Path, env: dict[str, str]) -> None:
     finally:
         window.terminate()
         window.wait(30)
+
+
+def test_the_binary_is_a_worker_too(binary: Path, env: dict[str, str], tmp_path: Path) -> None:
+    """Celery finds its pools and transports by name: the bundle must carry them."""
+    redis = RedisServer(tmp_path / "redis")
+    worker = Worker(redis.url, tmp_path / "worker", program=(str(binary),), env=env)
+    try:
+        meeting = run(binary, env, "transcribe", "--broker", redis.url, str(JFK)).split()[-1]
+        assert "country" in run(binary, env, "export", meeting, "--format", "txt").lower()
+        assert worker.lines("done")
+    finally:
+        worker.stop()
+        redis.stop()
 
 
 def test_the_menu_entry(binary: Path, env: dict[str, str]) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from api_server import serve, sse_events
 from broker import RedisServer, Worker
 from evaldata import EVAL, JFK, ROOT, STANDUP
 from job_process import start_transcribe
@@ -22,7 +23,7 @@ from meetingapp.library import Library
 #: Eight different recordings with human transcripts (the short eval clips).
 EIGHT = [
     EVAL / "asr" / "lhotse" / "2412-153948-0000.flac",
-    EVAL / "asr" / "lhotse" / "2412-153948-0001.flac",
+    EVAL / "diar" / "ami" / "trn02.wav",
     EVAL / "asr" / "lhotse" / "ES2011a.Headset-0-40s-46s.wav",
     EVAL / "asr" / "lhotse" / "LJ002-0020.wav",
     EVAL / "asr" / "lhotse" / "LJ002-0035.wav",
@@ -139,6 +140,25 @@ def test_cancel_reaches_the_worker(
     workers[0].wait_for(": cancelled standup.wav", timeout=60)
     assert meetings(home) == []
     assert "cancelled" in meetingapp(home, "jobs").stdout
+
+
+def test_the_api_server_sends_uploads_to_the_workers(
+    redis: RedisServer, workers: list[Worker], tmp_path: Path
+) -> None:
+    workers.append(Worker(redis.url, tmp_path / "worker"))
+    home = tmp_path / "library"
+    with serve(home, args=("--broker", redis.url)) as server, server.client() as c:
+        with JFK.open("rb") as f:
+            r = c.post("/api/v1/meetings", files={"file": ("jfk.flac", f)}, data={"title": "JFK"})
+        assert r.status_code == 202, r.text
+        job_id = r.json()["job_id"]
+        with c.stream("GET", f"/api/v1/jobs/{job_id}/events", timeout=300) as stream:
+            stages = [e.data["stage"] for e in sse_events(stream)]
+        assert "worker" in stages and stages[-1] == "done"
+        meeting_id = c.get(f"/api/v1/jobs/{job_id}").json()["meeting_id"]
+        text = c.get(f"/api/v1/meetings/{meeting_id}/export", params={"format": "txt"}).text
+    assert "country" in text.lower()
+    assert workers[0].lines("done")
 
 
 @pytest.mark.parametrize(

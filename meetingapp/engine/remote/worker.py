@@ -182,7 +182,10 @@ def compute(
 def run_worker(url: str, concurrency: int, threads: int, say: Say) -> None:
     """Serve the queue until interrupted (Ctrl+C, SIGTERM)."""
     if threads:
+        from threadpoolctl import threadpool_limits
+
         os.environ[THREADS_ENV] = str(threads)
+        threadpool_limits(threads)  # numpy's BLAS too (clustering), not only the models
     from celery.exceptions import Ignore
     from celery.signals import worker_ready
 
