@@ -18,6 +18,7 @@ from evaldata import EVAL, JFK, ROOT, STANDUP
 from job_process import start_transcribe
 
 from meetingapp.domain.meetings import Meeting
+from meetingapp.engine.remote.broker import safe_url
 from meetingapp.library import Library
 
 #: Eight different recordings with human transcripts (the short eval clips).
@@ -140,6 +141,29 @@ def test_cancel_reaches_the_worker(
     workers[0].wait_for(": cancelled standup.wav", timeout=60)
     assert meetings(home) == []
     assert "cancelled" in meetingapp(home, "jobs").stdout
+
+
+def test_a_broker_that_goes_away_fails_the_job_with_one_line(
+    redis: RedisServer, workers: list[Worker], tmp_path: Path
+) -> None:
+    workers.append(Worker(redis.url, tmp_path / "worker"))
+    home = tmp_path / "library"
+    proc = start_transcribe(home, "--broker", redis.url, "--model", "tiny.en", STANDUP)
+    deadline = time.monotonic() + 120
+    while not workers[0].lines("started"):
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.05)
+    redis.stop()
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1
+    assert f"{STANDUP}: lost the broker at {redis.url}" in err, err
+    assert "Traceback" not in err
+    assert meetings(home) == [] and Library(home).jobs()[0].status == "failed"
+
+
+def test_a_password_never_appears_in_messages() -> None:
+    assert safe_url("redis://:s3cret@host:6379/0") == "redis://:***@host:6379/0"
+    assert safe_url("redis://localhost:6379/0") == "redis://localhost:6379/0"
 
 
 def test_the_api_server_sends_uploads_to_the_workers(

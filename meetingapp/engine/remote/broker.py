@@ -9,7 +9,7 @@ machines do not share storage.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from meetingapp.errors import MeetingAppError
 
@@ -52,6 +52,16 @@ def check_broker_url(url: str) -> str:
     return url
 
 
+def safe_url(url: str) -> str:
+    """The broker URL without its password, for messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
 def redis_client(url: str) -> Any:
     """A client of the broker's Redis, checked to answer: one line when it does not."""
     import redis
@@ -61,7 +71,7 @@ def redis_client(url: str) -> Any:
         client.ping()
     except redis.RedisError as e:
         raise MeetingAppError(
-            f"cannot reach the broker at {url}: {e} (is redis-server running there?)"
+            f"cannot reach the broker at {safe_url(url)}: {e} (is redis-server running there?)"
         ) from None
     return client
 

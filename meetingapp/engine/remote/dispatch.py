@@ -13,7 +13,11 @@ import logging
 import socket
 import time
 import uuid
+from contextlib import suppress
 from typing import Any
+
+from kombu.exceptions import OperationalError
+from redis.exceptions import RedisError
 
 from meetingapp.domain.progress import ProgressFn
 from meetingapp.engine.cancel import CancelToken
@@ -27,6 +31,7 @@ from meetingapp.engine.remote.broker import (
     celery_app,
     lease_key,
     redis_client,
+    safe_url,
 )
 from meetingapp.errors import Cancelled, MeetingAppError
 
@@ -70,14 +75,27 @@ class Dispatcher:
             "options": ctx.job.options.to_json(),
             "submitter": socket.gethostname(),
         }
+        best = 0.0
+
+        def forward(fraction: float) -> None:
+            """Never backwards: a recording sent to a second worker starts again at 0."""
+            nonlocal best
+            best = max(best, fraction)
+            progress(best)
+
         while True:
             task_id = uuid.uuid4().hex
             sender = AudioSender(self.redis, task_id, path)
-            self.app.send_task(TASK_NAME, args=[payload], task_id=task_id, queue=QUEUE)
             try:
-                outcome = self._follow(task_id, sender, source, progress, cancel)
+                self.app.send_task(TASK_NAME, args=[payload], task_id=task_id, queue=QUEUE)
+                outcome = self._follow(task_id, sender, source, forward, cancel)
+            except (RedisError, OperationalError) as e:
+                raise MeetingAppError(
+                    f"{source}: lost the broker at {safe_url(self.url)} ({e})"
+                ) from None
             finally:
-                sender.discard()
+                with suppress(RedisError):
+                    sender.discard()
             if outcome is not None:
                 return outcome
             log.warning("%s: its worker stopped answering; sent to another worker", source)

@@ -34,6 +34,7 @@ from meetingapp.engine.remote.broker import (
     celery_app,
     lease_key,
     redis_client,
+    safe_url,
 )
 from meetingapp.errors import Cancelled, MeetingAppError
 
@@ -225,15 +226,3 @@ def run_worker(url: str, concurrency: int, threads: int, say: Say) -> None:
             "--loglevel=WARNING",
         ]
     )
-
-
-def safe_url(url: str) -> str:
-    """The broker URL without its password, for messages."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
