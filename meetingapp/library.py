@@ -399,6 +399,11 @@ class Library:
                 meetingstore.load_turns(db, meeting_id),
             )
 
+    def export_filename(self, meeting_id: int, fmt: str) -> str:
+        """``<title>.<ext>``, safe on any file system: the name ``export_to`` gives a
+        file written into a folder, so a save dialog can suggest the same one."""
+        return export_filename(self.meeting(meeting_id), fmt)
+
     def export_text(self, meeting_id: int, fmt: str) -> str:
         return render(self.meeting_export(meeting_id), fmt)
 
