@@ -49,12 +49,17 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(json.dumps({"page": args.page, "hits": hits}, ensure_ascii=False, indent=1))
         return 0
     if not results.hits:
-        print("no matches" if args.page == 1 else f"no matches on page {args.page}")
+        if args.page == 1:
+            print(f'no matches for "{args.query}": nothing in your meetings is close enough')
+        else:
+            print(f"no matches on page {args.page}")
         return 0
     for h in results.hits:
         at = clock(h.start) if h.start is not None else "-"
         who = f"{h.speaker}: " if h.speaker else ""
-        print(f"{h.meeting_id:>4}  {h.meeting_date[:10]}  {at:>7}  {h.meeting_title}")
+        kinds = h.tags if h.kind == "segment" else [h.kind]
+        tags = "".join(f"  ({k.replace('_', ' ')})" for k in kinds)
+        print(f"{h.meeting_id:>4}  {h.meeting_date[:10]}  {at:>7}  {h.meeting_title}{tags}")
         print(f"      {who}{h.snippet}")
     if results.candidates > q.offset + q.limit:
         print(f"(more: --page {args.page + 1})", file=sys.stderr)

@@ -1,11 +1,14 @@
 """Answer a question from the meetings, citing where each fact was said.
 
-It never invents: without a language model the answer *is* the retrieved
-passages; with one, the prompt gives it only those passages, asks for
+It never invents: without a language model there is no written answer,
+only the retrieved passages, and the answer says so and how to set a
+model; with one, the prompt gives it only those passages, asks for
 ``[n]`` citations, and the reply is kept only if every citation names a
 passage that was given (otherwise the passages are returned instead).
-Passages below a relevance floor are not used at all, so an unrelated
-question gets "nothing found" rather than the least bad segment.
+The passages are search hits, so search's relevance floor applies: an
+unrelated question gets "nothing found" rather than the least bad line.
+Each passage is said once: search gives one hit per moment, and a line
+said the same way twice in a meeting ("Right.") is cited once.
 """
 
 from __future__ import annotations
@@ -15,19 +18,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-import numpy as np
 import sqlite_utils
 
 from meetingapp.domain.times import clock
 from meetingapp.engine.llama import load_llama
-from meetingapp.engine.search import SearchHit, SearchQuery, query_vector, search
-from meetingapp.engine.search_index import stored_vectors_of
+from meetingapp.engine.search import SearchHit, SearchQuery, search
 from meetingapp.engine.text_embedding import TextEmbedder, default_embedder
 from meetingapp.errors import MeetingAppError
 
-#: cosine similarity below which a passage is not evidence for the question
-MIN_SIMILARITY = 0.3
 NOT_FOUND = "NOT FOUND"
+NOTHING = "Nothing in your meetings matches this question."
+#: why the answer is passages only, when no language model is set
+NEEDS_MODEL = (
+    "No written answer: answering in your own words needs a local language model"
+    " (a GGUF file), and none is set. Choose one in Settings, or see `meetingapp models`;"
+    " `meetingapp ask --model FILE.gguf` uses one for a single question."
+)
+#: why the answer is passages only, when the model's reply failed the citation check
+UNCITED = (
+    "No written answer: the language model's reply did not cite the passages below"
+    " (or found nothing in them), so it is not shown."
+)
+PASSAGES = "The passages of your meetings that match the question:"
 
 SYSTEM = (
     "You answer questions about the user's meetings using ONLY the numbered passages given."
@@ -51,6 +63,8 @@ class Answer:
     citations: list[Citation]
     #: True when a language model wrote ``text``; False when it is retrieved text
     generated: bool = False
+    #: why there is no written answer (``NEEDS_MODEL``, ``UNCITED``); empty otherwise
+    note: str = ""
 
 
 class ChatModel(Protocol):
@@ -83,30 +97,25 @@ def where(c: Citation) -> str:
     return f"{c.meeting_title} (meeting {c.meeting_id}){at}{who}"
 
 
-def passages_answer(citations: list[Citation]) -> Answer:
+def passages_answer(citations: list[Citation], note: str) -> Answer:
+    """The passages themselves as the answer, after ``note`` saying why."""
     if not citations:
-        return Answer("Nothing in your meetings matches this question.", [])
-    lines = ["The most relevant passages from your meetings:"]
+        return Answer(NOTHING, [])
+    lines = [note, "", PASSAGES]
     lines += [f"[{n}] {where(c)}: {c.text}" for n, c in enumerate(citations, 1)]
-    return Answer("\n".join(lines), citations)
+    return Answer("\n".join(lines), citations, note=note)
 
 
-def relevant_hits(
-    db: sqlite_utils.Database,
-    data: Path,
-    question: str,
-    embedder: TextEmbedder,
-    limit: int,
-) -> list[SearchHit]:
-    """The best hits whose meaning is close enough to the question to count as evidence."""
-    hits = search(db, data, SearchQuery(question, limit=limit), embedder=embedder).hits
-    q = query_vector(embedder, question)
-    vectors = stored_vectors_of(db, embedder.name, [h.item_id for h in hits])
-    return [
-        h
-        for h in hits
-        if h.item_id in vectors and float(np.dot(vectors[h.item_id], q)) >= MIN_SIMILARITY
-    ]
+def distinct(hits: list[SearchHit]) -> list[Citation]:
+    """One citation per thing said: the same words in the same meeting count once."""
+    seen: set[tuple[int, str]] = set()
+    out = []
+    for h in hits:
+        key = (h.meeting_id, " ".join(re.findall(r"\w+", h.text.lower())))
+        if key not in seen:
+            seen.add(key)
+            out.append(cite(h))
+    return out
 
 
 def ask(
@@ -121,14 +130,15 @@ def ask(
     if not question.strip():
         raise MeetingAppError('ask what? e.g. `meetingapp ask "who fixed the crash?"`')
     embedder = embedder or default_embedder()
-    citations = [cite(h) for h in relevant_hits(db, data, question, embedder, limit)]
+    hits = search(db, data, SearchQuery(question, limit=limit), embedder=embedder).hits
+    citations = distinct(hits)
     if model is None or not citations:
-        return passages_answer(citations)
+        return passages_answer(citations, NEEDS_MODEL)
     numbered = "\n".join(f"[{n}] {where(c)}: {c.text}" for n, c in enumerate(citations, 1))
     reply = model.chat(SYSTEM, f"Passages:\n{numbered}\n\nQuestion: {question}")
     cited = [int(n) for n in re.findall(r"\[(\d+)\]", reply)]
     if NOT_FOUND in reply or not cited or any(not 1 <= n <= len(citations) for n in cited):
-        return passages_answer(citations)
+        return passages_answer(citations, UNCITED)
     used = sorted(set(cited))
     renumber = {old: new for new, old in enumerate(used, 1)}
     text = re.sub(r"\[(\d+)\]", lambda m: f"[{renumber[int(m.group(1))]}]", reply)

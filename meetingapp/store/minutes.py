@@ -71,9 +71,9 @@ def _index_items(db: sqlite_utils.Database, meeting_id: int, minutes: Minutes) -
     rows = [("summary", 0.0, None, minutes.summary)] if minutes.summary else []
     rows += [("decision", d.start, None, d.text) for d in minutes.decisions]
     rows += [("key_point", k.start, None, k.text) for k in minutes.key_points]
-    rows += [
-        ("action", a.start, a.owner, f"{a.owner or ''}: {a.task}") for a in minutes.action_items
-    ]
+    # The owner is the item's speaker: the task alone is its text, or every display
+    # that puts the speaker first showed "Carol: Carol: send Bob the API keys".
+    rows += [("action", a.start, a.owner, a.task) for a in minutes.action_items]
     db.conn.executemany(
         "INSERT INTO search_items (meeting_id, kind, start, speaker, text) VALUES (?, ?, ?, ?, ?)",
         [(meeting_id, *r) for r in rows],

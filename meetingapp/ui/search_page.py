@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from meetingapp.domain.minutes import MEETING_TYPES
 from meetingapp.domain.progress import ProgressFn
 from meetingapp.domain.times import clock
-from meetingapp.engine.ask import Answer, where
+from meetingapp.engine.ask import PASSAGES, Answer, where
 from meetingapp.engine.search import SearchHit, SearchQuery, SearchResults
 from meetingapp.library import Library
 from meetingapp.ui.bridge import Task
@@ -51,15 +51,30 @@ def snippet_html(snippet: str) -> str:
     return html.escape(snippet).replace(MARKS[0], "<b>").replace(MARKS[1], "</b>")
 
 
+def tag_html(kind: str) -> str:
+    """A minutes item kind as a small badge ("key point")."""
+    return (
+        '<span style="background-color:#e7f5ff; color:#1c7ed6;">'
+        f"&nbsp;{html.escape(kind.replace('_', ' '))}&nbsp;</span>"
+    )
+
+
 def hit_html(h: SearchHit) -> str:
+    """A moment: meeting, date and time, the minutes items that point at it, the line."""
     at = clock(h.start) if h.start is not None else ""
     who = f"{html.escape(h.speaker)}: " if h.speaker else ""
-    kind = "" if h.kind == "segment" else f" · {h.kind.replace('_', ' ')}"
+    kinds = h.tags if h.kind == "segment" else [h.kind]
+    tags = "".join(f" {tag_html(k)}" for k in kinds)
     return (
         f'<span style="font-weight:600">{html.escape(h.meeting_title)}</span>'
-        f'<span style="color:#868e96"> · {h.meeting_date[:10]} · {at}{kind}</span><br>'
+        f'<span style="color:#868e96"> · {h.meeting_date[:10]} · {at}</span>{tags}<br>'
         f"{who}{snippet_html(h.snippet)}"
     )
+
+
+def no_matches(q: SearchQuery) -> str:
+    """What an empty result says: nothing was close enough, not an error."""
+    return f"No matches for “{q.text}”: nothing in your meetings is close enough"
 
 
 @dataclass
@@ -250,7 +265,7 @@ class SearchPage(QWidget):
         self.status.setText(
             f"{shown} of {r.candidates} result(s) — double-click one to play it"
             if shown
-            else "No matches"
+            else no_matches(r.query)
         )
         self.more.setVisible(r.candidates > r.offset + len(r.hits))
         self.searched.emit()
@@ -289,10 +304,10 @@ class SearchPage(QWidget):
     def _show_answer(self, answer: Answer) -> None:
         self.ask_button.setEnabled(True)
         self.answer = answer
-        text = answer.text
-        if not answer.generated and answer.citations:
-            text = "The most relevant passages from your meetings:"
-        parts = [f"<p>{html.escape(text)}</p>".replace("\n", "<br>")]
+        if answer.generated or not answer.citations:
+            parts = [f"<p>{html.escape(answer.text)}</p>".replace("\n", "<br>")]
+        else:  # no written answer: why, then the passages as links
+            parts = [f"<p><i>{html.escape(answer.note)}</i></p><p>{html.escape(PASSAGES)}</p>"]
         for n, c in enumerate(answer.citations, 1):
             parts.append(
                 f'<p><a href="cite:{n - 1}">[{n}] {html.escape(where(c))}</a><br>'

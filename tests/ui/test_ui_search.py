@@ -6,9 +6,16 @@ from PySide6.QtMultimedia import QMediaPlayer
 from pytestqt.qtbot import QtBot
 from ui_data import db_of
 
+from meetingapp.engine.ask import NEEDS_MODEL
 from meetingapp.store.meetings import list_meetings, load_segments
 from meetingapp.ui.main_window import MainWindow
-from meetingapp.ui.search_page import snippet_html
+from meetingapp.ui.search_page import SearchPage, snippet_html
+
+
+def _search(qtbot: QtBot, page: SearchPage, text: str) -> None:
+    page.box.setText(text)
+    with qtbot.waitSignal(page.searched, timeout=60_000):
+        page.run_search()
 
 
 def test_paraphrase_finds_segment_and_opens_it(qtbot: QtBot, standup_window: MainWindow) -> None:
@@ -46,7 +53,7 @@ def test_filters_paging_and_ask(qtbot: QtBot, standup_window: MainWindow) -> Non
     page.type.setCurrentText("retrospective")  # the standup is not one
     with qtbot.waitSignal(page.searched, timeout=60_000):
         page.run_search()
-    assert page.hits == [] and page.status.text() == "No matches"
+    assert page.hits == [] and page.status.text().startswith("No matches for “demo”")
 
     page.type.setCurrentText("Any")
     q = page.current_query()
@@ -62,6 +69,43 @@ def test_filters_paging_and_ask(qtbot: QtBot, standup_window: MainWindow) -> Non
     assert page.answer is not None and page.answer.citations
     assert "Android" in page.answer.citations[0].text
     assert 'href="cite:0"' in page.answer_view.toHtml()
+
+
+def test_nonsense_says_no_matches_and_a_moment_is_one_tagged_hit(
+    qtbot: QtBot, standup_window: MainWindow
+) -> None:
+    window = standup_window
+    window.show_page("Search")
+    page = window.search_page
+    _search(qtbot, page, "zebra giraffe")
+    assert page.hits == [] and page.results.count() == 0
+    assert page.status.text().startswith("No matches for “zebra giraffe”")
+    assert not page.more.isVisible()
+
+    # the line is also a key point and an action item: one hit, with both as tags
+    _search(qtbot, page, "send you the API keys")
+    keys = [i for i, h in enumerate(page.hits) if "API keys right after" in h.text]
+    assert keys == [0]
+    top = page.hits[0]
+    assert {"key_point", "action"} <= set(top.tags)
+    label = page.results.itemWidget(page.results.item(0)).text()
+    assert "key point" in label and "action" in label
+    assert f"{top.speaker}: {top.speaker}:" not in label
+
+
+def test_ask_without_a_model_says_it_needs_one(qtbot: QtBot, standup_window: MainWindow) -> None:
+    page = standup_window.search_page
+    assert standup_window.library.settings().llm_path() is None
+    page.question.setText("what about the API keys?")
+    with qtbot.waitSignal(page.answered, timeout=60_000):
+        page.run_ask()
+    answer = page.answer
+    assert answer is not None and not answer.generated and answer.note == NEEDS_MODEL
+    shown = page.answer_view.toPlainText()
+    assert "needs a local language model" in shown and "Settings" in shown
+    assert "meetingapp models" in shown
+    texts = [c.text for c in answer.citations]
+    assert texts and len(texts) == len(set(texts))
 
 
 def test_snippet_marks_become_bold() -> None:
