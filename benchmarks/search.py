@@ -29,9 +29,11 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import sqlite_utils
 
 from benchmarks.search_relevance import EVAL, RELEVANCE, build_eval_meetings, is_relevant
 from meetingapp.domain.minutes import MEETING_TYPES
@@ -235,24 +237,51 @@ def folder_mb(path: Path) -> float:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
 
 
-def bench_scale(work: Path, n_meetings: int, pool_size: int, n_queries: int) -> None:
-    rng = random.Random(7)
-    data = work / "scale"
+@dataclass
+class ScaleLibrary:
+    """The generated benchmark library in ``data``, indexed (``build_scale_library``)."""
+
+    data: Path
+    db: sqlite_utils.Database
+    embedder: CachedEmbedder
+    pool: list[str]
+    #: the folder held the library already (kept by ``--keep``): nothing generated
+    reused: bool
+    words: int
+    sql_seconds: float
+    index_seconds: float
+
+
+def build_scale_library(
+    data: Path, n_meetings: int, pool_size: int, rng: random.Random
+) -> ScaleLibrary:
+    """Generate ``n_meetings`` meetings into ``data`` (unless it holds them already)
+    and bring the search index up to date; also used by ``api_latency.py``."""
     reuse = (data / "meetings.db").is_file()
     db = open_db(data)
     pool = sentence_pool(pool_size, rng)
     e = CachedEmbedder(default_embedder())
+    words, t_sql = 0, 0.0
     if not reuse:
         t0 = time.perf_counter()
         words = generate(db, n_meetings, pool, rng)
         t_sql = time.perf_counter() - t0
-        print(f"\n{n_meetings} meetings, {words:,} words ({len(pool)} distinct sentences)")
-        print(f"  SQLite insert incl. FTS5 triggers: {t_sql:.1f} s")
-    items = db.execute("SELECT COUNT(*) FROM search_items").fetchone()[0]
-    print(f"  {items:,} segments" + (f" (reusing {data})" if reuse else ""))
     t0 = time.perf_counter()
     ensure_index(db, data, embedder=e)
     t_index = time.perf_counter() - t0
+    return ScaleLibrary(data, db, e, pool, reuse, words, t_sql, t_index)
+
+
+def bench_scale(work: Path, n_meetings: int, pool_size: int, n_queries: int) -> None:
+    rng = random.Random(7)
+    data = work / "scale"
+    lib = build_scale_library(data, n_meetings, pool_size, rng)
+    db, e, reuse, t_index = lib.db, lib.embedder, lib.reused, lib.index_seconds
+    if not reuse:
+        print(f"\n{n_meetings} meetings, {lib.words:,} words ({len(lib.pool)} distinct sentences)")
+        print(f"  SQLite insert incl. FTS5 triggers: {lib.sql_seconds:.1f} s")
+    items = db.execute("SELECT COUNT(*) FROM search_items").fetchone()[0]
+    print(f"  {items:,} segments" + (f" (reusing {data})" if reuse else ""))
     per_seg = e.model_seconds / max(e.model_texts, 1)
     if not reuse:
         print(
