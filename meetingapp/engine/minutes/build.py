@@ -8,8 +8,9 @@ from meetingapp.domain.minutes import MEETING_TYPES, Item, Minutes
 from meetingapp.domain.progress import ProgressFn
 from meetingapp.domain.transcript import Segment
 from meetingapp.engine.cancel import CancelToken
-from meetingapp.engine.minutes.extract import extract_actions, extract_decisions, speaker_names
+from meetingapp.engine.minutes.extract import extract_actions, extract_decisions
 from meetingapp.engine.minutes.highlights import pick_highlights
+from meetingapp.engine.minutes.people import learn_people
 from meetingapp.engine.minutes.sentiment import meeting_mood, segment_sentiment
 from meetingapp.engine.minutes.summary import EmbedFn, rank_sentences, summarize
 from meetingapp.engine.minutes.text import split_sentences
@@ -37,11 +38,11 @@ def build_minutes(
             progress(k / steps)
 
     sentences = split_sentences(segments)
-    names = speaker_names(sentences)
-    actions = extract_actions(sentences, meeting_date, names)
-    decisions = extract_decisions(sentences)
+    people = learn_people(sentences)
+    actions = extract_actions(sentences, meeting_date, people)
+    decisions = extract_decisions(sentences, people)
     step(1)
-    topics = extract_topics(sentences, names)
+    topics = extract_topics(sentences, set(people.names))
     step(2)
     cited = {a.segment_index for a in actions} | {d.segment_index for d in decisions}
     boost = {i for i, s in enumerate(sentences) if s.segment_index in cited}

@@ -1,27 +1,69 @@
 """Offline extraction of action items and decisions with plain rules, no LLM.
 
 Meetings phrase commitments in a few recurring ways ("I'll...", "can you...",
-"Bob will...") and decisions likewise ("we decided...", "let's..."). Rules on
-those cues, with filters for the look-alikes (stative verbs, conditionals,
-negations, meeting procedure, bare acceptances such as "I can do that"), give
-usable minutes on any machine and a candidate list an LLM can refine.
+"it would be good if you could...", "Bob will...", "Action for Tom:",
+"Grace to revise...") and decisions likewise ("we decided...", "let's...",
+"X is not in the beta"). Rules on those cues, with filters for the look-alikes
+(stative verbs, conditional offers, negations, meeting procedure, bare
+acceptances such as "I can do that", deadlines, acknowledgements), give usable
+minutes on any machine and a candidate list an LLM can refine.
+
+Owners are people: the one addressed ("Dana, can you..." is Dana's, whoever
+speaks), else the speaker's name when the meeting taught it
+(:mod:`.people`), else the voice label. A reply that accepts a request ("Yes,
+I'll get that done by Friday") completes that request instead of becoming a
+second item, and a closing recap ("So to recap: Ines finishes the screens
+today, ...") confirms, completes or adds items but never repeats them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
 from meetingapp.domain.minutes import ActionItem, Item
 from meetingapp.engine.minutes.dates import find_due, resolve_due
+from meetingapp.engine.minutes.people import (
+    People,
+    is_label,
+    learn_people,
+    name_word,
+    sound,
+    vocatives,
+)
+from meetingapp.engine.minutes.rewrite import base_verb, gerund_base, third_person
 from meetingapp.engine.minutes.text import Sentence, tokens, word_set
+from meetingapp.engine.minutes.topics import STOP_WORDS, candidate_runs, text_match
 
+_NAME = r"[A-Z][a-z]+"
 _MODAL_1P = r"(?:will|'ll|’ll|can|shall|am going to|'m going to|am gonna|'m gonna)"
 _FIRST_PERSON = re.compile(rf"\b(?:I\s*{_MODAL_1P}|let me)\s+(?P<rest>.+)", re.IGNORECASE)
 _SECOND_PERSON = re.compile(
     r"\b(?:(?:can|could|would|will) you|please)\s+(?:please\s+)?(?P<rest>.+)", re.IGNORECASE
+)
+#: Indirect requests: the cue itself is conditional ("would", "if"), the request is not.
+_POLITE = re.compile(
+    r"\b(?:it(?:'d| would) be (?:good|great|helpful|nice|ideal|useful) if you could"
+    r"|(?:could|can|may) I ask you to|I(?:'d| would) like you to|I (?:need|want) you to"
+    r"|would it be possible for you to)\s+(?P<rest>.+)",
+    re.IGNORECASE,
+)
+#: "Would you mind letting them know": the task is the -ing verb's plain form.
+_MIND = re.compile(r"\b(?:would|do) you mind\s+(?P<rest>[a-z]+ing\b.*)", re.IGNORECASE)
+_ACTION_FOR = re.compile(
+    rf"\baction(?: item)?s? for (?P<name>{_NAME})\s*[:,]?\s+(?P<rest>.+)", re.IGNORECASE
+)
+_NAME_TO = re.compile(rf"^(?:(?:and|so|then|also|ok|okay),?\s+)*(?P<name>{_NAME}) to (?P<rest>.+)")
+_NAMED_MODAL = re.compile(
+    rf"\b(?P<name>{_NAME})\s+(?:will|'ll|can|is going to)\s+(?:also\s+)?(?P<rest>.+)"
+)
+_SHOULD_I = re.compile(r"\b(?:should|shall) I (?P<rest>[^?]+)\?", re.IGNORECASE)
+_YES = re.compile(
+    r"^\W*(?:yes|yeah|yep|sure|please|of course|absolutely|definitely|go ahead|go for it|"
+    r"ok|okay|good idea)\b",
+    re.IGNORECASE,
 )
 #: Verbs after a modal that state or perceive rather than commit to work.
 _NOT_TASKS = word_set(
@@ -45,87 +87,177 @@ _LEADING_FILLER = re.compile(
     r"definitely|probably|quickly|actually|after some discussion),?\s+)+",
     re.IGNORECASE,
 )
+_RECAP = re.compile(
+    r"\b(?:to recap|recap|to summari[sz]e|in summary|to sum up|summing up|to wrap up)\b[,:.]?\s*",
+    re.IGNORECASE,
+)
+_RECAP_ITEM = re.compile(
+    rf"^(?:and\s+)?(?P<name>{_NAME})\s+(?:(?P<modal>will|'ll|is going to|to)\s+)?"
+    r"(?P<verb>[a-z]+)\s+(?P<rest>.+)"
+)
 _DECISION_CUES = (
     r"\bwe(?:'ve| have)? (?:decided|agreed)\b",
     r"\b(?:decided|agreed) (?:to|that|on)\b",
+    r"\b(?:it is|it's) agreed\b",
     r"\bdecision\b",
     r"\bwe(?: will|'ll| are|'re) not\b|\bwe won't\b",
+    r"\bwe(?:'re| are) (?:keeping|going with|sticking with|dropping|using|moving)\b",
     r"\b(?:moved|postponed|pushed|rescheduled|delayed) (?:to|until|back)\b",
     r"\b(?:is|are|was|were|has been|have been|got) (?:approved|signed off|cancelled|dropped)\b",
+    r"\b(?:is|are) not being \w+ed\b",
+    r"\b(?:is|are)(?: not|n't) (?:in|part of|included in|going into)\b",
+    r"\b(?:will|'ll) be (?:cut|kept|held|put|set|shut|\w+ed)\b",
     r"\bout of scope\b",
     r"\bfrom now on\b|\bgoing forward\b",
 )
 _DECISION_RE = re.compile("|".join(_DECISION_CUES), re.IGNORECASE)
-_LETS = re.compile(r"\blet(?:'s|’s| us)\s+(?P<verb>[a-z]+)", re.IGNORECASE)
-_NAMED_MODAL = re.compile(
-    r"\b(?P<name>[A-Z][a-z]+)\s+(?:will|'ll|can|is going to)\s+(?:also\s+)?(?P<rest>.+)"
+#: Dates to meet and requests are not decisions ("the deadline is Friday").
+_NOT_DECISION = re.compile(
+    r"\bdeadline\b|\bdue (?:on|by)\b|\b(?:needs?|has|have) to be\b|\bmust be\b"
+    r"|\b(?:can|could|would|will) you\b|\bplease\b|^\W*(?:I|you)\b",
+    re.IGNORECASE,
 )
+_LETS = re.compile(r"\blet(?:'s|’s| us)\s+(?P<verb>[a-z]+)", re.IGNORECASE)
 _WE_WILL = re.compile(
     r"\bwe(?: will|'ll|’ll| are going to|'re going to)\s+(?P<verb>[a-z]+)", re.IGNORECASE
 )
+#: "let's have Dana look at it", "let's ask finance": delegating is a request.
+_DELEGATING = word_set("have get ask")
+#: "let's do introductions", "let's do a quick round": running the meeting.
+_LETS_DO = word_set("do")
 
 
 @dataclass
-class _Turn:
-    """Who is speaking, to whom, and which names the meeting knows."""
+class _Found:
+    """An action item and where it came from, while items are merged."""
 
-    speaker: str | None
-    addressee: str | None
-    names: frozenset[str]
+    item: ActionItem
+    sentence: int
+    kind: str  # "self" (first person), "request", "named", "recap"
+    voice: str | None  # the speaker's label
 
 
 def extract_actions(
-    sentences: list[Sentence], meeting_date: dt.date, names: set[str] | None = None
+    sentences: list[Sentence], meeting_date: dt.date, people: People | None = None
 ) -> list[ActionItem]:
-    """Commitments ("I'll...") and requests ("can you...", "Bob will...") as action items."""
-    known = frozenset(names if names is not None else speaker_names(sentences))
-    items: list[ActionItem] = []
+    """Commitments, requests and recap lines as action items, one per task."""
+    people = people or learn_people(sentences)
+    recap = recap_sentences(sentences)
+    found: list[_Found] = []
     for k, s in enumerate(sentences):
-        turn = _Turn(s.speaker, _addressee(sentences, k, known), known)
+        if k in recap:
+            continue
         for clause in _CLAUSE_SPLIT.split(s.text):
-            item = _action_in(clause, s, turn, meeting_date)
-            if item and not _duplicate(item, items):
-                items.append(item)
+            f = _action_in(clause, sentences, k, people, meeting_date)
+            if f:
+                found.append(f)
+        if f := _asked_to(sentences, k, people, meeting_date):
+            found.append(f)
+    found = _merge_replies(found, sentences)
+    found = _merge_recap(found, _recap_items(sentences, recap, people, meeting_date))
+    items: list[ActionItem] = []
+    for f in found:
+        if not _pronouns_only(f.item.task) and not _duplicate(f.item, items):
+            items.append(f.item)
     return items
 
 
-def extract_decisions(sentences: list[Sentence]) -> list[Item]:
-    """Sentences that record a decision ("we decided", "let's...", "moved to"...)."""
+def extract_decisions(sentences: list[Sentence], people: People | None = None) -> list[Item]:
+    """Agreements and outcomes ("we decided", "let's...", "X is not in the beta"), as minutes."""
+    people = people or learn_people(sentences)
     out: list[Item] = []
     for s in sentences:
         # "The demo moved to Tuesday, so we decided to skip X" records two decisions
         clauses = [c for c in _CLAUSE_SPLIT.split(s.text) if _is_decision(c)]
         if len(clauses) < 2:
-            clauses = [s.text] if _is_decision(s.text) else []
-        out += [Item(_clean_sentence(c), s.start, s.segment_index) for c in clauses]
+            clauses = _contrasts(s.text) if _is_decision(s.text) else []
+        for c in clauses:
+            text = _clean_sentence(third_person(_from_cue(c), people.voice(s.speaker)))
+            if not any(text_match(text, d.text) >= 0.7 for d in out):
+                out.append(Item(text, s.start, s.segment_index))
     return out
+
+
+def recap_sentences(sentences: list[Sentence]) -> set[int]:
+    """Indexes of the closing recap ("So to recap: ..."): the rest of that speaker's turn."""
+    for k, s in enumerate(sentences):
+        if _RECAP.search(s.text) and k >= len(sentences) // 2:
+            span = {k}
+            j = k + 1
+            while j < len(sentences) and sentences[j].speaker == s.speaker and j - k < 5:
+                span.add(j)
+                j += 1
+            return span
+    return set()
+
+
+def known_name(word: str, names: frozenset[str]) -> str | None:
+    """The name in ``names`` that ``word`` spells, tolerating ASR spelling."""
+    for name in names:
+        if SequenceMatcher(None, word.lower(), name.lower()).ratio() >= 0.8:
+            return name
+    return None
 
 
 def _is_decision(text: str) -> bool:
     if text.rstrip().endswith("?") or re.match(r"\s*(?:if|when|whether)\b", text, re.IGNORECASE):
         return False
+    if _NOT_DECISION.search(text):
+        return False
     if _DECISION_RE.search(text) and not re.search(
         r"\b(?:would|could|might)\b", text, re.IGNORECASE
     ):
-        return True
+        return _content_words(text) >= 2
     for m in (_LETS.search(text), _WE_WILL.search(text)):
         if not m:
             continue
         verb, after = m.group("verb").lower(), tokens(text[m.end() :])
         choosing = verb == "go" and after[:1] in (["with"], ["for"])  # "let's go with X"
+        if verb in _DELEGATING or (m.re is _LETS and verb in _LETS_DO):
+            return False
         if choosing or verb not in _PROCEDURE | _NOT_TASKS:
-            return len(after) >= 2
+            return len(after) >= 2 and not _pronouns_only(" ".join(["x", *after]))
     return False
 
 
-def _action_in(clause: str, s: Sentence, turn: _Turn, meeting_date: dt.date) -> ActionItem | None:
-    cue = _commitment(clause, turn)
+def _from_cue(text: str) -> str:
+    """The decision without what was said before it in the same sentence:
+    "Sorry, not for now, we won't support X" -> "we won't support X"."""
+    cues = [m.start() for m in (_DECISION_RE.search(text), _LETS.search(text)) if m]
+    cues += [m.start() for m in (_WE_WILL.search(text),) if m]
+    if not cues:
+        return text
+    comma = text.rfind(", ", 0, min(cues))
+    return text[comma + 2 :] if comma >= 0 else text
+
+
+def _contrasts(text: str) -> list[str]:
+    """A decision with a contrasting outcome ("We're keeping X, but Y will wait") is two."""
+    head, sep, tail = text.partition(", but ")
+    if sep and re.search(r"\b(?:will|won't|is|are|stays?)\b", tail):
+        return [head, tail]
+    return [text]
+
+
+def _content_words(text: str) -> int:
+    return sum(1 for w in tokens(text) if w not in STOP_WORDS)
+
+
+def _action_in(
+    clause: str, sentences: list[Sentence], k: int, people: People, meeting_date: dt.date
+) -> _Found | None:
+    s = sentences[k]
+    speaker = people.voice(s.speaker)
+    cue = _commitment(clause, speaker, _addressee(sentences, k, people), people)
     if cue is None:
         return None
-    owner, swap, m = cue
-    if _CONDITIONAL.search(clause[: m.start()]):
+    owner, swap, m, kind = cue
+    if kind != "polite" and _CONDITIONAL.search(clause[: m.start()]):
         return None
     rest = m.group("rest")
+    if kind == "mind":
+        first = rest.split()[0]
+        rest = gerund_base(first) + rest[len(first) :]
     words = tokens(rest)
     if len(words) < 2 or words[0] in ("not", "never") or words[0] in _NOT_TASKS:
         return None
@@ -133,101 +265,272 @@ def _action_in(clause: str, s: Sentence, turn: _Turn, meeting_date: dt.date) -> 
         return None
     if words[0] in _PROCEDURE and words[1] in ("us", "ahead", "around", "on", "through"):
         return None
+    task, due = _task_and_due(rest, clause, m.start("rest"), swap, people)
+    if kind != "self":
+        task = _resolve_pronoun(task, sentences, k, people)
+    item = ActionItem(
+        owner=owner,
+        task=task,
+        due=resolve_due(due, meeting_date) if due else None,
+        due_text=due,
+        start=s.start,
+        segment_index=s.segment_index,
+    )
+    return _Found(item, k, kind if kind in ("self", "named") else "request", s.speaker)
+
+
+def _task_and_due(
+    rest: str, clause: str, rest_at: int, swap: dict[str, str | None], people: People
+) -> tuple[str, str | None]:
+    """The task without its due phrase or a trailing vocative, and the due phrase."""
     due = find_due(clause)
     task = rest
-    if due and due.span[0] >= m.start("rest"):
-        a, b = due.span[0] - m.start("rest"), due.span[1] - m.start("rest")
+    if due and due.span[0] >= rest_at:
+        a, b = due.span[0] - rest_at, due.span[1] - rest_at
         task = rest[:a] + rest[b:]
-    task = _clean_task(task, swap)
-    if all(w in _PRONOUN_OBJECTS for w in tokens(task)[1:]):
+    tail = re.search(rf",\s*(?P<name>{_NAME})\W*$", task)
+    if tail and people.person(tail.group("name")):
+        task = task[: tail.start()]
+    return _clean_task(task, swap), due.phrase if due else None
+
+
+def _commitment(
+    clause: str, speaker: str | None, addressee: str | None, people: People
+) -> tuple[str | None, dict[str, str | None], re.Match[str], str] | None:
+    """Owner, pronoun replacements, the cue match and its kind, if ``clause`` commits."""
+    question = clause.rstrip().endswith("?")
+    to_them = {"me": speaker, "my": _possessive(speaker), "your": "the"}
+    if not question and (m := _FIRST_PERSON.search(clause)):
+        return speaker, {"you": addressee, "your": _possessive(addressee)}, m, "self"
+    for pattern, kind in ((_POLITE, "polite"), (_MIND, "mind"), (_SECOND_PERSON, "request")):
+        if m := pattern.search(clause):
+            return _vocative(clause, speaker, people) or addressee, to_them, m, kind
+    if question:
         return None
-    return ActionItem(
-        owner=owner,
+    for pattern in (_ACTION_FOR, _NAME_TO):
+        m = pattern.search(clause)
+        if m and name_word(m.group("name")):
+            return people.person(m.group("name")) or m.group("name"), to_them, m, "named"
+    for m in _NAMED_MODAL.finditer(clause):
+        name = m.group("name")
+        if name_word(name) and (people.person(name) or name in people.proper):
+            return people.person(name) or name, to_them, m, "named"
+    return None
+
+
+def _asked_to(
+    sentences: list[Sentence], k: int, people: People, meeting_date: dt.date
+) -> _Found | None:
+    """ "Should I ping the vendor?" answered "Yeah, go for it" is the asker's action."""
+    s = sentences[k]
+    m = _SHOULD_I.search(s.text)
+    if not m or k + 1 >= len(sentences):
+        return None
+    answer = [x for x in sentences[k + 1 : k + 3] if x.speaker == sentences[k + 1].speaker]
+    if sentences[k + 1].speaker == s.speaker or not _YES.match(answer[0].text):
+        return None
+    due = next((d for d in (find_due(x.text) for x in answer) if d), None)
+    speaker = people.voice(s.speaker)
+    swap = {"you": people.voice(sentences[k + 1].speaker)}
+    task = _clean_task(m.group("rest"), swap)
+    item = ActionItem(
+        owner=speaker,
         task=task,
         due=resolve_due(due.phrase, meeting_date) if due else None,
         due_text=due.phrase if due else None,
         start=s.start,
         segment_index=s.segment_index,
     )
+    return _Found(item, k, "request", s.speaker)
 
 
-def _commitment(
-    clause: str, turn: _Turn
-) -> tuple[str | None, dict[str, str | None], re.Match[str]] | None:
-    """Owner, pronoun replacements for the task, and the cue match, if ``clause`` commits."""
-    if clause.rstrip().endswith("?") and not _SECOND_PERSON.search(clause):
-        return None
-    if m := _FIRST_PERSON.search(clause):
-        return turn.speaker, {"you": turn.addressee, "your": _possessive(turn.addressee)}, m
-    if m := _SECOND_PERSON.search(clause):
-        swap = {"me": turn.speaker, "my": _possessive(turn.speaker), "your": "the"}
-        return _vocative(clause, turn) or turn.addressee, swap, m
-    for m in _NAMED_MODAL.finditer(clause):
-        if name := known_name(m.group("name"), turn.names):
-            return name, {}, m
-    return None
+def _vocative(clause: str, speaker: str | None, people: People) -> str | None:
+    """The person a request is addressed to ("Farah, could you...", "..., Daniel?").
 
-
-def _vocative(clause: str, turn: _Turn) -> str | None:
-    """A known name the request is addressed to ("Farah, could you...").
-
-    A capitalised word opening the request before a comma is a name even when ASR
-    misspelled it ("Ferrer, could you..."), so there a name that sounds alike
-    (same consonant skeleton) is accepted too.
+    A name opening or closing the request is a person even when the meeting
+    never heard it before, and ASR's spelling of a known person ("Ferrer" for
+    Farah) is taken as that person when the consonants agree.
     """
-    for name in _mentions(clause, turn.names):
-        if name != turn.speaker:
+    for word in vocatives(clause):
+        person = people.person(word) or _sounds_like(word, people.names, speaker) or word
+        if person != speaker:
+            return person
+    for name in _mentions(clause, people):
+        if name != speaker:
             return name
-    opening = re.match(r"\s*([A-Z][a-z]+),", clause)
-    if opening:
-        key = _sound(opening.group(1))
-        alike = [n for n in turn.names if n != turn.speaker and _sound(n) == key]
-        if len(alike) == 1:
-            return alike[0]
     return None
 
 
-def _sound(word: str) -> str:
-    """Consonant skeleton with repeats collapsed: Farah, Farrah, Ferrer -> "fr"."""
-    skeleton = re.sub(r"[aeiouyhw]", "", word.lower())
-    return re.sub(r"(.)\1+", r"\1", skeleton)
+def _sounds_like(word: str, names: frozenset[str], speaker: str | None) -> str | None:
+    alike = [n for n in names if n != speaker and sound(n) == sound(word)]
+    return alike[0] if len(alike) == 1 else None
 
 
-def _mentions(text: str, names: frozenset[str]) -> list[str]:
-    """Known names said in ``text``, tolerating ASR spelling ("Farrah" for Farah)."""
-    found = (known_name(w, names) for w in re.findall(r"\b[A-Z][a-z]+\b", text))
+def _mentions(text: str, people: People) -> list[str]:
+    """People said in ``text``, tolerating ASR spelling ("Farrah" for Farah)."""
+    found = (people.person(w) for w in re.findall(rf"\b{_NAME}\b", text) if name_word(w))
     return [n for n in found if n]
 
 
-def known_name(word: str, names: frozenset[str]) -> str | None:
-    for name in names:
-        if SequenceMatcher(None, word.lower(), name.lower()).ratio() >= 0.8:
-            return name
-    return None
-
-
-def _addressee(sentences: list[Sentence], k: int, names: frozenset[str]) -> str | None:
-    """Whom "you" means: a name said in this turn, else the previous, else the next speaker."""
+def _addressee(sentences: list[Sentence], k: int, people: People) -> str | None:
+    """Whom "you" means: a person named in this turn, else the previous, else the next speaker."""
     s = sentences[k]
+    speaker = people.voice(s.speaker)
     j = k
     while j >= 0 and sentences[j].speaker == s.speaker:
-        for name in _mentions(sentences[j].text, names):
-            if name != s.speaker:
+        for name in _mentions(sentences[j].text, people):
+            if name != speaker:
                 return name
         j -= 1
     if j >= 0:
-        return sentences[j].speaker
+        return people.voice(sentences[j].speaker)
     later = (x.speaker for x in sentences[k + 1 :] if x.speaker != s.speaker)
-    return next(later, None)
+    return people.voice(next(later, None))
 
 
-def speaker_names(sentences: list[Sentence]) -> set[str]:
-    """Speaker labels that are names (not "Speaker 1" / "SPEAKER_00")."""
-    return {
-        s.speaker
-        for s in sentences
-        if s.speaker and not re.match(r"(?i)speaker[\s_]*\d+$", s.speaker)
-    }
+def _resolve_pronoun(task: str, sentences: list[Sentence], k: int, people: People) -> str:
+    """ "review them" -> "review the portfolios": the object a request points back to
+    is the last noun phrase said just before it."""
+    words = task.split()
+    if len(words) < 2 or words[1].lower() not in _PRONOUN_OBJECTS - {"so"}:
+        return task
+    stop = STOP_WORDS | {n.lower() for n in people.names}
+    for j in range(k - 1, max(-1, k - 3), -1):
+        runs = candidate_runs(sentences[j].text, stop)
+        if runs:
+            words[1] = "the " + " ".join(runs[-1])
+            return " ".join(words)
+    return task
+
+
+def _merge_replies(found: list[_Found], sentences: list[Sentence]) -> list[_Found]:
+    """A first-person reply that accepts the request just made ("Yes, I'll get that
+    done", "Sure thing, I'll grab them after standup") completes it: its due date
+    is kept, the reply is not a second item."""
+    out: list[_Found] = []
+    for f in found:
+        request = next((r for r in reversed(out) if r.kind == "request"), None)
+        if (
+            f.kind == "self"
+            and request is not None
+            and _answers(sentences, request.sentence, f.sentence)
+            and _accepting(f.item.task, sentences[f.sentence].text)
+        ):
+            if request.item.due is None and f.item.due is not None:
+                request.item = replace(request.item, due=f.item.due, due_text=f.item.due_text)
+            continue
+        out.append(f)
+    return out
+
+
+def _answers(sentences: list[Sentence], asked: int, reply: int) -> bool:
+    """Whether sentence ``reply`` is in the turn right after the one holding ``asked``."""
+    if reply <= asked or sentences[reply].speaker == sentences[asked].speaker:
+        return False
+    between = sentences[asked + 1 : reply]
+    return all(x.speaker == sentences[reply].speaker for x in between)
+
+
+def _accepting(task: str, said: str) -> bool:
+    """A reply about the request itself: "get that done", "have a draft" after "Yes,"."""
+    after_verb = [w for w in tokens(task)[1:] if w not in STOP_WORDS]
+    pointing = any(w in _PRONOUN_OBJECTS for w in tokens(task)[1:2])
+    return len(after_verb) <= 1 and (pointing or bool(_YES.match(said)))
+
+
+def _recap_items(
+    sentences: list[Sentence], recap: set[int], people: People, meeting_date: dt.date
+) -> list[_Found]:
+    """Action items a recap states: "Marcus prepares the load test plan by Wednesday"."""
+    out: list[_Found] = []
+    for k in sorted(recap):
+        s = sentences[k]
+        text = s.text
+        if m := _RECAP.search(text):
+            text = text[m.end() :]
+        speaker = people.voice(s.speaker)
+        for part in re.split(r",\s*|;\s*|\s+and\s+|:\s*", text):
+            f = _recap_item(part.strip(), s, k, speaker, people, meeting_date)
+            if f:
+                out.append(f)
+    return out
+
+
+def _recap_item(
+    part: str, s: Sentence, k: int, speaker: str | None, people: People, meeting_date: dt.date
+) -> _Found | None:
+    owner: str | None
+    if m := _FIRST_PERSON.search(part):
+        owner, rest, kind = speaker, m.group("rest"), "self"
+    elif (m := _RECAP_ITEM.match(part)) and name_word(m.group("name")):
+        verb = m.group("verb")
+        if not m.group("modal"):
+            if not verb.endswith("s") or verb in ("is", "was", "has"):
+                return None
+            verb = base_verb(verb)
+        owner = people.person(m.group("name")) or m.group("name")
+        rest, kind = f"{verb} {m.group('rest')}", "recap"
+    else:
+        return None
+    task, due = _task_and_due(rest, rest, 0, {"me": speaker, "my": _possessive(speaker)}, people)
+    if len(tokens(task)) < 2 or tokens(task)[0] in _NOT_TASKS:
+        return None
+    item = ActionItem(
+        owner=owner,
+        task=task,
+        due=resolve_due(due, meeting_date) if due else None,
+        due_text=due,
+        start=s.start,
+        segment_index=s.segment_index,
+    )
+    return _Found(item, k, kind, s.speaker)
+
+
+def _merge_recap(found: list[_Found], recap: list[_Found]) -> list[_Found]:
+    """Fold each recap line into the item it restates, else add it.
+
+    A match fills what the item lacks (the owner's name for a "Speaker N", the
+    due date); an owner named in the recap for a voice's own commitment also
+    names that voice's other items.
+    """
+    out = list(found)
+    for r in recap:
+        match = _restated(r.item, [f.item for f in out])
+        if match is None:
+            out.append(r)
+            continue
+        f = out[match]
+        owner = f.item.owner
+        if (owner is None or is_label(owner)) and r.item.owner and not is_label(r.item.owner):
+            if f.kind == "self":
+                out = [_rename(x, owner, r.item.owner) for x in out]
+                f = out[match]
+            f.item = replace(f.item, owner=r.item.owner)
+        if f.item.due is None and r.item.due is not None:
+            f.item = replace(f.item, due=r.item.due, due_text=r.item.due_text)
+    return out
+
+
+def _restated(item: ActionItem, items: list[ActionItem]) -> int | None:
+    """The index of the item ``item`` restates: most alike in words, same owner first."""
+    best, best_score = None, 0.0
+    for i, x in enumerate(items):
+        score = max(text_match(item.task, x.task), text_match(x.task, item.task))
+        if x.owner == item.owner:
+            score += 0.25
+        if score > best_score and score >= 0.5:
+            best, best_score = i, score
+    return best
+
+
+def _rename(f: _Found, old: str | None, new: str) -> _Found:
+    if old is not None and f.item.owner == old:
+        f.item = replace(f.item, owner=new)
+    return f
+
+
+def _pronouns_only(task: str) -> bool:
+    return all(w in _PRONOUN_OBJECTS for w in tokens(task)[1:])
 
 
 def _possessive(name: str | None) -> str | None:

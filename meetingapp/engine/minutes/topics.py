@@ -13,7 +13,7 @@ from difflib import SequenceMatcher
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from meetingapp.engine.minutes.text import Sentence, tokens, word_set
+from meetingapp.engine.minutes.text import Sentence, numbers_as_digits, word_set
 
 #: Conversation words that are never a topic on their own.
 _SPOKEN = word_set(
@@ -46,7 +46,7 @@ def extract_topics(
     phrases: Counter[str] = Counter()
     display: dict[str, str] = {}
     for s in sentences:
-        for run in _candidate_runs(s.text, stop):
+        for run in candidate_runs(s.text, stop):
             key = " ".join(w.lower() for w in run)
             phrases[key] += 1
             display.setdefault(key, " ".join(run))
@@ -71,7 +71,7 @@ def extract_topics(
     return [display[k] for k in chosen]
 
 
-def _candidate_runs(text: str, stop: frozenset[str]) -> list[list[str]]:
+def candidate_runs(text: str, stop: frozenset[str]) -> list[list[str]]:
     """Maximal runs (1-3 words) of content words; longer runs are cut into threes."""
     runs: list[list[str]] = []
     run: list[str] = []
@@ -95,9 +95,19 @@ def _candidate_runs(text: str, stop: frozenset[str]) -> list[list[str]]:
 
 def text_match(reference: str, hypothesis: str) -> float:
     """Share of the reference's content words found (spelled alike) in the hypothesis."""
-    ref = [w for w in tokens(reference) if w not in STOP_WORDS] or tokens(reference)
-    hyp = tokens(hypothesis)
+    ref = [w for w in _words(reference) if w not in STOP_WORDS] or _words(reference)
+    words = _words(hypothesis)
+    # ASR splits compounds ("post-mortem" for postmortem): pairs count as one word too
+    hyp = words + [a + b for a, b in zip(words, words[1:])]
     if not ref:
         return 0.0
-    found = sum(any(SequenceMatcher(None, r, h).ratio() >= 0.8 for h in hyp) for r in ref)
+    found = sum(
+        any(r == h if r.isdigit() else SequenceMatcher(None, r, h).ratio() >= 0.8 for h in hyp)
+        for r in ref
+    )
     return found / len(ref)
+
+
+def _words(text: str) -> list[str]:
+    """Word and number tokens, numbers in digits ("two hundred" and "200" are one)."""
+    return re.findall(r"[a-z][a-z'’]*|\d+", numbers_as_digits(text).lower().replace("’", "'"))
