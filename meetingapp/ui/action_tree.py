@@ -4,7 +4,8 @@ change to how an action looks or is ticked off is made once."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem
 
 from meetingapp.domain.minutes import TrackedAction
@@ -39,10 +40,25 @@ class ActionTree(QTreeWidget):
         for col in (OWNER, DUE, LAST):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
 
+    def event(self, e: QEvent) -> bool:
+        """Space ticks the current item off, before a page's Space shortcut (the
+        meeting view's play / pause) can take it."""
+        if e.type() == QEvent.Type.ShortcutOverride and isinstance(e, QKeyEvent):
+            item = self.currentItem()
+            checkable = item is not None and bool(item.flags() & Qt.ItemFlag.ItemIsUserCheckable)
+            if e.key() == Qt.Key.Key_Space and not e.modifiers() and checkable:
+                e.accept()
+                return True
+        return super().event(e)
+
 
 def action_row(a: TrackedAction, last: str, editable: bool = False) -> QTreeWidgetItem:
     """A checkable row for one action item, struck through when done."""
-    item = QTreeWidgetItem([a.task, a.owner or "", a.due or a.due_text or "", last])
+    # ``due`` is the resolved date, else the phrase itself; None only when there is
+    # none (or the user cleared it: the phrase that was said must not come back).
+    item = QTreeWidgetItem([a.task, a.owner or "", a.due or "", last])
+    if a.due_text and a.due_text != a.due:
+        item.setToolTip(DUE, f"said: “{a.due_text}”")
     item.setData(TASK, START_ROLE, a.start)
     item.setData(TASK, ACTION_ROLE, a)
     item.setData(TASK, STATUS_ROLE, a.status)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -17,6 +19,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QStyle,
+    QStyleOptionViewItem,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -30,6 +34,7 @@ from meetingapp.library import Library
 from meetingapp.ui.action_tree import (
     ACTION_ROLE,
     DUE,
+    LAST,
     OWNER,
     START_ROLE,
     STATUS_ROLE,
@@ -40,8 +45,61 @@ from meetingapp.ui.action_tree import (
     ticked,
 )
 from meetingapp.ui.bridge import Task
+from meetingapp.ui.wrap_delegate import WrapDelegate
 
 ACTION_FIELDS = {TASK: "task", OWNER: "owner", DUE: "due"}
+#: the sections, in the order shown; each empty one says "No … recorded" alike
+SECTIONS = ("Summary", "Decisions", "Action items", "Key points", "Highlights", "Topics")
+NO_MINUTES = "No minutes yet. Use Regenerate… to write them."
+NOTE_COLOR = QColor("#868e96")
+
+
+def nothing_recorded(section: str) -> str:
+    """What an empty section says: "No decisions recorded", "No summary recorded"…"""
+    return f"No {section.lower()} recorded"
+
+
+class MinutesDelegate(WrapDelegate):
+    """A text-only row spans the whole width (a decision wraps to two lines, not six
+    under the action items' Owner and Due columns); its time stays in the At column."""
+
+    def _start(self, index: QModelIndex | QPersistentModelIndex) -> float | None:
+        start = index.data(START_ROLE)
+        return None if start is None or not self.spanned(index) else float(start)
+
+    def reserved(self, index: QModelIndex | QPersistentModelIndex) -> int:
+        return self.tree.columnWidth(LAST) if self._start(index) is not None else 0
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        start = self._start(index)
+        if start is None:
+            super().paint(painter, option, index)
+            return
+        rect: QRect = option.rect  # type: ignore[attr-defined]
+        at = self.reserved(index)
+        full = QStyleOptionViewItem(option)
+        self.initStyleOption(full, index)
+        full.text = ""  # type: ignore[attr-defined]
+        style = self.tree.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, full, painter, self.tree)
+        text = QStyleOptionViewItem(option)
+        text.rect = rect.adjusted(0, 0, -at, 0)  # type: ignore[attr-defined]
+        super().paint(painter, text, index)
+        selected = option.state & QStyle.StateFlag.State_Selected  # type: ignore[attr-defined]
+        painter.save()
+        palette = option.palette  # type: ignore[attr-defined]
+        painter.setPen(palette.highlightedText().color() if selected else palette.text().color())
+        painter.drawText(
+            QRect(rect.right() - at, rect.top(), at - 6, rect.height()),
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            clock(start),
+        )
+        painter.restore()
 
 
 class RegenerateDialog(QDialog):
@@ -115,29 +173,28 @@ class MinutesPanel(QWidget):
         self.progress.setTextVisible(False)
         self.progress.hide()
 
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.topics = QLabel()
-        self.topics.setObjectName("hint")
-        self.topics.setWordWrap(True)
-
+        # One tree for every section, the summary included: a long summary scrolls with
+        # the rest instead of squeezing the items out of a short window.
         self.tree = ActionTree("minutes", "Item", "At", editable=True)
+        self.tree.setItemDelegate(MinutesDelegate(self.tree))
         self.tree.itemChanged.connect(self._item_changed)
         self.tree.itemClicked.connect(self._item_clicked)
+        copy = QShortcut(QKeySequence.StandardKey.Copy, self.tree)
+        copy.setContext(Qt.ShortcutContext.WidgetShortcut)
+        copy.activated.connect(self.copy_current)
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 0, 0, 0)
         lay.addLayout(head)
         lay.addWidget(self.progress)
-        lay.addWidget(self.summary)
-        lay.addWidget(self.topics)
         lay.addWidget(self.tree, 1)
 
     # -- showing ------------------------------------------------------------
     def show_meeting(self, meeting_id: int) -> None:
+        """Show another meeting's minutes from their top (not where the last one was)."""
         self.meeting_id = meeting_id
         self.reload()
+        self.tree.scrollToTop()
 
     def reload(self) -> None:
         assert self.meeting_id is not None
@@ -149,43 +206,74 @@ class MinutesPanel(QWidget):
         self._filling = True
         self.tree.clear()
         if m is None:
-            self.summary.setText("No minutes yet. Use Regenerate… to write them.")
-            self.topics.setText("")
             self.mood.setText("")
+            self._note(self.tree.invisibleRootItem(), NO_MINUTES)
             self._filling = False
             return
-        self.summary.setText(m.summary or "No summary.")
-        self.topics.setText("Topics: " + " · ".join(m.topics) if m.topics else "")
         self.mood.setText(f"· mood: {m.mood}")
+        self._section("Summary", [(m.summary, None)] if m.summary.strip() else [])
         self._section("Decisions", [(d.text, d.start) for d in m.decisions])
         acts = self._section("Action items", [])
         for a in actions:
             acts.addChild(action_row(a, clock(a.start), editable=True))
         if not actions:
-            acts.addChild(QTreeWidgetItem(["None"]))
+            self._note(acts, nothing_recorded("Action items"))
         self._section("Key points", [(k.text, k.start) for k in m.key_points])
         self._section("Highlights", [(h.text, h.start) for h in m.highlights])
+        self._section("Topics", [(" · ".join(m.topics), None)] if m.topics else [])
         self.tree.expandAll()
         self._filling = False
 
-    def _section(self, name: str, rows: list[tuple[str, float]]) -> QTreeWidgetItem:
+    def _section(self, name: str, rows: list[tuple[str, float | None]]) -> QTreeWidgetItem:
+        """A bold head and its text rows (spanning the row); a note when it has none."""
         head = QTreeWidgetItem([name])
         font = head.font(TASK)
         font.setBold(True)
         head.setFont(TASK, font)
         head.setFlags(Qt.ItemFlag.ItemIsEnabled)
         self.tree.addTopLevelItem(head)
+        head.setFirstColumnSpanned(True)
         for text, start in rows:
-            item = QTreeWidgetItem([text, "", "", clock(start)])
-            item.setData(TASK, START_ROLE, start)
+            item = QTreeWidgetItem([text])
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            if start is not None:
+                item.setData(TASK, START_ROLE, start)
+                item.setToolTip(TASK, f"Click to play from {clock(start)}")
             head.addChild(item)
+            item.setFirstColumnSpanned(True)
+        if not rows and name != "Action items":  # actions are added by the caller
+            self._note(head, nothing_recorded(name))
         return head
+
+    def _note(self, parent: QTreeWidgetItem, text: str) -> None:
+        """A grey, italic row that says a section (or the minutes) is empty."""
+        item = QTreeWidgetItem([text])
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        font = item.font(TASK)
+        font.setItalic(True)
+        item.setFont(TASK, font)
+        item.setForeground(TASK, NOTE_COLOR)
+        parent.addChild(item)
+        item.setFirstColumnSpanned(True)
+
+    def section(self, name: str) -> list[str]:
+        """The texts shown under a section's head (its note when it is empty)."""
+        heads = self.tree.findItems(name, Qt.MatchFlag.MatchExactly)
+        if not heads:
+            return []
+        return [heads[0].child(i).text(TASK) for i in range(heads[0].childCount())]
 
     def action_items(self) -> list[QTreeWidgetItem]:
         """The rows of the action-item section, in order."""
         head = self.tree.findItems("Action items", Qt.MatchFlag.MatchExactly)[0]
         rows = [head.child(i) for i in range(head.childCount())]
         return [r for r in rows if r.data(TASK, ACTION_ROLE) is not None]
+
+    def copy_current(self) -> None:
+        """Ctrl+C: the current row's text (the summary is no longer a selectable label)."""
+        item = self.tree.currentItem()
+        if item is not None and item.text(TASK):
+            QApplication.clipboard().setText(item.text(TASK))
 
     # -- editing ------------------------------------------------------------
     def _item_changed(self, item: QTreeWidgetItem, column: int) -> None:

@@ -13,7 +13,8 @@ from ui_data import ENROLL, db_of
 from meetingapp.store.meetings import list_meetings, speakers_of
 from meetingapp.store.minutes import list_actions
 from meetingapp.store.speakers import list_profiles, meeting_speakers
-from meetingapp.ui.action_tree import TASK
+from meetingapp.ui.action_tree import ACTION_ROLE, DUE, OWNER, TASK
+from meetingapp.ui.edit_dialogs import ActionDialog
 from meetingapp.ui.main_window import MainWindow
 
 
@@ -71,10 +72,24 @@ def test_action_tracker_filters_and_ticks_off(qtbot: QtBot, standup_window: Main
     assert [page.tree.topLevelItem(i).text(TASK) for i in range(page.tree.topLevelItemCount())] == [
         a.task for a in stored
     ]
+    assert page.undo_bar.isHidden()
     first = page.tree.topLevelItem(0)
     first.setCheckState(TASK, Qt.CheckState.Checked)
     assert {a.id for a in list_actions(db_of(window), open_only=True)} == {a.id for a in stored[1:]}
-    assert page.tree.topLevelItemCount() == len(stored) - 1  # "Open" hides it now
+    # The ticked item stays in the Open list, struck through, with Undo above it.
+    assert page.tree.topLevelItemCount() == len(stored)
+    row = page.row_of(stored[0].id)
+    assert row is not None and row.font(TASK).strikeOut()
+    assert page.undo_bar.isVisible() and stored[0].task in page.undo_text.text()
+    page.undo_button.click()
+    assert {a.id for a in list_actions(db_of(window), open_only=True)} == {a.id for a in stored}
+    row = page.row_of(stored[0].id)
+    assert row is not None and not row.font(TASK).strikeOut()
+    assert row.checkState(TASK) == Qt.CheckState.Unchecked and page.undo_bar.isHidden()
+    row.setCheckState(TASK, Qt.CheckState.Checked)
+    window.show_page("Library")
+    window.show_page("Action items")  # shown again: the Open list leaves it out now
+    assert page.tree.topLevelItemCount() == len(stored) - 1 and page.undo_bar.isHidden()
     page.show_filter.setCurrentText("Done")
     assert [a.id for a in page.shown()] == [stored[0].id]
     page.show_filter.setCurrentText("All")
@@ -94,3 +109,48 @@ def test_action_tracker_filters_and_ticks_off(qtbot: QtBot, standup_window: Main
     )
     qtbot.waitUntil(lambda: view.player.position() >= int(target.start * 1000), timeout=5_000)
     assert target.start == pytest.approx(view.player.position() / 1000, abs=3)
+
+
+def test_action_tracker_edits_an_item(qtbot: QtBot, standup_window: MainWindow) -> None:
+    window = standup_window
+    window.show_page("Action items")
+    page = window.actions_page
+    assert not page.edit_button.isEnabled()  # nothing chosen yet
+    target = page.tree.topLevelItem(1)
+    page.tree.setCurrentItem(target)
+    assert page.edit_button.isEnabled()
+    action = target.data(TASK, ACTION_ROLE)
+    page.edit_button.click()
+    [dialog] = [d for d in page.findChildren(ActionDialog) if d.isVisible()]
+    assert dialog.task.toPlainText() == action.task
+    assert dialog.owner.currentText() == (action.owner or "")
+    # The meeting's own speakers are offered as owners.
+    offered = [dialog.owner.itemText(i) for i in range(dialog.owner.count())]
+    assert set(speakers_of(db_of(window), action.meeting_id)) <= set(offered)
+    dialog.task.setPlainText("send Bob the new\nAPI keys")  # a line break is a space
+    dialog.owner.setCurrentText("Carol")
+    dialog.due.setText("Friday")
+    dialog.save.click()
+    [stored] = [a for a in list_actions(db_of(window)) if a.id == action.id]
+    assert stored.task == "send Bob the new API keys"
+    assert (stored.owner, stored.due) == ("Carol", "Friday")
+    row = page.row_of(action.id)
+    assert row is not None and page.tree.currentItem() is row
+    assert (row.text(TASK), row.text(OWNER), row.text(DUE)) == (stored.task, "Carol", "Friday")
+    assert page.owner.findText("Carol") >= 0  # the filter knows the new owner
+
+    # F2 edits too; a blank owner and due clear them, an empty task cannot be saved.
+    page.tree.setFocus()
+    qtbot.keyClick(page.tree, Qt.Key.Key_F2)
+    [dialog] = [d for d in page.findChildren(ActionDialog) if d.isVisible()]
+    dialog.task.setPlainText("  ")
+    assert not dialog.save.isEnabled()
+    dialog.task.setPlainText(stored.task)
+    dialog.owner.setCurrentText("")
+    dialog.due.clear()
+    assert dialog.changes() == {"owner": None, "due": None}
+    dialog.save.click()
+    [cleared] = [a for a in list_actions(db_of(window)) if a.id == action.id]
+    assert (cleared.task, cleared.owner, cleared.due) == (stored.task, None, None)
+    row = page.row_of(action.id)
+    assert row is not None and (row.text(OWNER), row.text(DUE)) == ("", "")
