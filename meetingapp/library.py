@@ -131,6 +131,19 @@ class Library:
         with self.runner() as engine:
             engine.cancel(job_id)
 
+    def retry_job(self, job_id: int) -> Submitted:
+        """Queue a failed job again, from the stored copy of its recording or else the
+        user's file (the window's Retry and ``meetingapp jobs retry``); raises a
+        :class:`MeetingAppError` saying so when the file is gone. Copying the file
+        back can take seconds: the window calls it off the GUI thread."""
+        with self.runner() as engine:
+            return engine.retry(job_id)
+
+    def dismiss_job(self, job_id: int) -> None:
+        """Forget a failed job (its row, its artifacts, a stored copy nothing needs)."""
+        with self.runner() as engine:
+            engine.dismiss(job_id)
+
     def jobs(self, statuses: tuple[str, ...] | None = None) -> list[Job]:
         with self.connect() as db:
             return jobstore.list_jobs(db, statuses)

@@ -17,9 +17,13 @@ def encode(
     channels: int = 1,
     video: bool = False,
     audio: bool = True,
+    metadata: dict[str, str] | None = None,
+    options: dict[str, str] | None = None,
 ) -> Path:
-    """Write ``samples`` (float32 mono 16 kHz) to ``path``; optionally add a video track."""
-    with av.open(str(path), "w") as out:
+    """Write ``samples`` (float32 mono 16 kHz) to ``path``; optionally add a video track,
+    container ``metadata`` and muxer ``options`` (``{"write_bext": "1"}`` for a BWF)."""
+    with av.open(str(path), "w", options=options or {}) as out:
+        out.metadata.update(metadata or {})
         astream = None
         if audio:
             astream = out.add_stream(codec, rate=rate)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +13,7 @@ from evaldata import JFK
 from media import encode
 
 from meetingapp.domain.audio import SAMPLE_RATE
-from meetingapp.engine.audio import load_audio, probe
+from meetingapp.engine.audio import load_audio, probe, recorded_at
 
 FORMATS = [
     ("wav", "pcm_s16le", 16000, 2, False),
@@ -75,3 +78,63 @@ def test_progress_reaches_one() -> None:
     seen: list[float] = []
     load_audio(JFK, progress=seen.append)
     assert seen[-1] == 1.0 and seen == sorted(seen)
+
+
+@pytest.fixture
+def new_york(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Local time away from UTC, so a local time read as UTC (or the reverse) shows."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.parametrize(
+    ("name", "codec", "metadata", "options", "expected"),
+    [
+        # a phone or camera: ffmpeg's creation_time, in UTC
+        ("memo.m4a", "aac", {"creation_time": "2021-03-04T05:06:07.000000Z"}, None, "05:06:07"),
+        ("clip.mov", "aac", {"creation_time": "2021-03-04T05:06:07Z"}, None, "05:06:07"),
+        # a field recorder's Broadcast WAV: origination date and time, local time
+        (
+            "take.wav",
+            "pcm_s16le",
+            {"origination_date": "2021-03-04", "origination_time": "05:06:07"},
+            {"write_bext": "1"},
+            "local 05:06:07",
+        ),
+        # a music tag's year, and a container's zero date, are not when it was recorded
+        ("song.flac", "flac", {"date": "2019"}, None, None),
+        ("zero.m4a", "aac", {"creation_time": "1970-01-01T00:00:00Z"}, None, None),
+        ("plain.flac", "flac", {}, None, None),
+    ],
+)
+def test_probe_reads_when_it_was_recorded(
+    tmp_path: Path,
+    name: str,
+    codec: str,
+    metadata: dict[str, str],
+    options: dict[str, str] | None,
+    expected: str | None,
+    new_york: None,
+) -> None:
+    samples = load_audio(JFK).samples[: SAMPLE_RATE * 2]
+    path = encode(samples, tmp_path / name, codec, metadata=metadata, options=options)
+    when = probe(path).recorded_at
+    if expected is None:
+        assert when is None
+        return
+    assert when is not None and when.tzinfo is not None
+    if expected.startswith("local "):
+        local = datetime.fromisoformat(f"2021-03-04T{expected.split()[1]}").astimezone()
+        assert when == local
+    else:
+        assert when == datetime.fromisoformat(f"2021-03-04T{expected}+00:00")
+
+
+def test_apple_creation_date_keeps_its_offset() -> None:
+    when = recorded_at({"com.apple.quicktime.creationdate": "2021-03-04T05:06:07+0100"})
+    assert when == datetime(2021, 3, 4, 4, 6, 7, tzinfo=UTC)
+    assert recorded_at({"creation_time": "not a date"}) is None
+    assert recorded_at({"date": "2021-03-04"}) is None  # a day alone is no time of recording

@@ -115,11 +115,16 @@ def cmd_jobs(args: argparse.Namespace) -> int:
             print(f"job {job_id}: {job.status}{where}")
         engine.close()
         return 0
+    if args.action in ("cancel", "retry", "dismiss") and args.id is None:
+        raise MeetingAppError(f"which job? `meetingapp jobs {args.action} ID`")
     if args.action == "cancel":
-        if args.id is None:
-            raise MeetingAppError("which job? `meetingapp jobs cancel ID`")
         library.cancel_job(args.id)
         return 0
+    if args.action == "dismiss":
+        library.dismiss_job(args.id)
+        return 0
+    if args.action == "retry":
+        return retry(library, args.id)
     for j in library.jobs():
         where = f" → meeting {j.meeting_id}" if j.meeting_id else ""
         error = f"  {j.error}" if j.error else ""
@@ -130,6 +135,26 @@ def cmd_jobs(args: argparse.Namespace) -> int:
     return 0
 
 
+def retry(library: Library, job_id: int) -> int:
+    """Queue a failed job again and follow it like ``transcribe``: the meeting id on
+    stdout (the one that already holds the recording, if it was imported meanwhile)."""
+    engine = library.engine = JobRunner(library.data)
+    try:
+        engine.add_listener(ProgressBar({job_id: Path(library.job(job_id).source_path).name}))
+        sub = library.retry_job(job_id)
+    except MeetingAppError:
+        engine.close()
+        raise
+    if sub.job_id is None:
+        err(f"job {job_id}: the recording is already meeting {sub.existing_meeting_id}")
+        print(sub.existing_meeting_id)
+        engine.close()
+        return 0
+    if sub.already_queued:
+        err(f"job {job_id}: the recording is already being transcribed as job {sub.job_id}")
+    return finish(engine, [sub.job_id])
+
+
 def add_commands(sub: argparse._SubParsersAction) -> None:
     t = sub.add_parser("transcribe", help="transcribe recordings into meetings")
     t.add_argument("files", nargs="+", metavar="FILE")
@@ -138,7 +163,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     t.add_argument("--title")
     t.add_argument("--type", default="general", choices=MEETING_TYPES)
     t.add_argument(
-        "--date", type=iso_datetime, help="when it took place (default: the file's time)"
+        "--date",
+        type=iso_datetime,
+        help="when it took place (default: the recording's creation time from its"
+        " metadata, else the file's modified time)",
     )
     t.add_argument("--speakers", type=int, help="exact number of speakers, if known")
     t.add_argument("--min-speakers", type=int)
@@ -148,7 +176,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     add_broker_option(t)
     t.set_defaults(func=cmd_transcribe)
 
-    j = sub.add_parser("jobs", help="list, resume or cancel processing jobs")
-    j.add_argument("action", nargs="?", choices=("list", "resume", "cancel"), default="list")
+    j = sub.add_parser("jobs", help="list, resume, cancel, retry or dismiss processing jobs")
+    j.add_argument(
+        "action",
+        nargs="?",
+        choices=("list", "resume", "cancel", "retry", "dismiss"),
+        default="list",
+    )
     j.add_argument("id", nargs="?", type=int)
     j.set_defaults(func=cmd_jobs)

@@ -12,6 +12,7 @@ import os
 import stat
 import wave
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
 import av
@@ -33,6 +34,8 @@ class AudioInfo:
     channels: int
     codec: str
     has_video: bool
+    #: when the recording was made, from its metadata (UTC); None when it does not say
+    recorded_at: datetime | None = None
 
 
 def check_readable(path: Path) -> None:
@@ -116,7 +119,51 @@ def probe(path: Path) -> AudioInfo:
             channels=stream.channels or 0,
             codec=stream.codec_context.name,
             has_video=bool(container.streams.video),
+            recorded_at=recorded_at(dict(container.metadata)) or recorded_at(dict(stream.metadata)),
         )
+
+
+#: Creation times before this are a container's zero date (1904, 1970), not a recording.
+EARLIEST_RECORDING = datetime(1990, 1, 1, tzinfo=UTC)
+
+
+def recorded_at(metadata: dict[str, str]) -> datetime | None:
+    """When a recording was made, as its metadata says, in UTC.
+
+    A file's modified time is when it was last copied or synced as often as when it
+    was recorded, so the metadata wins: Apple's creation date (local time with its
+    offset), ffmpeg's ``creation_time`` (UTC: MP4/MOV/M4A, Matroska), and a Broadcast
+    WAV's origination date and time (local time, which ffmpeg reads as ``date`` and
+    a bare ``creation_time``). A year or a date alone (a music tag) is not a time of
+    recording, and a zero or future date is a recorder's unset clock: both are None.
+    """
+    meta = {k.lower(): v.strip() for k, v in metadata.items()}
+    candidates: list[tuple[str, tzinfo | None]] = [
+        (meta.get("com.apple.quicktime.creationdate", ""), None),
+        (meta.get("creation_time", ""), UTC),
+        (meta.get("date", ""), None),
+    ]
+    if "date" in meta and "creation_time" in meta:  # Broadcast WAV: a date, then a time
+        candidates.append((f"{meta['date']}T{meta['creation_time']}", None))
+    latest = datetime.now(UTC) + timedelta(days=1)
+    for text, zone in candidates:
+        when = _parse_time(text, zone)
+        if when is not None and EARLIEST_RECORDING <= when <= latest:
+            return when
+    return None
+
+
+def _parse_time(text: str, zone: tzinfo | None) -> datetime | None:
+    """A full ISO date and time (``zone`` when it names none, else local time), or None."""
+    if len(text) < len("2000-01-01T00:00") or text[10:11] not in ("T", " "):
+        return None
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=zone) if zone is not None else when.astimezone()
+    return when.astimezone(UTC)
 
 
 def load_audio(

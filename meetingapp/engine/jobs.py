@@ -15,14 +15,14 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
 from meetingapp.config import Settings
-from meetingapp.engine.audio import check_readable, probe
+from meetingapp.engine.audio import AudioInfo, check_readable, probe
 from meetingapp.engine.cancel import CancelToken
 from meetingapp.engine.languages import check_language
-from meetingapp.engine.pipeline import JobContext, Stage, default_stages, run_pipeline
 from meetingapp.engine.recording import recover_interrupted
 from meetingapp.errors import Cancelled, MeetingAppError
 from meetingapp.store import job_holders
@@ -33,10 +33,20 @@ from meetingapp.store.job_holders import Holder
 from meetingapp.store.meetings import find_by_source
 from meetingapp.store.originals import sha256_of, store_original
 
+if TYPE_CHECKING:
+    from meetingapp.engine.pipeline import Stage
+
 
 def recordings_dir(data: Path) -> Path:
     """Where recordings are written while they are made."""
     return data / "recordings"
+
+
+def recording_date(path: Path, info: AudioInfo) -> str:
+    """When a recording's meeting took place (UTC, ISO): the creation time its metadata
+    gives, else the file's modified time (which a copy or a sync may have changed)."""
+    when = info.recorded_at or datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    return when.astimezone(UTC).isoformat(timespec="seconds")
 
 
 #: Write progress to the database at most this often (seconds).
@@ -68,6 +78,14 @@ class Submitted:
 Listener = Callable[[JobEvent], None]
 
 
+def _default_stages() -> list[Stage]:
+    """The pipeline's stages, imported when the first job runs: the pipeline pulls in
+    every model library (seconds of imports), which the window must not wait for."""
+    from meetingapp.engine.pipeline import default_stages
+
+    return default_stages()
+
+
 class JobRunner:
     """Works through the persistent job table on a thread pool: one per process that
     transcribes (the window, a CLI command, the API server), holding a lease on the
@@ -78,7 +96,7 @@ class JobRunner:
         data: Path,
         settings: Settings | None = None,
         workers: int = 1,
-        stages: Callable[[], list[Stage]] = default_stages,
+        stages: Callable[[], list[Stage]] = _default_stages,
     ) -> None:
         self.data = data
         self.db = open_db(data)
@@ -118,10 +136,9 @@ class JobRunner:
             unfinished = jobstore.find_unfinished(self.db, sha)
             if unfinished is not None:
                 return Submitted(unfinished.id, already_queued=True)
-        probe(path)  # not audio / no audio track: fail now, before copying anything
+        info = probe(path)  # not audio / no audio track: fail now, before copying anything
         if options.date is None:
-            mtime = path.stat().st_mtime
-            options.date = datetime.fromtimestamp(mtime, UTC).isoformat(timespec="seconds")
+            options.date = recording_date(path, info)
         stored = store_original(path, sha, self.data, move=move)
         job_id = jobstore.create_job(
             self.db, str(path), options, sha, str(stored.relative_to(self.data)), self.holder.name
@@ -187,6 +204,70 @@ class JobRunner:
             self._finish_cancelled(job_id)
         else:
             jobstore.update_job(self.db, job_id, status="cancelled")
+
+    def retry(self, job_id: int) -> Submitted:
+        """Queue a failed job again (the window's Retry, ``jobs retry``): from its stored
+        copy of the recording, else from the user's file where it was (a failed job's
+        copy is dropped while the user still has the file). The stages it finished are
+        kept unless the file changed since. A recording that became a meeting or a job
+        meanwhile (imported again) gets that one, and the failed job is dismissed.
+        Raises when the job did not fail, or when neither copy nor file is left."""
+        self.prepare_to_write()
+        job = jobstore.get_job(self.db, job_id)
+        if job.status != "failed":
+            raise MeetingAppError(f"job {job_id} is {job.status}: only a failed job can be retried")
+        changes: dict[str, str] = {}
+        stored = self.data / job.stored_path if job.stored_path else None
+        if stored is None or not stored.is_file():
+            source = Path(job.source_path)
+            if not source.exists():
+                raise MeetingAppError(
+                    f"{source}: cannot retry: the file is gone (moved or deleted)"
+                    " and no copy of it was kept"
+                )
+            check_readable(source)
+            changes["source_sha256"] = sha256_of(source)
+        sha = changes.get("source_sha256", job.source_sha256 or "")
+        existing = find_by_source(self.db, sha)
+        unfinished = jobstore.find_unfinished(self.db, sha)
+        if existing is not None or unfinished is not None:
+            self.dismiss(job_id)
+            if existing is not None:
+                return Submitted(None, existing.id)
+            assert unfinished is not None
+            return Submitted(unfinished.id, already_queued=True)
+        if changes:
+            source = Path(job.source_path)
+            probe(source)  # still audio: fail now, before copying anything
+            copy = store_original(source, sha, self.data)
+            changes["stored_path"] = str(copy.relative_to(self.data))
+            if sha != job.source_sha256:  # other audio: what the stages made is stale
+                jobstore.clear_artifacts(self.db, job_id)
+        jobstore.update_job(
+            self.db,
+            job_id,
+            status="queued",
+            error=None,
+            stage=None,
+            progress=0.0,
+            holder=self.holder.name,
+            **changes,
+        )
+        self._schedule(job_id)
+        return Submitted(job_id)
+
+    def dismiss(self, job_id: int) -> None:
+        """Forget a failed job (the window's Dismiss, ``jobs dismiss``), with its
+        artifacts and its stored copy where no meeting or job needs it and the user
+        still has the file (a recording the app made has no other copy: it is kept)."""
+        self.prepare_to_write()
+        job = jobstore.get_job(self.db, job_id)
+        if job.status != "failed":
+            raise MeetingAppError(
+                f"job {job_id} is {job.status}: only a failed job can be dismissed"
+            )
+        self._release_original(self.db, job_id)
+        jobstore.delete_job(self.db, job_id)
 
     def wait(self, job_ids: list[int], timeout: float | None = None) -> None:
         """Wait for jobs to finish: this runner's own, and those another live process
@@ -285,6 +366,8 @@ class JobRunner:
             db.close()
 
     def _run_job(self, db: sqlite_utils.Database, job_id: int) -> None:
+        from meetingapp.engine.pipeline import JobContext, run_pipeline
+
         token = self._tokens[job_id]
         job = jobstore.get_job(db, job_id)
         if job.status == "cancelled":  # while it waited: by another process, or by

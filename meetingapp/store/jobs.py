@@ -77,6 +77,12 @@ def update_job(db: sqlite_utils.Database, job_id: int, **changes: Any) -> None:
         db["jobs"].update(job_id, {**changes, "updated_at": now_iso()})
 
 
+def delete_job(db: sqlite_utils.Database, job_id: int) -> None:
+    """Forget a job; its artifacts go with it (ON DELETE CASCADE)."""
+    with db.conn:
+        db.execute("DELETE FROM jobs WHERE id = ?", [job_id])
+
+
 def start_attempt(db: sqlite_utils.Database, job_id: int, holder: str) -> int | None:
     """Mark a queued job of ``holder`` running and count the attempt; returns the
     attempt number, or None when the job is no longer queued for this holder."""
