@@ -61,6 +61,15 @@ def meetingapp(home: Path, *args: object) -> subprocess.CompletedProcess[str]:
     )
 
 
+def started_on(workers: list[Worker], proc: subprocess.Popen[str]) -> Worker:
+    """The worker that started the submitted recording (fails if the submitter exits)."""
+    deadline = time.monotonic() + 120
+    while not (busy := [w for w in workers if w.lines("started")]):
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.05)
+    return busy[0]
+
+
 def meetings(home: Path) -> list[Meeting]:
     return Library(home).meetings()
 
@@ -91,11 +100,7 @@ def test_a_worker_killed_mid_recording_leaves_it_to_the_other(
     workers += [Worker(redis.url, tmp_path / f"worker{n}") for n in (1, 2)]
     home = tmp_path / "library"
     proc = start_transcribe(home, "--broker", redis.url, "--model", "tiny.en", STANDUP)
-    deadline = time.monotonic() + 120
-    while not (busy := [w for w in workers if w.lines("started")]):
-        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
-        time.sleep(0.05)
-    victim = busy[0]
+    victim = started_on(workers, proc)
     victim.kill()
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, err
@@ -130,10 +135,7 @@ def test_cancel_reaches_the_worker(
     workers.append(Worker(redis.url, tmp_path / "worker"))
     home = tmp_path / "library"
     proc = start_transcribe(home, "--broker", redis.url, "--model", "tiny.en", STANDUP)
-    deadline = time.monotonic() + 120
-    while not workers[0].lines("started"):
-        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
-        time.sleep(0.05)
+    started_on(workers, proc)
     cancelled = meetingapp(home, "jobs", "cancel", "1")
     assert cancelled.returncode == 0, cancelled.stderr
     proc.communicate(timeout=120)
@@ -149,10 +151,7 @@ def test_a_broker_that_goes_away_fails_the_job_with_one_line(
     workers.append(Worker(redis.url, tmp_path / "worker"))
     home = tmp_path / "library"
     proc = start_transcribe(home, "--broker", redis.url, "--model", "tiny.en", STANDUP)
-    deadline = time.monotonic() + 120
-    while not workers[0].lines("started"):
-        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
-        time.sleep(0.05)
+    started_on(workers, proc)
     redis.stop()
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 1
