@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from evaluation.minutes_scoring import score_actions, score_decisions
-from meetingapp.domain.minutes import MEETING_TYPES, Minutes
+from meetingapp.domain.minutes import MEETING_TYPES, Minutes, action_sentence
 from meetingapp.domain.transcript import Segment
 from meetingapp.engine.cancel import CancelToken
 from meetingapp.engine.minutes import build_minutes
@@ -156,7 +156,7 @@ def test_minutes_render_in_template_order(standup: Meeting, tmp_path: Path) -> N
     headings = [line for line in md.splitlines() if line.startswith("## ")]
     assert headings[:3] == ["## Summary", "## Action items", "## Decisions"]
     for a in minutes.action_items:
-        assert f"**{a.owner}**: {a.task}" in md
+        assert action_sentence(a.owner, a.task, a.due) in md
     assert "{" not in md and standup.date.isoformat() in md
 
 

@@ -6,6 +6,7 @@ jump to the moment in the recording and the user can check the claim.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -45,6 +46,22 @@ class ActionItem:
     start: float
     segment_index: int
     status: str = "open"
+
+
+def action_sentence(owner: str | None, task: str, due: str | None) -> str:
+    """An action item as minutes write it: "Dana will send the budget — due Thu 10 Dec".
+
+    ``task`` is the plain-verb task the extractors and the tracker keep ("send
+    the budget"); an ISO ``due`` is written as a short day, anything else as said.
+    """
+    sentence = f"{owner} will {task}" if owner else f"To do: {task}"
+    if not due:
+        return sentence
+    try:
+        day = dt.date.fromisoformat(due)
+    except ValueError:
+        return f"{sentence} — due {due}"
+    return f"{sentence} — due {day:%a} {day.day} {day:%b}"
 
 
 @dataclass

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from meetingapp.domain.meetings import FORMATS, Meeting
-from meetingapp.domain.minutes import Minutes
+from meetingapp.domain.minutes import Minutes, action_sentence
 from meetingapp.domain.times import clock
 from meetingapp.domain.transcript import Segment, SpeakerTurn
 
@@ -131,9 +131,8 @@ def to_markdown(ex: MeetingExport) -> str:
 
 def _md_action(a: dict[str, Any]) -> str:
     box = "x" if a.get("status") == "done" else " "
-    owner = f"**{md(a['owner'])}**: " if a.get("owner") else ""
-    due = f" — due {md(a['due'])}" if a.get("due") else ""
-    return f"- [{box}] {owner}{md(a['task'])}{due} ([{clock(a['start'])}])"
+    sentence = action_sentence(a.get("owner"), a["task"], a.get("due"))
+    return f"- [{box}] {md(sentence)} ([{clock(a['start'])}])"
 
 
 def to_json(ex: MeetingExport) -> str:

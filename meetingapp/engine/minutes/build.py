@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 
-from meetingapp.domain.minutes import MEETING_TYPES, Item, Minutes
+from meetingapp.domain.minutes import MEETING_TYPES, Minutes
 from meetingapp.domain.progress import ProgressFn
 from meetingapp.domain.transcript import Segment
 from meetingapp.engine.cancel import CancelToken
-from meetingapp.engine.minutes.extract import extract_actions, extract_decisions
+from meetingapp.engine.minutes.extract import (
+    extract_actions,
+    extract_decisions,
+    recap_sentences,
+)
 from meetingapp.engine.minutes.highlights import pick_highlights
 from meetingapp.engine.minutes.people import learn_people
 from meetingapp.engine.minutes.sentiment import meeting_mood, segment_sentiment
-from meetingapp.engine.minutes.summary import EmbedFn, rank_sentences, summarize
+from meetingapp.engine.minutes.summary import (
+    EmbedFn,
+    pick_key_points,
+    rank_sentences,
+    write_summary,
+)
 from meetingapp.engine.minutes.text import split_sentences
-from meetingapp.engine.minutes.topics import extract_topics
+from meetingapp.engine.minutes.topics import extract_topics, unsure_words
 
 
 def build_minutes(
@@ -42,20 +51,20 @@ def build_minutes(
     actions = extract_actions(sentences, meeting_date, people)
     decisions = extract_decisions(sentences, people)
     step(1)
-    topics = extract_topics(sentences, set(people.names))
+    known = set(people.names) | set(people.spellings)
+    topics = extract_topics(sentences, known, unsure=unsure_words(segments))
     step(2)
+    voices = [people.voice(s.speaker) for s in sentences if s.speaker]
+    who = list(dict.fromkeys(v for v in voices if v))
+    summary = write_summary(meeting_type, who, topics, decisions, actions)
     cited = {a.segment_index for a in actions} | {d.segment_index for d in decisions}
-    boost = {i for i, s in enumerate(sentences) if s.segment_index in cited}
-    scores = rank_sentences(sentences, embed, boost)
-    n_summary = max(2, min(6, len(sentences) // 6))
-    n_points = max(3, min(8, len(sentences) // 5))
-    summary = summarize(scores, sentences, n_summary)
-    decided = {d.segment_index for d in decisions}
-    ranked = [i for i in scores.argsort()[::-1] if sentences[i].segment_index not in decided]
-    key_points = [
-        Item(sentences[i].text, sentences[i].start, sentences[i].segment_index)
-        for i in sorted(ranked[:n_points])
-    ]
+    skip = recap_sentences(sentences) | {
+        i for i, s in enumerate(sentences) if s.segment_index in cited
+    }
+    scores = rank_sentences(sentences, embed)
+    taken = [a.task for a in actions] + [d.text for d in decisions]
+    n_points = max(2, min(6, len(sentences) // 6))
+    key_points = pick_key_points(scores, sentences, people.voice, taken, skip, n_points)
     step(3)
     sentiment = [round(segment_sentiment(s.text), 3) for s in segments]
     step(4)

@@ -153,7 +153,8 @@ def extract_actions(
                 found.append(f)
         if f := _asked_to(sentences, k, people, meeting_date):
             found.append(f)
-    found = _merge_replies(found, sentences)
+    found = _merge_replies(found, sentences, people)
+    found = _name_by_also(found, sentences)
     found = _merge_recap(found, _recap_items(sentences, recap, people, meeting_date))
     items: list[ActionItem] = []
     for f in found:
@@ -403,39 +404,80 @@ def _resolve_pronoun(task: str, sentences: list[Sentence], k: int, people: Peopl
     return task
 
 
-def _merge_replies(found: list[_Found], sentences: list[Sentence]) -> list[_Found]:
-    """A first-person reply that accepts the request just made ("Yes, I'll get that
+def _merge_replies(found: list[_Found], sentences: list[Sentence], people: People) -> list[_Found]:
+    """A first-person reply that accepts a request just made ("Yes, I'll get that
     done", "Sure thing, I'll grab them after standup") completes it: its due date
-    is kept, the reply is not a second item."""
+    is kept, the reply is not a second item. A reply that only points back ("get
+    that done") and answers no request says nothing on its own and is dropped."""
     out: list[_Found] = []
     for f in found:
-        request = next((r for r in reversed(out) if r.kind == "request"), None)
-        if (
-            f.kind == "self"
-            and request is not None
-            and _answers(sentences, request.sentence, f.sentence)
-            and _accepting(f.item.task, sentences[f.sentence].text)
-        ):
+        said = sentences[f.sentence].text
+        if f.kind != "self" or not _accepting(f.item.task, said):
+            out.append(f)
+            continue
+        request = next(
+            (r for r in reversed(out) if r.kind == "request" and _answers(sentences, r, f, people)),
+            None,
+        )
+        if request is not None:
             if request.item.due is None and f.item.due is not None:
                 request.item = replace(request.item, due=f.item.due, due_text=f.item.due_text)
-            continue
-        out.append(f)
+        elif not _pointing(f.item.task):
+            out.append(f)
     return out
 
 
-def _answers(sentences: list[Sentence], asked: int, reply: int) -> bool:
-    """Whether sentence ``reply`` is in the turn right after the one holding ``asked``."""
-    if reply <= asked or sentences[reply].speaker == sentences[asked].speaker:
+def _answers(sentences: list[Sentence], request: _Found, reply: _Found, people: People) -> bool:
+    """Whether ``reply`` answers ``request``: said in the next turn, or a little later
+    by the very person asked."""
+    asked, said = request.sentence, reply.sentence
+    if said <= asked or sentences[said].speaker == sentences[asked].speaker:
         return False
-    between = sentences[asked + 1 : reply]
-    return all(x.speaker == sentences[reply].speaker for x in between)
+    between = sentences[asked + 1 : said]
+    if all(x.speaker == sentences[said].speaker for x in between):
+        return True
+    turns = 1 + sum(a.speaker != b.speaker for a, b in zip(between, between[1:]))
+    return turns <= 2 and request.item.owner == people.voice(sentences[said].speaker)
 
 
 def _accepting(task: str, said: str) -> bool:
     """A reply about the request itself: "get that done", "have a draft" after "Yes,"."""
     after_verb = [w for w in tokens(task)[1:] if w not in STOP_WORDS]
-    pointing = any(w in _PRONOUN_OBJECTS for w in tokens(task)[1:2])
-    return len(after_verb) <= 1 and (pointing or bool(_YES.match(said)))
+    return len(after_verb) <= 1 and (_pointing(task) or bool(_YES.match(said)))
+
+
+def _pointing(task: str) -> bool:
+    """Whether the task's object is a pronoun ("get that done", "grab them")."""
+    return any(w in _PRONOUN_OBJECTS for w in tokens(task)[1:2])
+
+
+def _name_by_also(found: list[_Found], sentences: list[Sentence]) -> list[_Found]:
+    """ "I can run a usability test." - "Great, Omar will also share the results.":
+    the one who "also" takes a task is who just took one, so an unnamed voice's
+    own commitment in the turn before names that voice."""
+    out = list(found)
+    for f in found:
+        text = sentences[f.sentence].text
+        if f.kind != "named" or not re.search(r"\balso\b", text, re.IGNORECASE):
+            continue
+        before = [
+            x
+            for x in out
+            if x.kind == "self"
+            and x.sentence < f.sentence
+            and _turn_before(sentences, x.sentence, f.sentence)
+        ]
+        voice = before[-1].item.owner if before else None
+        if voice and is_label(voice) and f.item.owner and not is_label(f.item.owner):
+            out = [_rename(x, voice, f.item.owner) for x in out]
+    return out
+
+
+def _turn_before(sentences: list[Sentence], earlier: int, later: int) -> bool:
+    """Whether sentence ``earlier`` is in the turn just before the one holding ``later``."""
+    voices = [x.speaker for x in sentences[earlier : later + 1]]
+    runs = [v for i, v in enumerate(voices) if i == 0 or voices[i - 1] != v]
+    return len(runs) == 2
 
 
 def _recap_items(

@@ -192,7 +192,10 @@ def refine_minutes(
     budget = chunk_budget(llm, template)
     chunks = chunk_transcript(segments, budget, llm.count_tokens)
     steps = len(chunks) + 1
-    names = {s.speaker for s in segments if s.speaker}
+    # the people the offline pass named (learnt from the conversation) own items too
+    names = {s.speaker for s in segments if s.speaker} | {
+        a.owner for a in minutes.action_items if a.owner
+    }
     out = replace(minutes, key_points=[], decisions=[], action_items=[])
     summaries: list[str] = []
     topics: list[str] = []

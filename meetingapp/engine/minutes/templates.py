@@ -15,7 +15,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from meetingapp.domain.minutes import MEETING_TYPES, Minutes
+from meetingapp.domain.minutes import MEETING_TYPES, Minutes, action_sentence
 from meetingapp.resources import resource_path
 
 DEFAULTS_DIR = resource_path("templates")
@@ -76,9 +76,7 @@ def render_markdown(
         "decisions": bullets([f"{d.text} ({_clock(d.start)})" for d in minutes.decisions]),
         "action_items": bullets(
             [
-                f"[ ] **{a.owner or 'Unassigned'}**: {a.task}"
-                + (f" — due {a.due}" if a.due else "")
-                + f" ({_clock(a.start)})"
+                f"[ ] {action_sentence(a.owner, a.task, a.due)} ({_clock(a.start)})"
                 for a in minutes.action_items
             ]
         ),

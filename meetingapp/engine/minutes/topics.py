@@ -3,6 +3,11 @@
 No tagger or model is needed: runs of words between stop words are noun-phrase
 candidates in conversational English, and how often a phrase and its words
 recur is a good proxy for what the meeting was about.
+
+ASR noise makes one-off phrases ("the only big smashboard"), so a topic must
+recur: a phrase said twice or whose words recur, a single word said by two
+people at least. Words Whisper itself was unsure of never start a topic, and spellings
+of one phrase ("pull request", "pull requests", "poll requests") are merged.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from difflib import SequenceMatcher
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from meetingapp.domain.transcript import Segment
 from meetingapp.engine.minutes.text import Sentence, numbers_as_digits, word_set
 
 #: Conversation words that are never a topic on their own.
@@ -38,37 +44,83 @@ STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | _SPOKEN
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|[.,!?;:]")
 
 
+#: Below this word probability, Whisper was guessing.
+UNSURE = 0.4
+
+
+def unsure_words(segments: list[Segment]) -> frozenset[str]:
+    """Words Whisper was unsure of every time it wrote them (lower case)."""
+    best: dict[str, float] = {}
+    for seg in segments:
+        for w in seg.words:
+            key = w.word.strip(" .,!?;:").lower()
+            best[key] = max(best.get(key, 0.0), w.probability)
+    return frozenset(k for k, p in best.items() if p < UNSURE)
+
+
 def extract_topics(
-    sentences: list[Sentence], names: set[str] | None = None, limit: int = 8
+    sentences: list[Sentence],
+    names: set[str] | None = None,
+    limit: int = 8,
+    unsure: frozenset[str] = frozenset(),
 ) -> list[str]:
     """Up to ``limit`` key phrases, most salient first; ``names`` (people) are never topics."""
     stop = STOP_WORDS | {n.lower() for n in names or ()}
     phrases: Counter[str] = Counter()
     display: dict[str, str] = {}
+    voices: dict[str, set[str | None]] = {}
     for s in sentences:
         for run in candidate_runs(s.text, stop):
             key = " ".join(w.lower() for w in run)
+            if any(w in unsure for w in key.split()):
+                continue
+            key = _same_phrase(key, display)
             phrases[key] += 1
             display.setdefault(key, " ".join(run))
+            voices.setdefault(key, set()).add(s.speaker)
     words: Counter[str] = Counter(
-        w for key, n in phrases.items() for w in key.split() for _ in range(n)
+        _stem(w) for key, n in phrases.items() for w in key.split() for _ in range(n)
     )
     scored = {
-        key: (n + 0.5 * sum(words[w] - n for w in key.split())) * (1 + 0.5 * (len(key.split()) - 1))
+        key: (n + 0.5 * sum(words[_stem(w)] - n for w in key.split()))
+        * (1 + 0.5 * (len(key.split()) - 1))
         for key, n in phrases.items()
     }
     chosen: list[str] = []
     for key in sorted(scored, key=lambda k: (-scored[k], k)):
-        if any(
-            set(key.split()) <= set(c.split()) or set(c.split()) <= set(key.split()) for c in chosen
-        ):
+        stems = {_stem(w) for w in key.split()}
+        if any(stems <= {_stem(w) for w in c.split()} or {_stem(w) for w in c.split()} <= stems
+               for c in chosen):  # fmt: skip
             continue
-        if len(key.split()) == 1 and words[key] < 2:
+        if len(stems) == 1:  # one word: a term several people use
+            recurring = phrases[key] >= 2 and len(voices[key]) >= 2
+        else:
+            recurring = phrases[key] >= 2 or sum(words[w] >= 2 for w in stems) >= 2
+        if not recurring:
             continue
         chosen.append(key)
         if len(chosen) == limit:
             break
     return [display[k] for k in chosen]
+
+
+def _stem(word: str) -> str:
+    """Plural and singular as one: "requests" -> "request", "tests" -> "test"."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def _same_phrase(key: str, seen: dict[str, str]) -> str:
+    """``key``, or the phrase already seen that it spells ("poll requests" for
+    "pull requests"): same number of words, each alike."""
+    mine = [_stem(w) for w in key.split()]
+    for other in seen:
+        theirs = [_stem(w) for w in other.split()]
+        if len(theirs) == len(mine) and all(
+            a == b or (len(a) > 3 and SequenceMatcher(None, a, b).ratio() >= 0.8)
+            for a, b in zip(mine, theirs)
+        ):
+            return other
+    return key
 
 
 def candidate_runs(text: str, stop: frozenset[str]) -> list[list[str]]:

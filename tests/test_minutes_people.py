@@ -1,0 +1,296 @@
+"""Minutes by name on meetings nobody enrolled (issue 15): names learnt from the
+conversation, owners addressed by name, the recap merged, decisions filtered,
+items written in the third person.
+
+The written dialogues pin what the rules guarantee; the slow tests run the
+same on real ASR of the six development meetings (never the held-out six,
+which only benchmarks/minutes.py scores).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from evaluation.minutes_scoring import score_actions, score_decisions
+from meetingapp.domain.minutes import action_sentence
+from meetingapp.domain.transcript import Segment
+from meetingapp.engine.minutes import build_minutes
+from meetingapp.engine.minutes.extract import extract_actions, extract_decisions
+from meetingapp.engine.minutes.people import is_label, learn_people, same_name
+from meetingapp.engine.minutes.rewrite import base_verb, gerund_base, third_person
+from meetingapp.engine.minutes.text import split_sentences
+from tests import minutes_data
+from tests.minutes_data import Meeting, anonymous
+
+MONDAY = dt.date(2026, 12, 7)
+
+
+def _segments(lines: list[tuple[str, str]]) -> list[Segment]:
+    return [Segment(4.0 * i, 4.0 * i + 3, text, speaker=who) for i, (who, text) in enumerate(lines)]
+
+
+def _learnt(lines: list[tuple[str, str]]) -> dict[str, str]:
+    people = learn_people(split_sentences(_segments(lines)))
+    return {label: n.name for label, n in people.voices.items()}
+
+
+def test_names_come_from_introductions_answers_and_thanks() -> None:
+    learnt = _learnt(
+        [
+            ("Speaker 1", "Morning all. I'm Dana, I run product."),
+            ("Speaker 2", "Hi, this is Marcus from the backend team."),
+            ("Speaker 1", "Priya, can you take us through the numbers?"),
+            ("Speaker 3", "Sure. Revenue is up eight percent."),
+            ("Speaker 4", "That is better than we planned."),
+            ("Speaker 1", "Thanks, Omar. Anything else?"),
+        ]
+    )
+    assert learnt == {
+        "Speaker 1": "Dana",
+        "Speaker 2": "Marcus",
+        "Speaker 3": "Priya",
+        "Speaker 4": "Omar",
+    }
+
+
+def test_a_name_is_not_given_on_weak_or_contradicted_evidence() -> None:
+    learnt = _learnt(
+        [
+            # a plain request by name needs no answer: the next voice may be anyone
+            ("Speaker 1", "Jules, please update the handbook by Monday."),
+            ("Speaker 2", "Do we need another meeting about this?"),
+            # whoever says a name is not that person, whoever answers next
+            ("Speaker 3", "Kim, what do you think?"),
+            ("Speaker 3", "Great, Kim. Over to you."),
+            # openers and weekdays are not names
+            ("Speaker 1", "Realistically, Friday works. Great, thanks everyone."),
+        ]
+    )
+    assert "Speaker 2" not in learnt and "Speaker 3" not in learnt
+    assert set(learnt.values()) <= {"Kim"}
+
+
+def test_asr_spellings_of_one_name_are_one_person() -> None:
+    people = learn_people(
+        split_sentences(
+            _segments(
+                [
+                    ("Speaker 1", "Lukas, what about you?"),
+                    ("Speaker 2", "I'm blocked on the staging credentials."),
+                    ("Speaker 1", "Thanks Lucas."),
+                ]
+            )
+        )
+    )
+    assert people.voices["Speaker 2"].name == "Lukas"
+    assert people.person("Lucas") == "Lukas"
+    assert people.voices["Speaker 2"].confidence > 0
+
+
+def test_enrolled_names_win_and_asr_spellings_map_to_them() -> None:
+    people = learn_people(
+        split_sentences(
+            _segments([("Dana", "Ferrer, could you get a cost estimate?"), ("Farah", "Sure.")])
+        )
+    )
+    assert people.person("Ferrer") == "Farah" and not people.voices
+
+
+def test_owners_are_the_people_addressed_or_the_speakers_by_name() -> None:
+    segs = _segments(
+        [
+            ("Speaker 1", "Hi everyone, I'm Dana."),
+            ("Speaker 2", "And I'm Ines, design."),
+            ("Speaker 3", "I'm Tobias."),
+            ("Speaker 1", "Tobias, can you prepare the launch budget by Wednesday?"),
+            ("Speaker 2", "I'll finish the onboarding screens today."),
+            ("Speaker 3", "Yes, I'll get that done."),
+            ("Speaker 1", "Ines, would you mind booking the usability lab?"),
+            ("Speaker 2", "Not at all."),
+            ("Speaker 1", "It would be good if you could send the invites tomorrow, Ines."),
+        ]
+    )
+    actions = extract_actions(split_sentences(segs), MONDAY)
+    got = [(a.owner, a.task, a.due) for a in actions]
+    assert got == [
+        ("Tobias", "prepare the launch budget", "2026-12-09"),
+        ("Ines", "finish the onboarding screens", "2026-12-07"),
+        ("Ines", "book the usability lab", None),
+        ("Ines", "send the invites", "2026-12-08"),
+    ]
+
+
+def test_someone_who_also_takes_a_task_names_the_voice_that_took_one() -> None:
+    segs = _segments(
+        [
+            ("Speaker 1", "Let's review the checkout page."),
+            ("Speaker 2", "I can run a usability test with five customers next week."),
+            ("Speaker 1", "Great, Omar will also share the test results in the design channel."),
+        ]
+    )
+    owners = {a.owner for a in extract_actions(split_sentences(segs), MONDAY)}
+    assert owners == {"Omar"}
+
+
+def test_the_recap_completes_and_confirms_items_without_repeating_them() -> None:
+    segs = _segments(
+        [
+            ("Speaker 1", "Let's plan the release."),
+            ("Speaker 2", "I'll write the release notes."),
+            ("Speaker 3", "I can update the changelog by Thursday."),
+            ("Speaker 1", "Great."),
+            (
+                "Speaker 1",
+                "So to recap: Evan writes the release notes by Friday, Greg updates the "
+                "changelog by Thursday, and Hana books the launch room tomorrow.",
+            ),
+        ]
+    )
+    actions = extract_actions(split_sentences(segs), MONDAY)
+    got = sorted((a.owner, a.task, a.due) for a in actions)
+    assert got == [
+        ("Evan", "write the release notes", "2026-12-11"),  # owner named, due completed
+        ("Greg", "update the changelog", "2026-12-10"),  # confirmed: one item, not two
+        ("Hana", "book the launch room", "2026-12-08"),  # said only in the recap
+    ]
+
+
+def test_decisions_are_agreements_and_outcomes_only() -> None:
+    segs = _segments(
+        [
+            ("Ann", "Okay, noted."),  # acknowledgement
+            ("Ann", "Agreed."),
+            ("Ben", "The deadline for the copy is Friday."),  # deadline
+            ("Ann", "The contract needs to be signed by the twentieth."),
+            ("Ann", "Ben, can you check the figures?"),  # request
+            ("Ann", "Let's have Cal look at the logo."),  # delegation
+            ("Ann", "Let's do quick introductions."),  # procedure
+            ("Ann", "Sounds good, we'll do that."),
+            ("Ann", "After looking at the numbers, we'll ship the beta on Thursday."),
+            ("Cal", "Offline mode is not in the beta."),
+            ("Ann", "We're keeping version history, but comments will wait for the next release."),
+            ("Ann", "The old warehouse contract is not being renewed."),
+        ]
+    )
+    decisions = [d.text for d in extract_decisions(split_sentences(segs))]
+    assert decisions == [
+        "The team will ship the beta on Thursday",
+        "Offline mode is not in the beta",
+        "The team is keeping version history",
+        "Comments will wait for the next release",
+        "The old warehouse contract is not being renewed",
+    ]
+
+
+def test_minutes_are_written_in_the_third_person() -> None:
+    assert third_person("I estimate about three weeks of backend work.", "Evan") == (
+        "Evan estimates about three weeks of backend work"
+    )
+    assert third_person("So I think we should look at our billing.", "Farah") == (
+        "The team should look at the team's billing"
+    )
+    assert third_person("I don't have the numbers, I'm waiting on finance.", "Kim") == (
+        "Kim does not have the numbers, Kim is waiting on finance"
+    )
+    assert [base_verb(v) for v in ("finishes", "prepares", "applies", "revises", "does")] == [
+        "finish",
+        "prepare",
+        "apply",
+        "revise",
+        "do",
+    ]
+    assert [gerund_base(v) for v in ("letting", "preparing", "sending", "booking")] == [
+        "let",
+        "prepare",
+        "send",
+        "book",
+    ]
+    assert action_sentence("Dana", "send the revised budget to finance", "2026-12-10") == (
+        "Dana will send the revised budget to finance — due Thu 10 Dec"
+    )
+    assert action_sentence("Dana", "call the vendor", "once legal replies") == (
+        "Dana will call the vendor — due once legal replies"
+    )
+    assert action_sentence(None, "book a room", None) == "To do: book a room"
+
+
+def test_summary_and_key_points_are_written_not_pasted() -> None:
+    segs = _segments(
+        [
+            ("Speaker 1", "Welcome, I'm Dana. Let's look at the search feature."),
+            ("Speaker 2", "I'm Evan. The search feature needs about three weeks of backend work."),
+            ("Speaker 3", "The billing migration depends on finance and the billing team."),
+            ("Speaker 1", "We agreed to ship search before the billing migration."),
+            ("Speaker 2", "I'll set up the staging environment for search tomorrow."),
+            ("Speaker 3", "Honestly the search feature has waited for far too long now."),
+        ]
+    )
+    minutes = build_minutes(segs, MONDAY, "planning")
+    assert minutes.summary.startswith("Dana, Evan and Speaker 3 met to plan.")
+    assert "Decided: the team agreed to ship search before the billing migration" in (
+        minutes.summary
+    )
+    assert "1 action item was agreed, for Evan." in minutes.summary
+    for seg in segs:
+        assert seg.text not in minutes.summary
+    taken = [a.task for a in minutes.action_items] + [d.text for d in minutes.decisions]
+    for point in minutes.key_points:
+        assert not any(t.lower() in point.text.lower() for t in taken), point
+        assert not point.text.startswith("I ")
+
+
+# -- real ASR of the six development meetings ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def dev(tmp_path_factory: pytest.TempPathFactory) -> list[Meeting]:
+    if not minutes_data.can_synthesise():
+        pytest.skip("espeak-ng and sox are needed to synthesise the scripted meetings")
+    work = tmp_path_factory.mktemp("dev_meetings")
+    return [minutes_data.scripted(name, work) for name in minutes_data.new_set("dev")]
+
+
+@pytest.mark.slow
+def test_learnt_names_never_go_to_the_wrong_voice(dev: list[Meeting]) -> None:
+    """A voice is never given another participant's name; most get their own.
+
+    Some come out as ASR heard them ("Shiffon" for Siobhan): right voice, odd
+    spelling, which a rename fixes; the benchmark counts those as wrong by name.
+    """
+    right = learnt_total = 0
+    for m in dev:
+        segs = anonymous(m.segments)
+        truth = {a.speaker: b.speaker for a, b in zip(segs, m.segments)}
+        people = learn_people(split_sentences(segs))
+        for label, learnt in people.voices.items():
+            others = [p for p in m.expected["speakers"] if p != truth[label]]
+            assert not any(same_name(learnt.name, o) for o in others), (m.name, label, learnt)
+            right += same_name(learnt.name, truth[label])
+            learnt_total += 1
+    assert learnt_total >= 10 and right >= 8, (right, learnt_total)
+
+
+@pytest.mark.slow
+def test_dev_meetings_minutes_by_name(dev: list[Meeting]) -> None:
+    """Voices named as enrolled: owners, dates and decisions as a minute-taker wrote them;
+    voices anonymous: every owner is a name said in the meeting or a voice label, and
+    the recap never duplicates an item."""
+    total_a = total_d = None
+    for m in dev:
+        minutes = build_minutes(m.segments, m.date, m.meeting_type)
+        a = score_actions(minutes.action_items, m.expected["action_items"], m.date)
+        d = score_decisions(minutes.decisions, m.expected["decisions"])
+        total_a = a if total_a is None else total_a + a
+        total_d = d if total_d is None else total_d + d
+        blind = build_minutes(anonymous(m.segments), m.date, m.meeting_type)
+        said = " ".join(s.text for s in m.segments)
+        for item in blind.action_items:
+            assert item.owner and (is_label(item.owner) or item.owner in said), item
+        assert len(blind.action_items) <= len(m.expected["action_items"]) + 1, m.name
+    assert total_a is not None and total_d is not None
+    # Whisper base on robotic voices mishears a few words ("let them know" as "let M.O."):
+    # the bar leaves room for those, the benchmark reports the exact figures
+    assert total_a.precision >= 0.8 and total_a.recall >= 0.85, total_a
+    assert total_d.precision >= 0.85 and total_d.recall >= 0.85, total_d
