@@ -1,4 +1,8 @@
-"""Start the desktop app: one engine, one window; unfinished jobs resume."""
+"""Start the desktop app: one engine, one window; unfinished jobs resume.
+
+The window shows before anything slow starts (``benchmarks/time_to_window.py``
+measures it): the speech models load, and jobs resume, after its first paint.
+"""
 
 from __future__ import annotations
 
@@ -28,10 +32,15 @@ def run_app(argv: list[str], files: list[Path] | None = None) -> int:
         QMessageBox.critical(None, "meetingapp cannot start", str(e))
         return 1
     window = MainWindow(engine)
+
+    def start() -> None:
+        window.start()
+        if files:
+            window.import_paths(files)
+
+    # The window first: loading models and resuming jobs can wait for its first paint.
+    window.first_painted.connect(start)  # emitted once
     window.show()
-    window.start()
-    if files:
-        window.import_paths(files)
     code = app.exec()
     if window.kept_jobs:
         # Stop like a crash would: jobs stay 'running' in the database and the next

@@ -6,6 +6,8 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QDateTime,
+    QLocale,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -17,12 +19,27 @@ from meetingapp.domain.times import clock
 from meetingapp.library import Library
 
 COLUMNS = ("Title", "Date", "Duration", "Type", "Status")
-#: Role holding the raw value a column sorts by (dates as ISO text, durations as seconds).
+#: Role holding the raw value a column sorts by (dates as ISO text, durations as seconds);
+#: the filter reads the text shown, dates as the locale writes them.
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 #: Role holding the meeting id of a row.
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
 Index = QModelIndex | QPersistentModelIndex
+
+LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+#: how each column's cells and its header are aligned (durations line up on the right)
+ALIGNMENT = (LEFT, LEFT, RIGHT, LEFT, LEFT)
+
+
+def local_date(iso: str) -> str:
+    """A stored date (ISO, usually UTC) in the user's time zone and locale's short
+    format: ISO text reads as a machine's, not as a date."""
+    when = QDateTime.fromString(iso, Qt.DateFormat.ISODate)
+    if not when.isValid():
+        return iso
+    return QLocale().toString(when.toLocalTime(), QLocale.FormatType.ShortFormat)
 
 
 class MeetingTableModel(QAbstractTableModel):
@@ -46,8 +63,12 @@ class MeetingTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return ALIGNMENT[section]  # over the column's text, not centred
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -60,12 +81,11 @@ class MeetingTableModel(QAbstractTableModel):
         if role == SORT_ROLE:
             return (m.title.lower(), m.date, m.duration, m.type, m.status)[col]
         if role == Qt.ItemDataRole.DisplayRole:
-            date = m.date[:16].replace("T", " ")
-            return (m.title, date, clock(m.duration), m.type, m.status)[col]
+            return (m.title, local_date(m.date), clock(m.duration), m.type, m.status)[col]
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{m.source_name} · model {m.model or '?'} · language {m.language or '?'}"
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return ALIGNMENT[col]
         return None
 
 

@@ -1,7 +1,8 @@
 """The library page: the meetings table with its filter, and the processing queue.
 
 A meeting is managed from its row: the context menu (Open, Rename…, Change type,
-Delete…), F2 renames, Delete deletes after asking. The table follows the database,
+Delete…), F2 renames, Delete deletes after asking (the window's Edit menu holds the
+same two actions). The table follows the database,
 changes by other processes (``meetingapp transcribe``, a second window) included:
 while the page shows, it polls :meth:`Library.meetings_signature` every second.
 """
@@ -9,6 +10,7 @@ while the page shows, it polls :meth:`Library.meetings_signature` every second.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
@@ -59,13 +61,22 @@ class LibraryPage(QSplitter):
         self.proxy = MeetingFilterModel(self.model)
         self.queue = queue
 
+        self.setObjectName("libraryPage")
+        #: the meeting Rename… and Delete… act on: the selected row, unless the window
+        #: says otherwise (its Edit menu acts on the meeting it shows)
+        self.target: Callable[[], int | None] = self.selected_meeting
         title = QLabel("Library")
         title.setObjectName("pageTitle")
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Filter by title, type or date")
+        placeholder = "Filter by title, type or date"
+        self.search.setPlaceholderText(placeholder)
         self.search.setClearButtonEnabled(True)
         self.search.setAcceptDrops(False)  # a dropped file imports, it is not text
-        self.search.setMaximumWidth(320)
+        # never narrower than its placeholder (it was cut off in a narrow window),
+        # with room for the clear button and the frame
+        room = self.search.fontMetrics().horizontalAdvance(placeholder) + 56
+        self.search.setMinimumWidth(room)
+        self.search.setMaximumWidth(max(320, room))
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
         import_button = QPushButton("Import…")
         import_button.clicked.connect(self.import_requested)
@@ -233,11 +244,11 @@ class LibraryPage(QSplitter):
         return box.exec() == QMessageBox.StandardButton.Yes
 
     def rename_selected(self) -> None:
-        if (meeting_id := self.selected_meeting()) is not None:
+        if (meeting_id := self.target()) is not None:
             self.rename_meeting(meeting_id)
 
     def delete_selected(self) -> None:
-        if (meeting_id := self.selected_meeting()) is not None:
+        if (meeting_id := self.target()) is not None:
             self.delete_meeting(meeting_id)
 
     def rename_meeting(self, meeting_id: int) -> None:

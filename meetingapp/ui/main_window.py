@@ -1,15 +1,23 @@
-"""The main window: sidebar, library with the processing queue, meeting view, analytics."""
+"""The main window: sidebar, library with the processing queue, meeting view, analytics.
+
+It appears at once: what takes seconds (the speech models, the search engine's
+imports) loads after its first paint, off the GUI thread (:meth:`MainWindow.start`),
+and the search page is made when first shown. Its size and splitter positions are
+remembered (``ui/window_state.py``). Navigation keeps a history, so Back (Alt+Left,
+Esc, the meeting's back button) returns to where the user came from.
+"""
 
 from __future__ import annotations
 
 import enum
+import importlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -26,7 +34,7 @@ from meetingapp import __version__
 from meetingapp.domain.jobs import UNFINISHED
 from meetingapp.domain.meetings import FORMAT_NAMES, FORMATS
 from meetingapp.domain.progress import ProgressFn
-from meetingapp.engine.jobs import JobEvent, JobRunner
+from meetingapp.engine.jobs import JobEvent, JobRunner, Submitted
 from meetingapp.engine.warmup import warm_up
 from meetingapp.errors import MeetingAppError
 from meetingapp.library import Library
@@ -40,11 +48,19 @@ from meetingapp.ui.library_page import LibraryPage
 from meetingapp.ui.meeting_view import MeetingView
 from meetingapp.ui.problems import ProblemBox
 from meetingapp.ui.queue_panel import QueuePanel
-from meetingapp.ui.search_page import SearchPage
 from meetingapp.ui.settings_dialog import SettingsDialog
 from meetingapp.ui.speakers_page import SpeakersPage
+from meetingapp.ui.window_state import restore, restore_splitters, save, window_state
+
+if TYPE_CHECKING:
+    from meetingapp.ui.search_page import SearchPage
 
 PAGES = ("Library", "Search", "Action items", "Speakers", "Analytics")
+#: imported after the window shows: the search page's engine (the vector store, the
+#: text embedder) takes about a second to import, which the first paint must not wait for
+LATER_IMPORTS = ("meetingapp.engine.ask", "meetingapp.engine.search")
+#: how many pages Back remembers
+HISTORY = 50
 
 
 class CloseChoice(enum.Enum):
@@ -56,6 +72,8 @@ class CloseChoice(enum.Enum):
 class MainWindow(QMainWindow):
     #: the models are loaded (see :func:`warm_up`)
     warmed_up = Signal()
+    #: the window has painted once: what :meth:`start` loads may begin (``ui/app.py``)
+    first_painted = Signal()
 
     def __init__(self, engine: JobRunner) -> None:
         super().__init__()
@@ -74,6 +92,10 @@ class MainWindow(QMainWindow):
         #: set when the user closed the window keeping jobs for the next start
         self.kept_jobs = False
         self.confirm_close: Callable[[int], CloseChoice] = self._ask_close
+        self._painted = False
+        #: the pages to go back to, latest last
+        self.history: list[QWidget] = []
+        self.state = window_state(self.data)
 
         self.setWindowTitle("meetingapp")
         self.resize(1200, 760)
@@ -81,13 +103,11 @@ class MainWindow(QMainWindow):
         self.drop.dropped.connect(self.import_paths)
 
         self.meeting_view = MeetingView(self.library, self.pool)
-        self.meeting_view.back_requested.connect(self.show_library)
+        self.meeting_view.back_requested.connect(self.go_back)
         self.meeting_view.changed.connect(lambda _id: self._data_changed())
         self.meeting_view.error.connect(self.show_problem)
         self.analytics = AnalyticsPage(self.library)
-        self.search_page = SearchPage(self.library, self.pool)
-        self.search_page.open_requested.connect(self.open_meeting)
-        self.search_page.error.connect(self.show_problem)
+        self._search_page: SearchPage | None = None
         self.actions_page = ActionsPage(self.library)
         self.actions_page.open_requested.connect(self.open_meeting)
         self.actions_page.error.connect(self.show_problem)
@@ -97,12 +117,16 @@ class MainWindow(QMainWindow):
         self.queue = QueuePanel()
         self.queue.cancel_requested.connect(self.cancel_job)
         self.queue.open_requested.connect(self.open_meeting)
+        self.queue.retry_requested.connect(self.retry_job)
+        self.queue.dismiss_requested.connect(self.dismiss_job)
 
         self.library_page = LibraryPage(self.library, self.queue)
+        self.library_page.target = self.current_meeting_id
         self.library_page.open_requested.connect(self.open_meeting)
         self.library_page.import_requested.connect(self.import_dialog)
         self.library_page.error.connect(self.show_problem)
         self.library_page.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.library_page.changed.connect(self._follow_shown_meeting)
         #: the library table, its filter box and models (tests and menus reach them here)
         self.model, self.proxy = self.library_page.model, self.library_page.proxy
         self.search, self.table = self.library_page.search, self.library_page.table
@@ -110,13 +134,12 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.library_page)
         self.stack.addWidget(self.meeting_view)
         self.stack.addWidget(self.analytics)
-        self.stack.addWidget(self.search_page)
         self.stack.addWidget(self.actions_page)
         self.stack.addWidget(self.speakers_page)
-        #: sidebar name → (page, its refresh)
+        #: sidebar name → (page, its refresh), for the pages made so far: the search
+        #: page joins when it is first needed (:attr:`search_page`)
         self.pages: dict[str, tuple[QWidget, Callable[[], None]]] = {
             "Library": (self.library_page, lambda: None),
-            "Search": (self.search_page, self.search_page.refresh),
             "Action items": (self.actions_page, self.actions_page.refresh),
             "Speakers": (self.speakers_page, self.speakers_page.refresh),
             "Analytics": (self.analytics, self.analytics.refresh),
@@ -151,6 +174,30 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.recording.level)
         self._build_menus()
         self.sidebar.setCurrentRow(0)
+        restore(self, self.state)
+        self._show_failed_jobs()
+
+    @property
+    def search_page(self) -> SearchPage:
+        """The search page, made the first time it is needed (its module is imported
+        in the background after the window shows: :data:`LATER_IMPORTS`)."""
+        if self._search_page is None:
+            from meetingapp.ui.search_page import SearchPage
+
+            page = SearchPage(self.library, self.pool)
+            page.open_requested.connect(self.open_meeting)
+            page.error.connect(self.show_problem)
+            self.stack.addWidget(page)
+            restore_splitters(self.state, self, page)
+            self.pages["Search"] = (page, page.refresh)
+            self._search_page = page
+        return self._search_page
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self.first_painted.emit)  # once this paint is on screen
 
     # -- layout -------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -180,8 +227,25 @@ class MainWindow(QMainWindow):
             )
             self.export_actions.append(act)
         self.meeting_view.export_button.setMenu(self.export_menu)
+        # the library's own actions (F2 and Delete work in its table): one action each
+        self.edit_menu = edit = bar.addMenu("&Edit")
+        edit.addAction(self.library_page.rename_action)
+        edit.addAction(self.library_page.delete_action)
+        edit.addSeparator()
+        act = edit.addAction("&Search meetings…", self.find)
+        act.setShortcut(QKeySequence.StandardKey.Find)
+        edit.aboutToShow.connect(self._update_edit_actions)
+        edit.aboutToHide.connect(lambda: self._update_edit_actions(every=True))
+        self.view_menu = view = bar.addMenu("&View")
+        for i, name in enumerate(PAGES, start=1):
+            act = view.addAction(name, lambda name=name: self.show_page(name))
+            act.setShortcut(f"Ctrl+{i}")
+        view.addSeparator()
+        self.back_action = view.addAction("&Back", self.go_back)
+        self.back_action.setShortcuts([QKeySequence("Alt+Left"), QKeySequence("Esc")])
         help_menu = bar.addMenu("&Help")
-        help_menu.addAction("&Keyboard shortcuts", self.show_shortcuts)
+        act = help_menu.addAction("&Keyboard shortcuts", self.show_shortcuts)
+        act.setShortcut(QKeySequence.StandardKey.HelpContents)
         help_menu.addAction("&About meetingapp", self.show_about)
         self.help_menu = help_menu
         self.info_box: QMessageBox | None = None
@@ -199,14 +263,30 @@ class MainWindow(QMainWindow):
         for act in self.export_actions:
             act.setEnabled(enabled)
 
+    def _update_edit_actions(self, every: bool = False) -> None:
+        """Rename… and Delete… are greyed out while the menu shows with no meeting to
+        act on; closed, they are enabled again so F2 and Delete keep working."""
+        enabled = every or self.current_meeting_id() is not None
+        self.library_page.rename_action.setEnabled(enabled)
+        self.library_page.delete_action.setEnabled(enabled)
+
+    def _page(self, name: str) -> tuple[QWidget, Callable[[], None]]:
+        if name == "Search":
+            self.search_page  # noqa: B018 - made on first use
+        return self.pages[name]
+
     def _on_page(self, row: int) -> None:
-        self.meeting_view.stop()
-        page, refresh = self.pages[PAGES[row]]
+        page, refresh = self._page(PAGES[row])
         refresh()
-        self.stack.setCurrentWidget(page)
+        self._go(page)
 
     def show_page(self, name: str) -> None:
-        self.sidebar.setCurrentRow(PAGES.index(name))
+        """Show a sidebar page (Ctrl+1 … Ctrl+5), also from the meeting view."""
+        row = PAGES.index(name)
+        if self.sidebar.currentRow() == row:
+            self._on_page(row)  # from the meeting view, which keeps the row selected
+        else:
+            self.sidebar.setCurrentRow(row)
 
     def _data_changed(self) -> None:
         self.library_page.refresh()
@@ -215,10 +295,47 @@ class MainWindow(QMainWindow):
                 refresh()
 
     # -- navigation ---------------------------------------------------------
+    def _go(self, page: QWidget) -> None:
+        """Show ``page``, remembering the one it replaces for Back."""
+        current = self.stack.currentWidget()
+        if page is current:
+            return
+        if current is self.meeting_view:
+            self.meeting_view.stop()
+        self.history = [*self.history, current][-HISTORY:]
+        self.stack.setCurrentWidget(page)
+
+    def go_back(self) -> None:
+        """Back to the page shown before (Alt+Left, Esc, the meeting view's back
+        button): from a meeting opened in the search results, to those results."""
+        if self.history:
+            page = self.history.pop()
+            if self.stack.currentWidget() is self.meeting_view:
+                self.meeting_view.stop()
+            for made, refresh in self.pages.values():
+                if made is page:
+                    refresh()
+            self.stack.setCurrentWidget(page)
+            self._select_sidebar(page)
+            return
+        if self.stack.currentWidget() is not self.library_page:
+            self.show_library()
+
+    def _select_sidebar(self, page: QWidget) -> None:
+        """Mark ``page``'s sidebar row without navigating (a meeting marks Library)."""
+        names = [name for name, (p, _) in self.pages.items() if p is page]
+        self.sidebar.blockSignals(True)
+        self.sidebar.setCurrentRow(PAGES.index(names[0]) if names else 0)
+        self.sidebar.blockSignals(False)
+
     def show_library(self) -> None:
-        self.meeting_view.stop()
-        self.sidebar.setCurrentRow(0)
-        self.stack.setCurrentWidget(self.library_page)
+        self.show_page("Library")
+
+    def find(self) -> None:
+        """Ctrl+F: the search page, with its query selected to type over."""
+        self.show_page("Search")
+        self.search_page.box.setFocus()
+        self.search_page.box.selectAll()
 
     def open_meeting(self, meeting_id: int, at: float | None = None) -> None:
         """Show a meeting; with ``at`` (seconds) it plays from that moment."""
@@ -227,17 +344,35 @@ class MainWindow(QMainWindow):
         except MeetingAppError as e:
             self.show_problem(str(e))
             return
-        self.sidebar.blockSignals(True)
-        self.sidebar.setCurrentRow(0)
-        self.sidebar.blockSignals(False)
-        self.stack.setCurrentWidget(self.meeting_view)
+        self._go(self.meeting_view)
+        self._select_sidebar(self.meeting_view)
         if at is not None:
             self.meeting_view.play_from(at)
 
     def current_meeting_id(self) -> int | None:
-        if self.stack.currentWidget() is self.meeting_view and self.meeting_view.meeting:
-            return self.meeting_view.meeting.id
-        return self.library_page.selected_meeting()
+        """The meeting the Edit and Export menus act on: the one shown, or the one
+        selected in the library; on the other pages, none."""
+        current = self.stack.currentWidget()
+        if current is self.meeting_view:
+            return self.meeting_view.meeting.id if self.meeting_view.meeting else None
+        if current is self.library_page:
+            return self.library_page.selected_meeting()
+        return None
+
+    def _follow_shown_meeting(self) -> None:
+        """The meeting shown was renamed, retyped or deleted (from the Edit menu, or
+        by another process): show it as it is now, or go back when it is gone."""
+        shown = self.meeting_view.meeting
+        if shown is None or self.stack.currentWidget() is not self.meeting_view:
+            return
+        try:
+            now = self.library.meeting(shown.id)
+        except MeetingAppError:  # deleted: nothing to come back to either
+            self.history = [p for p in self.history if p is not self.meeting_view]
+            self.go_back()
+            return
+        if (now.title, now.type) != (shown.title, shown.type):
+            self.meeting_view.show_meeting(shown.id)
 
     # -- importing ----------------------------------------------------------
     def import_paths(self, paths: list[Path]) -> None:
@@ -266,18 +401,26 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Queued {Path(path).name}", 5000)
 
     def _on_duplicate(self, path: str, meeting_id: int) -> None:
-        title = self.library.meeting(meeting_id).title
-        self.statusBar().showMessage(
-            f"{Path(path).name} is already in the library as “{title}”", 8000
-        )
+        """Said in the queue panel too, with Open, until closed: a status-bar line
+        alone was overwritten by the next message before it was read."""
+        text = f"{Path(path).name} is already in the library as “{self._title(meeting_id)}”"
+        self.statusBar().showMessage(text, 8000)
+        self.queue.add_notice(text, meeting_id)
+
+    def _title(self, meeting_id: int) -> str:
+        try:
+            return self.library.meeting(meeting_id).title
+        except MeetingAppError:
+            return f"meeting {meeting_id}"
 
     def _on_import_failed(self, path: str, message: str) -> None:
         self.show_problem(message)
 
-    def show_problem(self, message: str) -> None:
-        """A problem with a file: in the status bar, and collected in one non-modal box."""
+    def show_problem(self, message: str, retry: bool = False) -> None:
+        """A problem: in the status bar, and collected in one non-modal box (``retry``:
+        a failed job's, which the box points to the queue panel for)."""
         self.statusBar().showMessage(message, 15000)
-        self.problems.add(message)
+        self.problems.add(message, retry=retry)
 
     # -- jobs ---------------------------------------------------------------
     def _source_of(self, job_id: int) -> str:
@@ -291,7 +434,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Transcribed {Path(self._source_of(ev.job_id)).name}")
             self._data_changed()
         elif ev.status == "failed":
-            self.show_problem(ev.error or f"{self._source_of(ev.job_id)}: processing failed")
+            message = ev.error or f"{self._source_of(ev.job_id)}: processing failed"
+            self.show_problem(message, retry=True)
 
     def cancel_job(self, job_id: int) -> None:
         try:
@@ -299,13 +443,54 @@ class MainWindow(QMainWindow):
         except MeetingAppError as e:
             self.show_problem(str(e))
 
+    def _show_failed_jobs(self) -> None:
+        """Failed jobs of earlier runs, each with its error, Retry and Dismiss: the job
+        table keeps them until the user decides, so a restart does not hide them."""
+        for job in self.library.jobs(("failed",)):
+            self.job_sources[job.id] = job.source_path
+            event = JobEvent(job.id, "failed", job.stage, job.progress, error=job.error)
+            self.queue.apply(event, job.source_path)
+
+    def retry_job(self, job_id: int) -> None:
+        """Queue a failed job again, off the GUI thread (it may copy the file back)."""
+        library = self.library
+        task = Task(lambda _p: library.retry_job(job_id), self)
+        task.done.connect(lambda sub: self._retried(job_id, sub))
+        task.failed.connect(lambda message: self._retry_failed(job_id, message))
+        task.start(self.pool)
+
+    def _retried(self, job_id: int, sub: Submitted) -> None:
+        if sub.job_id == job_id:
+            return  # queued again: its row follows the job's events
+        self.queue.remove_job(job_id)  # moot: the recording is a meeting or a job by now
+        if sub.job_id is not None:
+            self.queue.add_job(sub.job_id, self._source_of(sub.job_id))
+        elif sub.existing_meeting_id is not None:
+            self._on_duplicate(self._source_of(job_id), sub.existing_meeting_id)
+
+    def _retry_failed(self, job_id: int, message: str) -> None:
+        row = self.queue.rows.get(job_id)
+        if row is not None:
+            row.note(message)
+        self.show_problem(message)
+
+    def dismiss_job(self, job_id: int) -> None:
+        try:
+            self.library.dismiss_job(job_id)
+        except MeetingAppError as e:
+            self.show_problem(str(e))
+        else:
+            self.queue.remove_job(job_id)
+
     def start(self) -> list[int]:
         """Load the models while idle, then queue what an earlier run left unfinished
-        (it shows in the queue panel) and recordings a crash interrupted."""
+        (it shows in the queue panel) and recordings a crash interrupted; the search
+        engine is imported meanwhile. ``ui/app.py`` calls it after the first paint."""
         self.warm_up()
         ids = self.library.resume_unfinished()
         library = self.library
         self._run(lambda _p: library.recover_recordings(), self._show_jobs)
+        self._run(lambda _p: [importlib.import_module(m) for m in LATER_IMPORTS], lambda _: None)
         return ids
 
     def _run(self, fn: Callable[[ProgressFn], Any], on_done: Callable[[Any], None]) -> Task:
@@ -411,13 +596,17 @@ class MainWindow(QMainWindow):
         ]
         actions += self.library_page.table.actions()
         for act in actions:
-            keys = act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            keys = " / ".join(
+                k.toString(QKeySequence.SequenceFormat.NativeText) for k in act.shortcuts()
+            )
             entry = (keys, act.text().replace("&", "").rstrip("…"))
             if keys and entry not in found:
                 found.append(entry)
         found.append(("Enter / double-click", "Open the selected meeting"))
         found.append(("Right-click a meeting", "Open, rename, change type, delete"))
         found.append(("Left / Right", "In a meeting: back / forward 5 s"))
+        found.append(("Tab / Shift+Tab", "Move between the lists and buttons"))
+        found.append(("Esc", "In a dialog: close it"))
         return found
 
     def shortcuts_text(self) -> str:
@@ -470,6 +659,7 @@ class MainWindow(QMainWindow):
         if choice is CloseChoice.STAY:
             event.ignore()
             return
+        save(self, self.state)
         self.library_page.poll.stop()
         self.meeting_view.stop()
         self.recorder.shutdown()

@@ -32,4 +32,14 @@ QTableView { border: 1px solid #e3e5e8; border-radius: 6px; selection-background
              selection-color: black; alternate-background-color: #fafbfc; }
 QHeaderView::section { background: white; border: none; border-bottom: 1px solid #e3e5e8;
                        padding: 6px; font-weight: 600; color: #495057; }
+#notice { background: #fff9db; border: 1px solid #ffe066; border-radius: 8px; }
+#closeNotice { color: #868e96; }
+
+/* Where the keyboard is: the styles above turn the platform's focus rectangle off,
+   so a list with the focus gets a blue frame and its current row a tint. The ids
+   repeat the widgets' own borders, which would otherwise win. */
+QAbstractItemView:focus, #transcript:focus, #minutes:focus, #actions:focus, #results:focus,
+#sidebar:focus { border: 2px solid #4c6ef5; }
+QAbstractItemView::item:focus:!selected { background: #edf2ff; }
+#sidebar::item:focus { border: 1px solid #4c6ef5; }
 """
