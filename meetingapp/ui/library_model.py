@@ -39,7 +39,10 @@ def local_date(iso: str) -> str:
     when = QDateTime.fromString(iso, Qt.DateFormat.ISODate)
     if not when.isValid():
         return iso
-    return QLocale().toString(when.toLocalTime(), QLocale.FormatType.ShortFormat)
+    locale = QLocale()
+    if locale.language() == QLocale.Language.C:  # no conventions ("2 12 2026"): ISO's order
+        return when.toLocalTime().toString("yyyy-MM-dd HH:mm")
+    return locale.toString(when.toLocalTime(), QLocale.FormatType.ShortFormat)
 
 
 class MeetingTableModel(QAbstractTableModel):

@@ -113,6 +113,8 @@ class LibraryPage(QSplitter):
         queue_scroll = QScrollArea()
         queue_scroll.setObjectName("queue")
         queue_scroll.setWidgetResizable(True)
+        # rows fit the panel's width (long names elide, errors wrap): no sideways scrolling
+        queue_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         queue_scroll.setWidget(queue)
         queue_scroll.setMinimumWidth(300)
         self.addWidget(left)

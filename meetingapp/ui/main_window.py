@@ -175,6 +175,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.sidebar.setCurrentRow(0)
         restore(self, self.state)
+        self.table.setFocus()  # the keyboard starts in the meetings list
         self._show_failed_jobs()
 
     @property

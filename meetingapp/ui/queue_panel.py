@@ -11,13 +11,15 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -65,6 +67,21 @@ class EtaEstimator:
         return spent / done * (1.0 - progress)
 
 
+class ElidedLabel(QLabel):
+    """One line that ends in … when it does not fit, instead of widening the panel
+    (a long file name pushed the row's buttons out of sight)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.full = text
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        metrics = self.fontMetrics()
+        self.setText(metrics.elidedText(self.full, Qt.TextElideMode.ElideMiddle, self.width()))
+
+
 class JobRow(QFrame):
     cancel_requested = Signal(int)
     open_requested = Signal(int)
@@ -78,7 +95,7 @@ class JobRow(QFrame):
         self.meeting_id: int | None = None
         self.eta = EtaEstimator()
         self.setObjectName("jobRow")
-        self.name = QLabel(name)
+        self.name = ElidedLabel(name)
         self.name.setObjectName("jobName")
         self.stage = QLabel("Waiting")
         self.stage.setObjectName("jobStage")
@@ -91,13 +108,22 @@ class JobRow(QFrame):
         self.bar.setFixedHeight(6)
         self.button = QPushButton("Cancel")
         self.button.clicked.connect(self._clicked)
+        # a failed job's choices, under its error
+        self.retry_button = QPushButton("Retry")
+        self.retry_button.setToolTip("Process this recording again")
+        self.retry_button.clicked.connect(self._retry)
         self.dismiss_button = QPushButton("Dismiss")
         self.dismiss_button.setToolTip("Forget this failed recording")
         self.dismiss_button.clicked.connect(lambda: self.dismiss_requested.emit(self.job_id))
-        self.dismiss_button.hide()
+        self.failed_actions = QWidget()
+        actions = QHBoxLayout(self.failed_actions)
+        actions.setContentsMargins(0, 2, 0, 0)
+        actions.addStretch(1)
+        actions.addWidget(self.dismiss_button)
+        actions.addWidget(self.retry_button)
+        self.failed_actions.hide()
         top = QHBoxLayout()
         top.addWidget(self.name, 1)
-        top.addWidget(self.dismiss_button)
         top.addWidget(self.button)
         info = QHBoxLayout()
         info.addWidget(self.stage, 1)
@@ -108,6 +134,7 @@ class JobRow(QFrame):
         lay.addLayout(top)
         lay.addWidget(self.bar)
         lay.addLayout(info)
+        lay.addWidget(self.failed_actions)
 
     @property
     def finished(self) -> bool:
@@ -116,34 +143,37 @@ class JobRow(QFrame):
     def _clicked(self) -> None:
         if self.status == "done" and self.meeting_id is not None:
             self.open_requested.emit(self.meeting_id)
-        elif self.status == "failed":
-            self.button.setEnabled(False)
-            self.dismiss_button.setEnabled(False)
-            self._set_error(False)
-            self.stage.setText("Retrying…")
-            self.retry_requested.emit(self.job_id)
         elif not self.finished:
             self.button.setEnabled(False)
             self.stage.setText("Cancelling…")
             self.cancel_requested.emit(self.job_id)
 
+    def _retry(self) -> None:
+        self.retry_button.setEnabled(False)
+        self.dismiss_button.setEnabled(False)
+        self._set_error(False)
+        self.stage.setText("Retrying…")
+        self.retry_requested.emit(self.job_id)
+
     def _set_error(self, error: bool) -> None:
         self.stage.setProperty("error", error)
         self.stage.style().polish(self.stage)
 
-    def _show_button(self, text: str | None, dismiss: bool = False) -> None:
-        """The row's one action for its status (None: none), and Dismiss beside it."""
+    def _show_button(self, text: str | None) -> None:
+        """The row's action for its status (None: none; a failed job has Retry and
+        Dismiss on a line of their own)."""
         self.button.setVisible(text is not None)
         self.button.setText(text or "")
         self.button.setEnabled(True)
-        self.dismiss_button.setVisible(dismiss)
+        self.failed_actions.setVisible(self.status == "failed")
+        self.retry_button.setEnabled(True)
         self.dismiss_button.setEnabled(True)
 
     def note(self, message: str) -> None:
         """Why an action on a failed job did not work (a Retry whose file is gone)."""
         self.stage.setText(message)
         self._set_error(True)
-        self._show_button("Retry", dismiss=True)
+        self._show_button(None)
 
     def apply(self, ev: JobEvent) -> None:
         was = self.status
@@ -170,7 +200,7 @@ class JobRow(QFrame):
         elif ev.status == "failed":
             self.stage.setText(ev.error or "Failed")
             self._set_error(True)
-            self._show_button("Retry", dismiss=True)
+            self._show_button(None)
         elif ev.status == "cancelled":
             self.stage.setText("Cancelled")
             self._show_button(None)

@@ -31,7 +31,8 @@ QProgressBar::chunk { background: #4263eb; border-radius: 3px; }
 QTableView { border: 1px solid #e3e5e8; border-radius: 6px; selection-background-color: #dbe4ff;
              selection-color: black; alternate-background-color: #fafbfc; }
 QHeaderView::section { background: white; border: none; border-bottom: 1px solid #e3e5e8;
-                       padding: 6px; font-weight: 600; color: #495057; }
+                       padding: 6px 3px; font-weight: 600; color: #495057; }
+/* 3px each side, as the cells' text: a header sits over its column's text */
 #notice { background: #fff9db; border: 1px solid #ffe066; border-radius: 8px; }
 #closeNotice { color: #868e96; }
 
@@ -41,5 +42,6 @@ QHeaderView::section { background: white; border: none; border-bottom: 1px solid
 QAbstractItemView:focus, #transcript:focus, #minutes:focus, #actions:focus, #results:focus,
 #sidebar:focus { border: 2px solid #4c6ef5; }
 QAbstractItemView::item:focus:!selected { background: #edf2ff; }
+QTableView { outline: 0; }  /* rows are selected whole: no frame around one cell */
 #sidebar::item:focus { border: 1px solid #4c6ef5; }
 """

@@ -12,12 +12,12 @@ from pytestqt.qtbot import QtBot
 from test_ui_import_and_jobs import drop
 from ui_data import JFK, db_of
 
-from meetingapp.engine.jobs import JobEvent
+from meetingapp.engine.jobs import JobEvent, JobRunner
 from meetingapp.engine.whisper_models import FAST_MODEL
 from meetingapp.store import jobs as jobstore
 from meetingapp.store.db import open_db
 from meetingapp.store.originals import sha256_of, store_original
-from meetingapp.ui.main_window import MainWindow
+from meetingapp.ui.main_window import CloseChoice, MainWindow
 from meetingapp.ui.problems import RETRY_HINT
 
 ERROR = "weekly.flac: cannot load Whisper model tiny.en: CUDA failed (no CUDA driver)"
@@ -52,14 +52,33 @@ def restarted(
     return request.getfixturevalue("window"), job_id
 
 
+def test_a_failed_row_fits_the_panel(qtbot: QtBot, ui_home: Path, tmp_path: Path) -> None:
+    """A long file name and a long error once pushed Retry out of the panel."""
+    source = tmp_path / "2412-153948-0000 weekly planning call, second half.flac"
+    shutil.copy(JFK, source)
+    job_id = failed_job(ui_home, source)
+    window = MainWindow(JobRunner(ui_home))
+    window.confirm_close = lambda _n: CloseChoice.CANCEL_JOBS
+    qtbot.addWidget(window)
+    window.resize(1024, 700)
+    window.show()
+    qtbot.wait(50)
+    row = window.queue.rows[job_id]
+    panel = window.library_page.widget(1)  # the queue's scroll area
+    right = row.retry_button.mapTo(panel, row.retry_button.rect().topRight()).x()
+    assert right < panel.width()
+    assert row.name.text().endswith(".flac") and "…" in row.name.text()
+    window.close()
+
+
 def test_failed_job_is_kept_across_a_restart(restarted: tuple[MainWindow, int]) -> None:
     window, job_id = restarted
     row = window.queue.rows[job_id]
     assert row.isVisible() and row.status == "failed"
     assert row.name.text() == "weekly.flac"
     assert row.stage.text() == ERROR and row.stage.property("error") is True
-    assert row.button.text() == "Retry" and row.button.isVisible()
-    assert row.dismiss_button.isVisible()
+    assert row.retry_button.isVisible() and row.dismiss_button.isVisible()
+    assert not row.button.isVisible()  # no Cancel for a job that is not running
     window.queue.clear_finished()  # it waits for a decision: not cleared
     assert job_id in window.queue.rows
 
@@ -72,8 +91,9 @@ def test_retry_runs_the_job_again(qtbot: QtBot, restarted: tuple[MainWindow, int
         timeout=300_000,
         check_params_cb=lambda e: e.job_id == job_id and e.status == "done",
     ):
-        qtbot.mouseClick(row.button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(row.retry_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: row.button.text() == "Cancel", timeout=10_000)
+        assert row.button.isVisible() and not row.retry_button.isVisible()
         assert not row.dismiss_button.isVisible() and row.stage.property("error") is False
     assert row.button.text() == "Open" and row.stage.text() == "Done"
     job = jobstore.get_job(db_of(window), job_id)
@@ -90,12 +110,12 @@ def test_retry_when_the_file_is_gone(
     source.unlink()
     window: MainWindow = request.getfixturevalue("window")
     row = window.queue.rows[job_id]
-    qtbot.mouseClick(row.button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(row.retry_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "the file is gone" in row.stage.text(), timeout=10_000)
     assert row.stage.text() == (
         f"{source}: cannot retry: the file is gone (moved or deleted) and no copy of it was kept"
     )
-    assert row.button.text() == "Retry" and row.button.isEnabled()  # nothing changed
+    assert row.retry_button.isVisible() and row.retry_button.isEnabled()  # nothing changed
     assert window.problems.box is not None and window.problems.box.isVisible()
     assert window.problems.box.windowTitle() == "Problems"
     assert jobstore.get_job(db_of(window), job_id).status == "failed"
@@ -115,7 +135,7 @@ def test_a_failure_points_to_retry(qtbot: QtBot, window: MainWindow) -> None:
     window._on_job_event(JobEvent(7, "failed", None, 0.0, error=ERROR))
     box = window.problems.box
     assert box is not None and box.text() == ERROR and box.informativeText() == RETRY_HINT
-    assert window.queue.rows[7].button.text() == "Retry"
+    qtbot.waitUntil(window.queue.rows[7].retry_button.isVisible)
 
 
 def test_duplicate_import_note_stays(qtbot: QtBot, meeting_window: MainWindow) -> None:

@@ -296,3 +296,14 @@ def test_dates_follow_the_locale(qtbot: QtBot, meeting_window: MainWindow, germa
     assert "T" not in shown and shown[2] == "."  # 04.03.21 12:00, not 2021-03-04T...
     window.search.setText(shown[:5])  # the filter matches what is shown
     assert window.proxy.rowCount() == 1
+
+
+def test_no_locale_means_iso_order(qtbot: QtBot) -> None:
+    """The C locale has no date conventions ("2 12 2026"): year-month-day then."""
+    QLocale.setDefault(QLocale.c())
+    try:
+        assert local_date("2021-03-04T05:06:00+00:00") == QDateTime.fromString(
+            "2021-03-04T05:06:00+00:00", Qt.DateFormat.ISODate
+        ).toLocalTime().toString("yyyy-MM-dd HH:mm")
+    finally:
+        QLocale.setDefault(QLocale.system())
