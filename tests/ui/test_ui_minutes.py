@@ -19,7 +19,7 @@ def test_minutes_panel_shows_items_and_ticks_off(qtbot: QtBot, standup_window: M
     panel = standup_window.meeting_view.minutes
     stored = load_minutes(db_of(standup_window), meeting.id)
     assert stored is not None and stored.action_items and stored.decisions
-    assert panel.summary.text() == stored.summary
+    assert panel.section("Summary") == [stored.summary]
     tracked = list_actions(db_of(standup_window), meeting_id=meeting.id)
     rows = panel.action_items()
     assert [r.text(TASK) for r in rows] == [a.task for a in tracked]
