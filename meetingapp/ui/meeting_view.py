@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Q_ARG, QMetaObject, QPoint, Qt, QUrl, Signal
+from PySide6.QtCore import Q_ARG, QMetaObject, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
+from PySide6.QtMultimedia import QAudio, QAudioOutput, QMediaDevices, QMediaPlayer
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QMenu,
     QPushButton,
+    QSizePolicy,
+    QSlider,
     QSplitter,
+    QStackedWidget,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from meetingapp.domain.meetings import Meeting
+from meetingapp.domain.meetings import FORMAT_NAMES, FORMATS, Meeting
 from meetingapp.domain.progress import ProgressFn
 from meetingapp.domain.times import clock
 from meetingapp.domain.transcript import Segment
@@ -30,20 +36,60 @@ from meetingapp.engine.waveform import peak_envelope
 from meetingapp.errors import MeetingAppError
 from meetingapp.library import Library
 from meetingapp.ui.bridge import Task
+from meetingapp.ui.edit_dialogs import SegmentTextDialog
+from meetingapp.ui.export import copy_markdown, export_meeting
 from meetingapp.ui.minutes_panel import MinutesPanel
 from meetingapp.ui.speaker_colors import SpeakerColors, speaker_name
 from meetingapp.ui.transcript_view import TranscriptView
 from meetingapp.ui.waveform_view import WaveformView
 
 NO_AUDIO = "No audio output device: playback is off"
+NO_SPEECH = (
+    "<p><b>No speech was found in this recording.</b></p>"
+    "<p>It may be silent, or the voices too quiet or far from the microphone. "
+    "You can still play it, and export or delete it from the library.</p>"
+)
 #: what the skip buttons and the Left/Right keys move, in seconds
 SKIP_S = 5.0
+#: playback rates offered, slowest first ("[" and "]" step through them)
+SPEEDS = (0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
+#: what Ctrl+Up / Ctrl+Down change the volume by, in slider steps (0-100)
+VOLUME_STEP = 10
+#: how long a note such as "Copied as Markdown" stays beside the Export button
+NOTE_MS = 5000
+#: the meeting view's keys for Help > Keyboard shortcuts (the QShortcuts made below)
+SHORTCUTS = (
+    ("Space", "In a meeting: play / pause"),
+    ("Left / Right", f"In a meeting: back / forward {SKIP_S:g} s"),
+    ("[ / ]", "In a meeting: slower / faster (0.75× to 2×)"),
+    ("=", "In a meeting: normal speed"),
+    ("Ctrl+Up / Ctrl+Down", "In a meeting: volume up / down"),
+    ("M", "In a meeting: mute / unmute"),
+    ("Ctrl+Shift+C", "In a meeting: copy it as Markdown"),
+    ("Ctrl+C", "In a meeting's minutes: copy the selected item"),
+)
 
 
 def has_audio_output() -> bool:
     """Whether the system has a sound output. Without one Qt's FFmpeg backend still
     "plays" (its clock runs and words light up) while nothing can be heard."""
     return bool(QMediaDevices.audioOutputs())
+
+
+def speed_label(rate: float) -> str:
+    return f"{rate:g}×"
+
+
+def linear_volume(percent: int) -> float:
+    """The output gain for a slider position: the slider is perceptual (half way
+    sounds half as loud), the audio output linear."""
+    return float(
+        QAudio.convertVolume(
+            percent / 100,
+            QAudio.VolumeScale.LogarithmicVolumeScale,
+            QAudio.VolumeScale.LinearVolumeScale,
+        )
+    )
 
 
 class MeetingView(QWidget):
@@ -92,6 +138,20 @@ class MeetingView(QWidget):
         self.export_button = QToolButton()
         self.export_button.setText("Export")
         self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.export_menu = QMenu(self.export_button)
+        for fmt in FORMATS:
+            self.export_menu.addAction(f"{FORMAT_NAMES[fmt]}…", lambda fmt=fmt: self.export(fmt))
+        self.export_menu.addSeparator()
+        self.copy_action = self.export_menu.addAction("Copy as Markdown", self.copy_markdown)
+        self.copy_action.setShortcut(QKeySequence("Ctrl+Shift+C"))
+        self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.addAction(self.copy_action)
+        self.export_button.setMenu(self.export_menu)
+        #: what the last export or copy did, beside the button for a few seconds
+        self.note = QLabel()
+        self.note.setObjectName("hint")
+        self._note_timer = QTimer(self, singleShot=True, interval=NOTE_MS)
+        self._note_timer.timeout.connect(self.note.clear)
         head = QHBoxLayout()
         head.addWidget(back)
         titles = QVBoxLayout()
@@ -99,6 +159,7 @@ class MeetingView(QWidget):
         titles.addWidget(self.title)
         titles.addWidget(self.meta)
         head.addLayout(titles, 1)
+        head.addWidget(self.note)
         head.addWidget(self.export_button)
 
         self.waveform = WaveformView()
@@ -112,10 +173,40 @@ class MeetingView(QWidget):
         self.forward_button = QPushButton(f"+{SKIP_S:g} s")
         self.forward_button.setToolTip(f"Forward {SKIP_S:g} s (Right)")
         self.forward_button.clicked.connect(lambda: self.skip(SKIP_S))
+        self.speed = QComboBox()
+        self.speed.setObjectName("speed")
+        self.speed.setToolTip("Playback speed ([ slower, ] faster, = normal)")
+        for rate in SPEEDS:
+            self.speed.addItem(speed_label(rate), rate)
+        self.speed.setCurrentIndex(SPEEDS.index(1.0))
+        self.speed.currentIndexChanged.connect(lambda i: self.set_speed(SPEEDS[i]))
+        self.mute_button = QToolButton()
+        self.mute_button.setCheckable(True)
+        self.mute_button.setToolTip("Mute (M)")
+        self.mute_button.toggled.connect(self.set_muted)
+        self.volume = QSlider(Qt.Orientation.Horizontal)
+        self.volume.setObjectName("volume")
+        self.volume.setRange(0, 100)
+        self.volume.setPageStep(VOLUME_STEP)
+        self.volume.setFixedWidth(96)
+        self.volume.valueChanged.connect(self.set_volume)
+        self.volume.setValue(100)  # calls set_volume
+        self.set_muted(False)
+        keys: list[tuple[str, Callable[[], object]]] = [
+            ("Space", self.toggle_play),
+            ("Left", lambda: self.skip(-SKIP_S)),
+            ("Right", lambda: self.skip(SKIP_S)),
+            ("[", lambda: self.step_speed(-1)),
+            ("]", lambda: self.step_speed(1)),
+            ("=", lambda: self.set_speed(1.0)),
+            ("Ctrl+Up", lambda: self.volume.setValue(self.volume.value() + VOLUME_STEP)),
+            ("Ctrl+Down", lambda: self.volume.setValue(self.volume.value() - VOLUME_STEP)),
+            ("M", self.mute_button.toggle),
+        ]
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        for key, seconds in ((Qt.Key.Key_Left, -SKIP_S), (Qt.Key.Key_Right, SKIP_S)):
+        for key, act in keys:
             shortcut = QShortcut(QKeySequence(key), self, context=context)
-            shortcut.activated.connect(lambda s=seconds: self.skip(s))
+            shortcut.activated.connect(act)
         self.no_audio = QLabel(NO_AUDIO)
         self.no_audio.setObjectName("playbackOff")
         self.no_audio.setStyleSheet("color: #b3261e; font-weight: bold;")
@@ -124,35 +215,55 @@ class MeetingView(QWidget):
         self.clock.setObjectName("clock")
         self.legend = QLabel()
         self.legend.setObjectName("hint")
+        # Many speakers wrap onto a second line rather than widen the window.
+        self.legend.setWordWrap(True)
+        self.legend.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         controls = QHBoxLayout()
         controls.addWidget(self.back_button)
         controls.addWidget(self.play_button)
         controls.addWidget(self.forward_button)
         controls.addWidget(self.clock)
-        controls.addWidget(self.no_audio)
-        controls.addStretch(1)
-        controls.addWidget(self.legend)
+        controls.addSpacing(8)
+        controls.addWidget(self.speed)
+        controls.addWidget(self.mute_button)
+        controls.addWidget(self.volume)
+        controls.addWidget(self.legend, 1)
 
         self.transcript = TranscriptView()
         self.transcript.play_requested.connect(self.play_from)
         self.transcript.menu_requested.connect(self._segment_menu)
+        self.no_speech = QLabel(NO_SPEECH)
+        self.no_speech.setObjectName("noSpeech")
+        self.no_speech.setWordWrap(True)
+        self.no_speech.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_speech.setMargin(24)
+        self.no_speech.setStyleSheet("#noSpeech { background: white; }")  # as the transcript
+        #: the transcript, or the message that there is none
+        self.transcript_stack = QStackedWidget()
+        self.transcript_stack.addWidget(self.transcript)
+        self.transcript_stack.addWidget(self.no_speech)
 
         self.minutes = MinutesPanel(library, pool)
         self.minutes.seek_requested.connect(self.play_from)
         self.minutes.changed.connect(self.changed)
         self.minutes.error.connect(self.error)
         self.split = QSplitter()
-        self.split.addWidget(self.transcript)
+        self.split.setChildrenCollapsible(False)
+        self.split.addWidget(self.transcript_stack)
         self.split.addWidget(self.minutes)
-        self.split.setStretchFactor(0, 3)
-        self.split.setStretchFactor(1, 2)
-        self.split.setSizes([600, 420])
+        # Half and half: at 1024 px the minutes' columns need the room, and wider
+        # windows give both more.
+        self.split.setStretchFactor(0, 1)
+        self.split.setStretchFactor(1, 1)
+        self.split.setSizes([500, 500])
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(16, 12, 16, 8)
         lay.addLayout(head)
         lay.addWidget(self.waveform)
         lay.addLayout(controls)
+        lay.addWidget(self.no_audio)
         lay.addWidget(self.split, 1)
 
     # -- loading ------------------------------------------------------------
@@ -175,9 +286,12 @@ class MeetingView(QWidget):
         date = m.date[:16].replace("T", " ")
         self.meta.setText(f"{date} · {clock(m.duration)} · {m.type} · {m.language or '?'}")
         self.transcript.set_segments(self.segments, self.colors)
+        self.transcript_stack.setCurrentWidget(self.transcript if self.segments else self.no_speech)
         self.waveform.set_meeting(m.duration, self.segments, self.colors)
         self.minutes.show_meeting(meeting_id)
         self._update_clock(0)
+        # The playback keys work at once, without a click into the meeting first.
+        (self.transcript if self.segments else self.play_button).setFocus()
         source = self.source
         assert source is not None
         if source.exists():
@@ -229,8 +343,16 @@ class MeetingView(QWidget):
     def _update_playable(self) -> None:
         self.no_audio.setVisible(not has_audio_output())
         playable = self.playable
-        for button in (self.play_button, self.back_button, self.forward_button):
-            button.setEnabled(playable)
+        controls = (
+            self.play_button,
+            self.back_button,
+            self.forward_button,
+            self.speed,
+            self.mute_button,
+            self.volume,
+        )
+        for control in controls:
+            control.setEnabled(playable)
         if not playable and self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
             self._call("pause")
 
@@ -271,6 +393,34 @@ class MeetingView(QWidget):
         else:
             self._pending_ms = ms
         self._on_position(ms)
+
+    def set_speed(self, rate: float) -> None:
+        """Play at ``rate`` (one of SPEEDS); kept for the next meetings too."""
+        self.speed.setCurrentIndex(SPEEDS.index(rate))
+        self.player.setPlaybackRate(rate)
+
+    def step_speed(self, step: int) -> None:
+        """One speed slower (-1) or faster (+1), stopping at 0.75× and 2×."""
+        if not self.playable:
+            return
+        i = min(max(self.speed.currentIndex() + step, 0), len(SPEEDS) - 1)
+        self.set_speed(SPEEDS[i])
+
+    def set_volume(self, percent: int) -> None:
+        self.audio_out.setVolume(linear_volume(percent))
+        self.volume.setToolTip(f"Volume {percent}% (Ctrl+Up / Ctrl+Down)")
+        if percent > 0 and self.mute_button.isChecked():
+            self.mute_button.setChecked(False)  # turning it up means "I want to hear it"
+
+    def set_muted(self, muted: bool) -> None:
+        self.audio_out.setMuted(muted)
+        icon = (
+            QStyle.StandardPixmap.SP_MediaVolumeMuted
+            if muted
+            else QStyle.StandardPixmap.SP_MediaVolume
+        )
+        self.mute_button.setIcon(self.style().standardIcon(icon))
+        self.mute_button.setToolTip("Unmute (M)" if muted else "Mute (M)")
 
     def stop(self) -> None:
         self._call("stop")
@@ -347,7 +497,7 @@ class MeetingView(QWidget):
         seg = self.segments[idx]
         menu = QMenu(self)
         menu.addAction("Play from here", lambda: self.play_from(seg.start))
-        menu.addAction("Edit text…", lambda: self._ask_edit(idx))
+        menu.addAction("Edit text…", lambda: self.ask_edit(idx))
         menu.addAction(
             f"Rename {speaker_name(seg.speaker)}…", lambda: self._ask_rename(seg.speaker)
         )
@@ -364,12 +514,38 @@ class MeetingView(QWidget):
         assign.addAction("New speaker…", lambda: self._ask_new_speaker(idx))
         menu.popup(pos)
 
-    def _ask_edit(self, idx: int) -> None:
-        text, ok = QInputDialog.getMultiLineText(
-            self, "Edit text", "Segment text:", self.segments[idx].text.strip()
-        )
-        if ok and text.strip():
-            self.edit_text(idx, text)
+    def ask_edit(self, idx: int) -> SegmentTextDialog:
+        """The edit box for a line, open (not blocking); saving writes it through the library."""
+        dialog = SegmentTextDialog(self.segments[idx], self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.edit_text(idx, dialog.text()))
+        dialog.open()
+        return dialog
+
+    # -- exporting ----------------------------------------------------------
+    def export(self, fmt: str) -> Path | None:
+        """Save the meeting as ``fmt``, from the last export's folder or Documents."""
+        if self.meeting is None:
+            return None
+        try:
+            path = export_meeting(self, self.library, self.meeting.id, fmt)
+        except MeetingAppError as e:
+            self.error.emit(str(e))
+            return None
+        if path is not None:
+            self.show_note(f"Exported {path.name}")
+        return path
+
+    def copy_markdown(self) -> None:
+        """The meeting's Markdown (transcript and minutes) to the clipboard."""
+        if self.meeting is None:
+            return
+        copy_markdown(self.library, self.meeting.id)
+        self.show_note("Copied as Markdown")
+
+    def show_note(self, text: str) -> None:
+        self.note.setText(text)
+        self._note_timer.start()
 
     def _ask_rename(self, old: str | None) -> None:
         name, ok = QInputDialog.getText(

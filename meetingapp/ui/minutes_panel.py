@@ -210,7 +210,9 @@ class MinutesPanel(QWidget):
             self._note(self.tree.invisibleRootItem(), NO_MINUTES)
             self._filling = False
             return
-        self.mood.setText(f"· mood: {m.mood}")
+        said = m.summary.strip() or m.decisions or actions or m.key_points or m.highlights
+        # The mood of minutes with nothing in them would be a guess about silence.
+        self.mood.setText(f"· mood: {m.mood}" if said else "")
         self._section("Summary", [(m.summary, None)] if m.summary.strip() else [])
         self._section("Decisions", [(d.text, d.start) for d in m.decisions])
         acts = self._section("Action items", [])

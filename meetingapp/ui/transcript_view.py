@@ -209,6 +209,8 @@ class TranscriptView(QListView):
         self.setLayoutMode(QListView.LayoutMode.Batched)
         self.setBatchSize(50)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # Rows wrap to the width: a horizontal bar would only scroll an empty margin.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setCursor(Qt.CursorShape.PointingHandCursor)

@@ -1,4 +1,5 @@
-"""A transcribed meeting: playback from a line, editing, speakers, export, analytics."""
+"""A transcribed meeting: playback from a line, editing, speakers, export (where the save
+dialog starts, Markdown to the clipboard), analytics."""
 
 from __future__ import annotations
 
@@ -8,16 +9,22 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtMultimedia import QMediaPlayer
+from PySide6.QtWidgets import QApplication, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 from ui_data import db_of
 
 from meetingapp.cli import main
+from meetingapp.domain.meetings import FORMAT_NAMES
 from meetingapp.store.analytics import talk_time_by_speaker
 from meetingapp.store.export import FORMATS
 from meetingapp.store.meetings import list_meetings, load_segments, speakers_of
 from meetingapp.store.minutes import load_minutes
+from meetingapp.ui import export
+from meetingapp.ui.edit_dialogs import SegmentTextDialog
 from meetingapp.ui.main_window import MainWindow
 from meetingapp.ui.meeting_view import MeetingView
+
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 
 def open_first(window: MainWindow) -> MeetingView:
@@ -100,6 +107,77 @@ def test_reassign_and_edit_segment(meeting_window: MainWindow) -> None:
     assert after.words[0].start == pytest.approx(before.start, abs=0.01)
     assert after.words[-1].end == pytest.approx(before.end, abs=0.01)
     assert view.transcript.model_.html(0) == "My fellow Americans"
+
+
+def test_edit_text_is_a_wrapping_multi_line_box(qtbot: QtBot, meeting_window: MainWindow) -> None:
+    view = open_first(meeting_window)
+    meeting_id = view.meeting.id
+    seg = view.segments[0]
+    dialog = view.ask_edit(0)
+    assert isinstance(dialog, SegmentTextDialog) and dialog.isVisible()
+    editor = dialog.editor
+    assert editor.toPlainText() == seg.text.strip()
+    # Several lines tall, wrapping at its width: never a box that scrolls sideways.
+    assert editor.lineWrapMode() == QPlainTextEdit.LineWrapMode.WidgetWidth
+    assert editor.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    assert editor.height() >= 4 * editor.fontMetrics().lineSpacing()
+    editor.setPlainText(" ".join([seg.text.strip()] * 6))
+    qtbot.wait(10)
+    assert editor.horizontalScrollBar().maximum() == 0
+    editor.setPlainText("")
+    assert not dialog.save.isEnabled()
+    editor.setPlainText("And so, my fellow Americans,\nask not")
+    qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert not dialog.isVisible()
+    stored = load_segments(db_of(view), meeting_id)[0]
+    assert stored.text == "And so, my fellow Americans, ask not"
+    assert shown(view, 0).endswith(": And so, my fellow Americans, ask not")
+
+
+def test_export_starts_in_documents_then_the_last_folder(
+    meeting_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    (home / "Documents").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    asked: list[tuple[str, str]] = []
+    answer = tmp_path / "exports" / "minutes.md"
+    answer.parent.mkdir()
+
+    def save_dialog(_parent: object, caption: str, start: str, _filter: str) -> tuple[str, str]:
+        asked.append((caption, start))
+        return str(answer), ""
+
+    monkeypatch.setattr(export.QFileDialog, "getSaveFileName", save_dialog)
+    view = open_first(meeting_window)
+    meeting_id = view.meeting.id
+    assert [a.text() for a in view.export_menu.actions() if a.text()] == [
+        *(f"{FORMAT_NAMES[f]}…" for f in FORMATS),
+        "Copy as Markdown",
+    ]
+    assert view.export("md") == answer
+    assert asked == [("Export as Markdown", str(home / "Documents" / "JFK.md"))]
+    assert answer.read_text(encoding="utf-8") == view.library.export_text(meeting_id, "md")
+    assert view.note.text() == "Exported minutes.md"
+    # The next export, in this window or the next one, starts where the last one went.
+    view.export("srt")
+    assert asked[-1] == ("Export as SubRip subtitles (SRT)", str(answer.parent / "JFK.srt"))
+    assert export.export_folder(view.library) == answer.parent
+    answer.parent.joinpath("minutes.md").unlink()
+    answer.parent.rmdir()  # a folder that went away: back to Documents
+    assert export.export_folder(view.library) == home / "Documents"
+
+
+def test_copy_as_markdown(qtbot: QtBot, meeting_window: MainWindow) -> None:
+    view = open_first(meeting_window)
+    QApplication.clipboard().clear()
+    view.transcript.setFocus()
+    qtbot.keyClick(view.transcript, Qt.Key.Key_C, CTRL_SHIFT)
+    text = QApplication.clipboard().text()
+    assert text == view.library.export_text(view.meeting.id, "md")
+    assert text.startswith("# JFK") and "country" in text
+    assert view.note.text() == "Copied as Markdown"
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
