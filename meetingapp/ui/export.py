@@ -11,21 +11,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtCore import QStandardPaths
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from meetingapp.domain.meetings import FORMAT_NAMES
 from meetingapp.library import Library
+from meetingapp.ui.window_state import window_state
 
-#: the window's own remembered choices, one file per data folder (tests stay apart)
-STATE_FILE = "window.ini"
+#: in the window's remembered state (window.ini in the data folder)
 LAST_FOLDER = "export/last_folder"
-
-
-def window_state(library: Library) -> QSettings:
-    """What the window remembers between runs that the engine never reads."""
-    return QSettings(str(library.data / STATE_FILE), QSettings.Format.IniFormat)
 
 
 def documents_folder() -> Path:
@@ -37,12 +32,12 @@ def documents_folder() -> Path:
 
 def export_folder(library: Library) -> Path:
     """Where the next export starts: the last one's folder while it exists, else Documents."""
-    last = str(window_state(library).value(LAST_FOLDER, "") or "")
+    last = str(window_state(library.data).value(LAST_FOLDER, "") or "")
     return Path(last) if last and Path(last).is_dir() else documents_folder()
 
 
 def remember_folder(library: Library, folder: Path) -> None:
-    state = window_state(library)
+    state = window_state(library.data)
     state.setValue(LAST_FOLDER, str(folder))
     state.sync()
 
