@@ -17,7 +17,6 @@ import math
 import threading
 from dataclasses import dataclass
 
-import ctranslate2
 import numpy as np
 from faster_whisper import BatchedInferencePipeline, WhisperModel
 from faster_whisper.transcribe import Segment as FwSegment
@@ -27,6 +26,7 @@ from meetingapp.domain.progress import ProgressFn
 from meetingapp.domain.transcript import Segment, Transcript, Word
 from meetingapp.engine.cancel import CancelToken
 from meetingapp.engine.cpu import cpu_threads
+from meetingapp.engine.cuda import cuda
 from meetingapp.engine.speech_windows import SpeechWindow, clip_regions, pack_windows
 from meetingapp.engine.transcript_lines import (
     LOOP_RUN,
@@ -52,8 +52,6 @@ HALVE_MIN_S = 10.0
 HALVE_SLACK_S = 0.5
 #: The language is detected on this many windows of speech (faster-whisper's way).
 LANGUAGE_WINDOWS = 3
-#: What a job logs when Settings ask for a GPU this machine does not have.
-NO_CUDA_NOTICE = "GPU (CUDA) is chosen in Settings but no CUDA GPU was found; using the CPU"
 
 log = logging.getLogger(__name__)
 
@@ -70,11 +68,15 @@ class AsrSettings:
 
 
 def cuda_devices() -> int:
-    """How many CUDA GPUs CTranslate2 can use (0 without a GPU, a driver or CUDA)."""
-    try:
-        return ctranslate2.get_cuda_device_count()
-    except Exception:  # a broken driver install raises instead of answering 0
-        return 0
+    """How many CUDA GPUs CTranslate2 can use: 0 without a GPU, a driver, or the
+    CUDA libraries it opens when it first computes (:mod:`meetingapp.engine.cuda`)."""
+    found = cuda()
+    return found.gpus if found.usable else 0
+
+
+def no_cuda_notice() -> str:
+    """What a job logs when Settings ask for a GPU this machine cannot use."""
+    return f"GPU (CUDA) is chosen in Settings but {cuda().reason}; using the CPU"
 
 
 def pick_device(device: str) -> tuple[str, str]:
@@ -91,7 +93,7 @@ def pick_device(device: str) -> tuple[str, str]:
 def load_whisper(model: ResolvedModel, device: str = "auto", threads: int = 0) -> WhisperModel:
     dev, compute = pick_device(device)
     if device == "cuda" and dev != "cuda":
-        log.warning("%s", NO_CUDA_NOTICE)
+        log.warning("%s", no_cuda_notice())
     source = str(model.path) if model.path is not None else model.name
     try:
         return WhisperModel(

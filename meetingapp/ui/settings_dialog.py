@@ -28,6 +28,7 @@ from meetingapp.config import Settings, set_data_dir
 from meetingapp.domain.progress import ProgressFn
 from meetingapp.engine.asr import cuda_devices
 from meetingapp.engine.cancel import CancelToken
+from meetingapp.engine.cuda import cuda
 from meetingapp.engine.whisper_models import CATALOG, ModelStatus, download_whisper, list_whisper
 from meetingapp.library import Library
 from meetingapp.ui.bridge import Task
@@ -104,12 +105,11 @@ class SettingsDialog(QDialog):
             item = model.item(gpu)
             assert item is not None
             item.setEnabled(False)
-            self.device.setItemData(gpu, NO_GPU, Qt.ItemDataRole.ToolTipRole)
+            why = cuda().reason or NO_GPU
+            self.device.setItemData(gpu, why, Qt.ItemDataRole.ToolTipRole)
             if chosen == "cuda":
                 chosen = "auto"
-                self.device_note.setText(
-                    "GPU (CUDA) was chosen, but no CUDA GPU was found: jobs run on the CPU."
-                )
+                self.device_note.setText(f"GPU (CUDA) was chosen, but {why}: jobs run on the CPU.")
                 self.device_note.show()
         self.device.setCurrentIndex(max(0, self.device.findData(chosen)))
         self.language = QComboBox()

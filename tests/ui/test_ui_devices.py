@@ -15,6 +15,7 @@ from ui_data import JFK
 from meetingapp.config import Settings
 from meetingapp.domain.jobs import JobOptions
 from meetingapp.engine import asr
+from meetingapp.engine.cuda import cuda
 from meetingapp.engine.jobs import JobRunner
 from meetingapp.engine.whisper_models import FAST_MODEL
 from meetingapp.library import Library
@@ -37,7 +38,7 @@ def test_no_gpu_means_no_gpu_choice(
     qtbot.addWidget(dialog)
     assert not gpu_item_enabled(dialog)
     gpu = dialog.device.findData("cuda")
-    assert dialog.device.itemData(gpu, Qt.ItemDataRole.ToolTipRole) == NO_GPU
+    assert dialog.device.itemData(gpu, Qt.ItemDataRole.ToolTipRole) == (cuda().reason or NO_GPU)
     # A settings.json from a machine with a GPU: the dialog shows what will happen.
     assert dialog.device.currentData() == "auto"
     assert not dialog.device_note.isHidden()
@@ -78,7 +79,7 @@ def test_cuda_job_without_a_gpu_runs_on_the_cpu(
     finally:
         engine.shutdown()
     notices = [r.getMessage() for r in caplog.records if r.name == "meetingapp.engine.asr"]
-    assert notices == [asr.NO_CUDA_NOTICE]
+    assert notices == [asr.no_cuda_notice()]
 
 
 def open_first(window: MainWindow) -> MeetingView:
