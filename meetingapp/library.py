@@ -203,9 +203,13 @@ class Library:
             return meetingstore.speakers_of(db, meeting_id)
 
     def speaker_names(self) -> list[str]:
-        """Every speaker name used in any meeting, for filters and pickers."""
+        """The people known across meetings (speaker profiles), for filters and pickers.
+
+        A meeting's own labels ("Speaker 1") are left out: each names a different
+        person in every meeting, so filtering by one mixed strangers together.
+        """
         with self.connect() as db:
-            return meetingstore.speaker_names(db)
+            return [p.name for p in speakerstore.list_profiles(db)]
 
     def meeting_speakers(self, meeting_id: int) -> list[MeetingSpeaker]:
         with self.connect() as db:
@@ -388,9 +392,10 @@ class Library:
 
     # -- analytics ------------------------------------------------------------------
     def talk_time(self) -> list[Bar]:
-        """Seconds spoken per speaker over all meetings, most first."""
+        """Seconds spoken per person (speaker profile) over all meetings, most first;
+        unnamed voices are in ``totals().unnamed_talk``, never summed by label."""
         with self.connect() as db:
-            return analytics.talk_time_by_speaker(db)
+            return analytics.talk_time_by_person(db)
 
     def meetings_per_week(self) -> list[Bar]:
         with self.connect() as db:

@@ -8,7 +8,7 @@ import pytest
 from sqlite_utils import Database
 
 from meetingapp.domain.transcript import Segment, Transcript, Word
-from meetingapp.store.analytics import UNLABELLED, meetings_per_week, talk_time_by_speaker
+from meetingapp.store.analytics import meetings_per_week, talk_time_by_person, totals
 from meetingapp.store.db import open_db
 from meetingapp.store.meetings import (
     NewMeeting,
@@ -74,11 +74,17 @@ def test_retime_words_spreads_by_length() -> None:
 
 
 def test_analytics(db: Database) -> None:
-    add_meeting(db, "2026-11-02T10:00:00+00:00", ["S1", "S1", None])  # Monday
+    first = add_meeting(db, "2026-11-02T10:00:00+00:00", ["S1", "S1", None])  # Monday
     add_meeting(db, "2026-11-08T18:00:00+00:00", ["S2"])  # Sunday, same week
-    add_meeting(db, "2026-11-17T09:00:00+00:00", ["S1"])
-    talk = {b.label: b.value for b in talk_time_by_speaker(db)}
-    assert talk == {"S1": 9.0, "S2": 3.0, UNLABELLED: 3.0}
+    third = add_meeting(db, "2026-11-17T09:00:00+00:00", ["S1"])
+    # "S1" of two meetings is two strangers until they are named: no talk time yet.
+    assert talk_time_by_person(db) == [] and totals(db).unnamed_talk == 15.0
+    name_speaker(db, first, "S1", "Ana")
+    assert [(b.label, b.value) for b in talk_time_by_person(db)] == [("Ana", 6.0)]
+    assert totals(db).unnamed_talk == 9.0
+    name_speaker(db, third, "S1", "ana")  # the same person (profile) in another meeting
+    assert [(b.label, b.value) for b in talk_time_by_person(db)] == [("Ana", 9.0)]
+    assert totals(db).unnamed_talk == 6.0
     weeks = meetings_per_week(db, weeks=4)
     assert [b.value for b in weeks] == [0, 2, 0, 1]
     assert weeks[1].label == "02 Nov"

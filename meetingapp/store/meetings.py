@@ -183,15 +183,6 @@ def speakers_of(db: sqlite_utils.Database, meeting_id: int) -> list[str | None]:
     return [r[0] for r in rows]
 
 
-def speaker_names(db: sqlite_utils.Database) -> list[str]:
-    """Every speaker name used in any meeting, for filters and pickers."""
-    rows = db.execute(
-        "SELECT DISTINCT speaker FROM segments WHERE speaker IS NOT NULL AND speaker != ''"
-        " ORDER BY speaker COLLATE NOCASE"
-    ).fetchall()
-    return [r[0] for r in rows]
-
-
 def retime_words(text: str, start: float, end: float, speaker: str | None) -> list[Word]:
     """Spread corrected words over the segment by length: the user's text is certain,
     its timing only approximate."""

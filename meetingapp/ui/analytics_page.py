@@ -1,4 +1,4 @@
-"""Analytics: talk time per speaker and meetings per week, drawn with QPainter."""
+"""Analytics: talk time per person and meetings per week, drawn with QPainter."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ class BarChart(QWidget):
         self.horizontal = horizontal
         self.color = QColor(color)
         self.fmt = fmt
+        #: what an empty chart says
+        self.empty_text = "No meetings yet"
         self.bars: list[Bar] = []
         self.setMinimumHeight(220)
         self.setMaximumHeight(360)
@@ -40,7 +42,11 @@ class BarChart(QWidget):
         text_color = self.palette().text().color()
         if not self.bars:
             p.setPen(QColor("#868e96"))
-            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No meetings yet")
+            p.drawText(
+                self.rect(),
+                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                self.empty_text,
+            )
             p.end()
             return
         top = max(b.value for b in self.bars) or 1.0
@@ -103,6 +109,14 @@ class BarChart(QWidget):
 
 
 class AnalyticsPage(QWidget):
+    """Who talks and how often we meet, across every meeting.
+
+    Talk time counts people (speaker profiles) only: a meeting's "Speaker 1" is
+    someone else in the next meeting, so the labels are never added up. The talk
+    of voices nobody has named yet is one line under the chart, with where to
+    name them.
+    """
+
     def __init__(self, library: Library) -> None:
         super().__init__()
         self.library = library
@@ -110,17 +124,21 @@ class AnalyticsPage(QWidget):
         self.weeks = BarChart(horizontal=False, color="#12b886")
         self.summary = QLabel()
         self.summary.setObjectName("hint")
+        self.unnamed = QLabel()
+        self.unnamed.setObjectName("hint")
+        self.unnamed.setWordWrap(True)
         title = QLabel("Analytics")
         title.setObjectName("pageTitle")
         grid = QGridLayout()
         grid.setHorizontalSpacing(24)
         for col, (name, chart) in enumerate(
-            (("Talk time per speaker", self.talk), ("Meetings per week", self.weeks))
+            (("Talk time per person", self.talk), ("Meetings per week", self.weeks))
         ):
             label = QLabel(name)
             label.setObjectName("sectionTitle")
             grid.addWidget(label, 0, col)
             grid.addWidget(chart, 1, col)
+        grid.addWidget(self.unnamed, 2, 0)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(24, 16, 24, 16)
         lay.addWidget(title)
@@ -130,8 +148,16 @@ class AnalyticsPage(QWidget):
         lay.addStretch(1)
 
     def refresh(self) -> None:
+        t = self.library.totals()
+        self.talk.empty_text = "No named people yet" if t.meetings else "No meetings yet"
         self.talk.set_bars(self.library.talk_time())
         self.weeks.set_bars(self.library.meetings_per_week())
-        t = self.library.totals()
         plural = "s" if t.meetings != 1 else ""
         self.summary.setText(f"{t.meetings} meeting{plural} · {clock(t.duration)} recorded")
+        self.unnamed.setText(
+            f"Not counted: {clock(t.unnamed_talk)} by voices with no name yet"
+            " (“Speaker 1” is someone else in every meeting). Name them in a meeting,"
+            " or enroll them on the Speakers page."
+            if t.unnamed_talk
+            else ""
+        )

@@ -118,6 +118,10 @@ class SearchPage(QWidget):
         self.speaker = QComboBox()
         self.speaker.setEditable(True)
         self.speaker.setMinimumWidth(140)
+        self.speaker.setToolTip(
+            "People known across meetings (named speakers). A meeting's own labels,"
+            " such as “Speaker 1”, are someone else in every meeting and are not listed."
+        )
         filters = QHBoxLayout()
         for label, w in (
             ("Type", self.type),
@@ -197,7 +201,7 @@ class SearchPage(QWidget):
         return edit
 
     def refresh(self) -> None:
-        """Offer the speakers the library knows now."""
+        """Offer the people the library knows now (profiles, not per-meeting labels)."""
         current = self.speaker.currentText()
         self.speaker.clear()
         self.speaker.addItems([ANY, *self.library.speaker_names()])

@@ -35,14 +35,19 @@ def ui_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return data
 
 
-def processed(tmp_path_factory: pytest.TempPathFactory, clip: Path, title: str) -> Path:
-    data = tmp_path_factory.mktemp("processed") / "data"
-    fast_settings(data)
+def transcribe(data: Path, clip: Path, title: str) -> None:
+    """Add ``clip`` to the library in ``data`` through the real engine."""
     engine = JobRunner(data)
     sub = engine.submit(clip, JobOptions(model=FAST_MODEL, language="en", title=title))
     assert sub.job_id is not None
     engine.wait([sub.job_id], timeout=300)
     engine.shutdown()
+
+
+def processed(tmp_path_factory: pytest.TempPathFactory, clip: Path, title: str) -> Path:
+    data = tmp_path_factory.mktemp("processed") / "data"
+    fast_settings(data)
+    transcribe(data, clip, title)
     return data
 
 
@@ -58,6 +63,18 @@ def standup_processed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return processed(tmp_path_factory, STANDUP, "Team standup")
 
 
+@pytest.fixture(scope="session")
+def two_meetings_processed(
+    standup_processed: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The standup and JFK in one library: two meetings, each with a "Speaker 1" of
+    its own (who are not the same person)."""
+    data = tmp_path_factory.mktemp("two-meetings") / "data"
+    shutil.copytree(standup_processed, data)
+    transcribe(data, JFK, "JFK")
+    return data
+
+
 @pytest.fixture
 def meeting_home(processed_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     data = tmp_path / "data"
@@ -70,6 +87,16 @@ def meeting_home(processed_home: Path, tmp_path: Path, monkeypatch: pytest.Monke
 def standup_home(standup_processed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     data = tmp_path / "data"
     shutil.copytree(standup_processed, data)
+    monkeypatch.setenv("MEETINGAPP_HOME", str(data))
+    return data
+
+
+@pytest.fixture
+def two_meetings_home(
+    two_meetings_processed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(two_meetings_processed, data)
     monkeypatch.setenv("MEETINGAPP_HOME", str(data))
     return data
 
@@ -104,6 +131,11 @@ def meeting_window(qtbot: QtBot, meeting_home: Path) -> Iterator[MainWindow]:
 @pytest.fixture
 def standup_window(qtbot: QtBot, standup_home: Path) -> Iterator[MainWindow]:
     yield from make_window(qtbot, standup_home)
+
+
+@pytest.fixture
+def two_meetings_window(qtbot: QtBot, two_meetings_home: Path) -> Iterator[MainWindow]:
+    yield from make_window(qtbot, two_meetings_home)
 
 
 @pytest.fixture(autouse=True)
