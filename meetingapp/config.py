@@ -56,7 +56,7 @@ def _describe(hint: object) -> str:
     """A type hint in the words of the settings file (JSON), for the error line."""
     if isinstance(hint, UnionType):
         return " or ".join(_describe(a) for a in get_args(hint))
-    names = {str: "text", int: "a whole number", type(None): "null"}
+    names = {str: "text", int: "a whole number", bool: "true or false", type(None): "null"}
     if get_origin(hint) is dict:
         return "an object of text values"
     return names.get(hint, getattr(hint, "__name__", str(hint)))
@@ -88,6 +88,8 @@ class Settings:
     #: transcription windows decoded together (0: 4 on the CPU, 16 on a GPU);
     #: each window costs ~75 MB with the base model on the CPU
     batch_size: int = 0
+    #: the window's first-run offer of a minutes model was answered "Not now"
+    llm_prompt_dismissed: bool = False
 
     def llm_path(self) -> Path | None:
         """The GGUF language model for minutes and answers, if one is set: the one

@@ -2,7 +2,9 @@
 
 This is the only place the app touches the network, and only on request.
 A partial download is kept as ``NAME.part`` and resumed with an HTTP Range
-request; the file is moved into place only after its checksum matches.
+request; the file is moved into place only when it is complete (as long as the
+server said) and its checksum matches, or, without a known checksum, when the
+caller's ``check`` of its contents passes.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 import re
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 from meetingapp.domain.progress import ProgressFn
@@ -50,11 +53,15 @@ def download(
     progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
     timeout: float = 30.0,
+    check: Callable[[Path], None] | None = None,
 ) -> Path:
     """Fetch ``url`` to ``dest``, resuming a previous partial download.
 
     The checksum is ``sha256`` when given, else the one the server announces;
     a mismatch deletes the partial file and raises :class:`DownloadError`.
+    ``check(part)`` may inspect the finished file (e.g. a format's header) and
+    raise :class:`DownloadError`, which deletes it too. A connection that ends
+    early keeps the partial file, so the next call resumes it.
     """
     dest.parent.mkdir(parents=True, exist_ok=True)
     part = dest.with_name(dest.name + ".part")
@@ -64,7 +71,7 @@ def download(
         response = urllib.request.urlopen(request, timeout=timeout)  # noqa: S310 (user-requested)
     except urllib.error.HTTPError as e:
         if e.code == 416 and have:  # already complete
-            return _finish(part, dest, sha256, url)
+            return _finish(part, dest, sha256, url, check)
         raise DownloadError(f"{url}: download failed (HTTP {e.code} {e.reason})") from None
     except (urllib.error.URLError, OSError) as e:
         reason = getattr(e, "reason", e)
@@ -76,24 +83,42 @@ def download(
             have = 0
         total = have + int(headers.get("content-length", 0) or 0)
         mode = "ab" if have else "wb"
+        lost: OSError | None = None
         with open(part, mode) as f:
-            while block := response.read(CHUNK):
-                f.write(block)
-                have += len(block)
-                if progress is not None and total:
-                    progress(min(1.0, have / total))
-                if cancel is not None:
-                    cancel.check()
+            try:
+                while block := response.read(CHUNK):
+                    f.write(block)
+                    have += len(block)
+                    if progress is not None and total:
+                        progress(min(1.0, have / total))
+                    if cancel is not None:
+                        cancel.check()
+            except OSError as e:  # a timeout or reset mid-file: keep what arrived
+                lost = e
             f.flush()
             os.fsync(f.fileno())
-    return _finish(part, dest, sha256, url)
+    if lost is not None or have < total:
+        why = f" ({lost})" if lost is not None else ""
+        raise DownloadError(
+            f"{url}: the connection ended after {have} of {total or '?'} bytes{why}; "
+            "run the download again to resume it"
+        )
+    return _finish(part, dest, sha256, url, check)
 
 
-def _finish(part: Path, dest: Path, sha256: str | None, url: str) -> Path:
+def _finish(
+    part: Path, dest: Path, sha256: str | None, url: str, check: Callable[[Path], None] | None
+) -> Path:
     if sha256 is not None:
         got = sha256_file(part)
         if got != sha256.lower():
             part.unlink(missing_ok=True)
             raise DownloadError(f"{url}: checksum mismatch (expected {sha256}, got {got})")
+    if check is not None:
+        try:
+            check(part)
+        except DownloadError:
+            part.unlink(missing_ok=True)
+            raise
     os.replace(part, dest)
     return dest
