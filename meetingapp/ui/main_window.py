@@ -31,21 +31,23 @@ from PySide6.QtWidgets import (
 )
 
 from meetingapp import __version__
-from meetingapp.domain.jobs import UNFINISHED
+from meetingapp.domain.jobs import UNFINISHED, JobOptions
 from meetingapp.domain.meetings import FORMAT_NAMES, FORMATS
 from meetingapp.domain.progress import ProgressFn
 from meetingapp.engine.jobs import JobEvent, JobRunner, Submitted
 from meetingapp.engine.warmup import warm_up
 from meetingapp.errors import MeetingAppError
 from meetingapp.library import Library
+from meetingapp.ui import export
 from meetingapp.ui import recorder as rec
 from meetingapp.ui.actions_page import ActionsPage
 from meetingapp.ui.analytics_page import AnalyticsPage
 from meetingapp.ui.bridge import EngineBridge, Task
 from meetingapp.ui.drop import FileDrop
+from meetingapp.ui.import_dialog import ImportDialog
 from meetingapp.ui.import_paths import MEDIA_EXTENSIONS
 from meetingapp.ui.library_page import LibraryPage
-from meetingapp.ui.meeting_view import MeetingView
+from meetingapp.ui.meeting_view import SHORTCUTS, MeetingView
 from meetingapp.ui.problems import ProblemBox
 from meetingapp.ui.queue_panel import QueuePanel
 from meetingapp.ui.settings_dialog import SettingsDialog
@@ -220,6 +222,7 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         act = file.addAction("&Quit", self.close)
         act.setShortcut("Ctrl+Q")
+        # One Export menu: the menu bar's and the meeting view's Export button's.
         self.export_menu = bar.addMenu("&Export")
         self.export_actions: list[QAction] = []
         for fmt in FORMATS:
@@ -227,6 +230,10 @@ class MainWindow(QMainWindow):
                 f"{FORMAT_NAMES[fmt]}…", lambda fmt=fmt: self.export_dialog(fmt)
             )
             self.export_actions.append(act)
+        self.export_menu.addSeparator()
+        self.copy_action = self.export_menu.addAction("Copy as &Markdown", self.copy_markdown)
+        self.copy_action.setShortcut("Ctrl+Shift+C")
+        self.export_actions.append(self.copy_action)
         self.meeting_view.export_button.setMenu(self.export_menu)
         # the library's own actions (F2 and Delete work in its table): one action each
         self.edit_menu = edit = bar.addMenu("&Edit")
@@ -258,9 +265,12 @@ class MainWindow(QMainWindow):
         tools.addAction(self.recording.pause_action)
         tools.addAction(self.recording.stop_action)
         self.export_menu.aboutToShow.connect(self._update_export_actions)
+        self.export_menu.aboutToHide.connect(lambda: self._update_export_actions(every=True))
 
-    def _update_export_actions(self) -> None:
-        enabled = self.current_meeting_id() is not None
+    def _update_export_actions(self, every: bool = False) -> None:
+        """Greyed out while the menu shows with no meeting to export; closed, enabled
+        again so Ctrl+Shift+C works once a meeting is open or selected."""
+        enabled = every or self.current_meeting_id() is not None
         for act in self.export_actions:
             act.setEnabled(enabled)
 
@@ -376,25 +386,32 @@ class MainWindow(QMainWindow):
             self.meeting_view.show_meeting(shown.id)
 
     # -- importing ----------------------------------------------------------
-    def import_paths(self, paths: list[Path]) -> None:
-        """Queue files, and the media files inside folders, without blocking the window."""
+    def import_paths(self, paths: list[Path], options: JobOptions | None = None) -> None:
+        """Queue files, and the media files inside folders, without blocking the window;
+        with ``options`` the user chose, else the settings' (a drop)."""
         if not paths:
             return
-        options = self.library.job_options()
         self.statusBar().showMessage(f"Importing {len(paths)} item(s)…", 5000)
-        self.bridge.submit(paths, options)
+        self.bridge.submit(paths, options or self.library.job_options())
 
-    def import_dialog(self) -> None:
+    def import_dialog(self) -> ImportDialog | None:
         patterns = " ".join(f"*{e}" for e in sorted(MEDIA_EXTENSIONS))
         files, _ = QFileDialog.getOpenFileNames(
             self, "Import recordings", "", f"Audio and video ({patterns});;All files (*)"
         )
-        self.import_paths([Path(f) for f in files])
+        return self.ask_import_options([Path(f) for f in files]) if files else None
 
-    def import_folder_dialog(self) -> None:
+    def import_folder_dialog(self) -> ImportDialog | None:
         folder = QFileDialog.getExistingDirectory(self, "Import a folder of recordings")
-        if folder:
-            self.import_paths([Path(folder)])
+        return self.ask_import_options([Path(folder)]) if folder else None
+
+    def ask_import_options(self, paths: list[Path]) -> ImportDialog:
+        """Title, type and language for what File > Import… chose; Import queues it."""
+        dialog = ImportDialog(paths, self.library.job_options(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.import_paths(paths, dialog.options()))
+        dialog.open()
+        return dialog
 
     def _on_import_queued(self, path: str, job_id: int) -> None:
         self.job_sources[job_id] = path
@@ -563,22 +580,41 @@ class MainWindow(QMainWindow):
         replacing a file."""
         self.library.export_to(meeting_id, fmt, path, force=True)
 
-    def export_dialog(self, fmt: str) -> None:
-        meeting_id = self.current_meeting_id()
+    def export_dialog(self, fmt: str) -> Path | None:
+        """Save the meeting shown or selected as ``fmt``: the dialog starts in the last
+        export's folder, else Documents, with the CLI's file name (``ui/export.py``)."""
+        meeting_id = self._meeting_to_export()
         if meeting_id is None:
-            return
-        title = self.library.meeting(meeting_id).title
-        name, _ = QFileDialog.getSaveFileName(
-            self, f"Export as {FORMAT_NAMES[fmt]}", f"{title}.{fmt}", f"*.{fmt}"
-        )
-        if not name:
-            return
+            return None
         try:
-            self.export_meeting(meeting_id, fmt, Path(name))
+            path = export.export_meeting(self, self.library, meeting_id, fmt)
         except MeetingAppError as e:
             self.show_problem(str(e))
+            return None
+        if path is not None:
+            self._export_note(f"Exported {path.name}")
+        return path
+
+    def copy_markdown(self) -> None:
+        """The meeting shown or selected, as Markdown (transcript and minutes), on the
+        clipboard."""
+        meeting_id = self._meeting_to_export()
+        if meeting_id is not None:
+            export.copy_markdown(self.library, meeting_id)
+            self._export_note("Copied as Markdown")
+
+    def _meeting_to_export(self) -> int | None:
+        meeting_id = self.current_meeting_id()
+        if meeting_id is None:  # a shortcut on a page without a meeting: say why nothing
+            self.statusBar().showMessage("Open or select a meeting to export it", 5000)
+        return meeting_id
+
+    def _export_note(self, text: str) -> None:
+        """Beside the meeting's Export button while it shows, else in the status bar."""
+        if self.stack.currentWidget() is self.meeting_view:
+            self.meeting_view.show_note(text)
         else:
-            self.statusBar().showMessage(f"Exported {name}", 8000)
+            self.statusBar().showMessage(text, 8000)
 
     # -- help -----------------------------------------------------------------
     def about_text(self) -> str:
@@ -590,7 +626,8 @@ class MainWindow(QMainWindow):
         )
 
     def shortcuts(self) -> list[tuple[str, str]]:
-        """(keys, what they do): the menus' and the library table's shortcuts."""
+        """(keys, what they do): the menus', the library table's and the meeting view's
+        shortcuts (``meeting_view.SHORTCUTS``), for Help > Keyboard shortcuts."""
         found: list[tuple[str, str]] = []
         actions = [
             a for menu in self.menuBar().actions() if menu.menu() for a in menu.menu().actions()
@@ -605,7 +642,7 @@ class MainWindow(QMainWindow):
                 found.append(entry)
         found.append(("Enter / double-click", "Open the selected meeting"))
         found.append(("Right-click a meeting", "Open, rename, change type, delete"))
-        found.append(("Left / Right", "In a meeting: back / forward 5 s"))
+        found += SHORTCUTS
         found.append(("Tab / Shift+Tab", "Move between the lists and buttons"))
         found.append(("Esc", "In a dialog: close it"))
         return found

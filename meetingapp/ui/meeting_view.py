@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from meetingapp.domain.meetings import FORMAT_NAMES, FORMATS, Meeting
+from meetingapp.domain.meetings import Meeting
 from meetingapp.domain.progress import ProgressFn
 from meetingapp.domain.times import clock
 from meetingapp.domain.transcript import Segment
@@ -37,7 +38,6 @@ from meetingapp.errors import MeetingAppError
 from meetingapp.library import Library
 from meetingapp.ui.bridge import Task
 from meetingapp.ui.edit_dialogs import SegmentTextDialog
-from meetingapp.ui.export import copy_markdown, export_meeting
 from meetingapp.ui.minutes_panel import MinutesPanel
 from meetingapp.ui.speaker_colors import SpeakerColors, speaker_name
 from meetingapp.ui.transcript_view import TranscriptView
@@ -65,7 +65,6 @@ SHORTCUTS = (
     ("=", "In a meeting: normal speed"),
     ("Ctrl+Up / Ctrl+Down", "In a meeting: volume up / down"),
     ("M", "In a meeting: mute / unmute"),
-    ("Ctrl+Shift+C", "In a meeting: copy it as Markdown"),
     ("Ctrl+C", "In a meeting's minutes: copy the selected item"),
 )
 
@@ -135,18 +134,11 @@ class MeetingView(QWidget):
         self.title.setObjectName("meetingTitle")
         self.meta = QLabel()
         self.meta.setObjectName("hint")
+        #: opens the window's Export menu (``ui/main_window.py``): one set of export
+        #: actions, the same from the menu bar, this button and Ctrl+Shift+C
         self.export_button = QToolButton()
         self.export_button.setText("Export")
         self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.export_menu = QMenu(self.export_button)
-        for fmt in FORMATS:
-            self.export_menu.addAction(f"{FORMAT_NAMES[fmt]}…", lambda fmt=fmt: self.export(fmt))
-        self.export_menu.addSeparator()
-        self.copy_action = self.export_menu.addAction("Copy as Markdown", self.copy_markdown)
-        self.copy_action.setShortcut(QKeySequence("Ctrl+Shift+C"))
-        self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.addAction(self.copy_action)
-        self.export_button.setMenu(self.export_menu)
         #: what the last export or copy did, beside the button for a few seconds
         self.note = QLabel()
         self.note.setObjectName("hint")
@@ -325,7 +317,8 @@ class MeetingView(QWidget):
         self.colors = SpeakerColors(speakers)
         self.legend.setText(
             "   ".join(
-                f'<span style="color:{self.colors(s).name()}">●</span> {speaker_name(s)}'
+                f'<span style="color:{self.colors(s).name()}">●</span>'
+                f" {html.escape(speaker_name(s))}"
                 for s in speakers
             )
         )
@@ -521,27 +514,6 @@ class MeetingView(QWidget):
         dialog.accepted.connect(lambda: self.edit_text(idx, dialog.text()))
         dialog.open()
         return dialog
-
-    # -- exporting ----------------------------------------------------------
-    def export(self, fmt: str) -> Path | None:
-        """Save the meeting as ``fmt``, from the last export's folder or Documents."""
-        if self.meeting is None:
-            return None
-        try:
-            path = export_meeting(self, self.library, self.meeting.id, fmt)
-        except MeetingAppError as e:
-            self.error.emit(str(e))
-            return None
-        if path is not None:
-            self.show_note(f"Exported {path.name}")
-        return path
-
-    def copy_markdown(self) -> None:
-        """The meeting's Markdown (transcript and minutes) to the clipboard."""
-        if self.meeting is None:
-            return
-        copy_markdown(self.library, self.meeting.id)
-        self.show_note("Copied as Markdown")
 
     def show_note(self, text: str) -> None:
         self.note.setText(text)

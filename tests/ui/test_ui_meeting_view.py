@@ -8,14 +8,17 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtMultimedia import QMediaPlayer
-from PySide6.QtWidgets import QApplication, QPlainTextEdit
+from PySide6.QtWidgets import QApplication, QMenu, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 from ui_data import db_of
 
 from meetingapp.cli import main
+from meetingapp.domain.analytics import Bar
 from meetingapp.domain.meetings import FORMAT_NAMES
-from meetingapp.store.analytics import talk_time_by_speaker
+from meetingapp.domain.times import clock
+from meetingapp.store.analytics import talk_time_by_person
 from meetingapp.store.export import FORMATS
 from meetingapp.store.meetings import list_meetings, load_segments, speakers_of
 from meetingapp.store.minutes import load_minutes
@@ -25,6 +28,10 @@ from meetingapp.ui.main_window import MainWindow
 from meetingapp.ui.meeting_view import MeetingView
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+
+
+def action(menu: QMenu, text: str) -> QAction:
+    return next(a for a in menu.actions() if a.text() == text)
 
 
 def open_first(window: MainWindow) -> MeetingView:
@@ -152,16 +159,21 @@ def test_export_starts_in_documents_then_the_last_folder(
     monkeypatch.setattr(export.QFileDialog, "getSaveFileName", save_dialog)
     view = open_first(meeting_window)
     meeting_id = view.meeting.id
-    assert [a.text() for a in view.export_menu.actions() if a.text()] == [
+    # The view's Export button opens the menu bar's Export menu: one set of actions.
+    menu = view.export_button.menu()
+    assert menu is meeting_window.export_menu
+    assert [a.text() for a in menu.actions() if a.text()] == [
         *(f"{FORMAT_NAMES[f]}…" for f in FORMATS),
-        "Copy as Markdown",
+        "Copy as &Markdown",
     ]
-    assert view.export("md") == answer
+    menu.aboutToShow.emit()
+    assert all(a.isEnabled() for a in menu.actions())
+    action(menu, "Markdown…").trigger()
     assert asked == [("Export as Markdown", str(home / "Documents" / "JFK.md"))]
     assert answer.read_text(encoding="utf-8") == view.library.export_text(meeting_id, "md")
     assert view.note.text() == "Exported minutes.md"
     # The next export, in this window or the next one, starts where the last one went.
-    view.export("srt")
+    action(menu, "SubRip subtitles (SRT)…").trigger()
     assert asked[-1] == ("Export as SubRip subtitles (SRT)", str(answer.parent / "JFK.srt"))
     assert export.export_folder(view.library) == answer.parent
     answer.parent.joinpath("minutes.md").unlink()
@@ -170,7 +182,11 @@ def test_export_starts_in_documents_then_the_last_folder(
 
 
 def test_copy_as_markdown(qtbot: QtBot, meeting_window: MainWindow) -> None:
+    """Ctrl+Shift+C, listed in the Export menu, copies the meeting shown, or the one
+    selected in the library; with neither, the status bar says why nothing happened."""
     view = open_first(meeting_window)
+    meeting_window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is meeting_window)
     QApplication.clipboard().clear()
     view.transcript.setFocus()
     qtbot.keyClick(view.transcript, Qt.Key.Key_C, CTRL_SHIFT)
@@ -178,6 +194,19 @@ def test_copy_as_markdown(qtbot: QtBot, meeting_window: MainWindow) -> None:
     assert text == view.library.export_text(view.meeting.id, "md")
     assert text.startswith("# JFK") and "country" in text
     assert view.note.text() == "Copied as Markdown"
+    assert dict(meeting_window.shortcuts())["Ctrl+Shift+C"] == "Copy as Markdown"
+
+    meeting_window.show_page("Library")
+    QApplication.clipboard().clear()
+    meeting_window.table.clearSelection()
+    meeting_window.table.setFocus()
+    qtbot.keyClick(meeting_window.table, Qt.Key.Key_C, CTRL_SHIFT)
+    assert QApplication.clipboard().text() == ""
+    assert meeting_window.statusBar().currentMessage() == "Open or select a meeting to export it"
+    meeting_window.table.selectRow(0)
+    qtbot.keyClick(meeting_window.table, Qt.Key.Key_C, CTRL_SHIFT)
+    assert QApplication.clipboard().text() == text
+    assert meeting_window.statusBar().currentMessage() == "Copied as Markdown"
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -211,15 +240,24 @@ def test_window_and_cli_exports_are_identical(
 
 
 def test_analytics_charts_from_store(meeting_window: MainWindow) -> None:
+    """An unnamed voice is left out of talk time, with a line saying how much; once
+    the speaker has a name (a person), the talk is theirs."""
     meeting_window.show_page("Analytics")
     page = meeting_window.analytics
     assert meeting_window.stack.currentWidget() is page
-    segments = load_segments(db_of(meeting_window), list_meetings(db_of(meeting_window))[0].id)
-    spoken = sum(s.end - s.start for s in segments)
-    assert [b.value for b in page.talk.bars] == pytest.approx([spoken], abs=0.1)
-    assert page.talk.bars == talk_time_by_speaker(db_of(meeting_window))
+    meeting = list_meetings(db_of(meeting_window))[0]
+    segments = load_segments(db_of(meeting_window), meeting.id)
+    spoken = round(sum(s.end - s.start for s in segments), 1)
+    assert page.talk.bars == [] and page.talk.empty_text == "No named people yet"
+    assert f"Not counted: {clock(spoken)} by voices with no name yet" in page.unnamed.text()
     assert sum(b.value for b in page.weeks.bars) == 1
     assert "1 meeting" in page.summary.text()
+    view = open_first(meeting_window)
+    view.rename_speaker(speakers_of(db_of(view), meeting.id)[0], "John F. Kennedy")
+    meeting_window.show_page("Analytics")
+    assert page.talk.bars == [Bar("John F. Kennedy", pytest.approx(spoken, abs=0.1))]
+    assert page.talk.bars == talk_time_by_person(db_of(meeting_window))
+    assert page.unnamed.text() == ""
 
 
 def test_library_filter_and_sort(meeting_window: MainWindow) -> None:

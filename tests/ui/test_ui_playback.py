@@ -114,3 +114,7 @@ def test_listed_shortcuts_are_the_views_keys(meeting_window: MainWindow) -> None
     listed = {k for keys, _what in SHORTCUTS for k in keys.split(" / ")}
     assert listed == made
     assert dict(SHORTCUTS)["Left / Right"] == "In a meeting: back / forward 5 s"
+    # ...and Help > Keyboard shortcuts lists every one of them
+    assert set(SHORTCUTS) <= set(meeting_window.shortcuts())
+    text = meeting_window.show_shortcuts().text()
+    assert all(f"<b>{keys}</b>" in text and what in text for keys, what in SHORTCUTS)
