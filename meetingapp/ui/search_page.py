@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QDate, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -78,6 +78,29 @@ def no_matches(q: SearchQuery) -> str:
 
 
 @dataclass
+class DayFilter(QDateEdit):
+    """A date filter whose "Any" is the earliest date it takes (``NO_DATE``).
+
+    Its calendar opened at that date, January 2000, while no date was chosen; it now
+    opens at this month then (only the page shown: choosing stays the user's).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setCalendarPopup(True)
+        self.setDisplayFormat("yyyy-MM-dd")
+        self.setMinimumDate(NO_DATE)
+        self.setSpecialValueText(ANY)
+        self.setDate(NO_DATE)
+        self.calendarWidget().window().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and self.date() == NO_DATE:
+            today = QDate.currentDate()
+            self.calendarWidget().setCurrentPage(today.year(), today.month())
+        return super().eventFilter(watched, event)
+
+
 class _Page:
     results: SearchResults
     generation: int
@@ -192,13 +215,7 @@ class SearchPage(QWidget):
         lay.addWidget(split, 1)
 
     def _date_edit(self) -> QDateEdit:
-        edit = QDateEdit()
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd")
-        edit.setMinimumDate(NO_DATE)
-        edit.setSpecialValueText(ANY)
-        edit.setDate(NO_DATE)
-        return edit
+        return DayFilter()
 
     def refresh(self) -> None:
         """Offer the people the library knows now (profiles, not per-meeting labels)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QDate, QPoint, Qt
 from PySide6.QtMultimedia import QMediaPlayer
 from pytestqt.qtbot import QtBot
 from ui_data import db_of
@@ -111,3 +112,21 @@ def test_ask_without_a_model_says_it_needs_one(qtbot: QtBot, standup_window: Mai
 
 def test_snippet_marks_become_bold() -> None:
     assert snippet_html("a \x02b<c\x03 d") == "a <b>b&lt;c</b> d"
+
+
+def test_date_filter_calendar_opens_at_this_month(qtbot: QtBot, window: MainWindow) -> None:
+    """Issue 17 item 8: with no date chosen the calendar opened at January 2000 (the
+    date that means "Any"); it opens at this month, and opening it chooses nothing."""
+    window.show_page("Search")
+    page = window.search_page
+    for edit in (page.date_from, page.date_to):
+        calendar = edit.calendarWidget()
+        arrow = QPoint(edit.width() - 6, edit.height() // 2)
+        qtbot.mouseMove(edit, arrow)
+        qtbot.mouseClick(edit, Qt.MouseButton.LeftButton, pos=arrow)
+        qtbot.waitUntil(calendar.window().isVisible)
+        today = QDate.currentDate()
+        assert (calendar.yearShown(), calendar.monthShown()) == (today.year(), today.month())
+        calendar.window().hide()
+    query = page.current_query()
+    assert (query.date_from, query.date_to) == (None, None)
