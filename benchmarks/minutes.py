@@ -6,7 +6,10 @@ espeak-ng and transcribed with Whisper base (speakers from the reference RTTM):
 
 - ``old``: the eval standup and the four scripted meetings the rules grew on;
 - ``dev``: six meetings written for issue 15, developed on;
-- ``heldout``: six more, scored only once the rules were frozen.
+- ``heldout``: six more, scored once with the rules frozen at 5109193, developed
+  on since;
+- ``fresh``: six more in other styles, committed before the rules changed again
+  and scored only once those changes were frozen.
 
 Each is scored twice: with the voices named as if everyone were enrolled, and
 with every voice "Speaker N" as on a meeting nobody enrolled, where owners are
@@ -18,7 +21,7 @@ Speed: minutes for a 1-hour transcript built by repeating those transcripts
 with shifted timestamps, offline and with the LLM (SmolLM2-135M by default, or
 --gguf PATH).
 
-Run: PYTHONPATH=. python benchmarks/minutes.py [--sets old,heldout] [--work DIR]
+Run: PYTHONPATH=. python benchmarks/minutes.py [--sets old,dev,heldout,fresh] [--work DIR]
 [--gguf PATH] [--no-llm]; --work keeps the synthesised audio and transcripts.
 """
 
@@ -146,7 +149,9 @@ def score_set(meetings: list[minutes_data.Meeting], out: list[str]) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--sets", default="old,dev,heldout", help="comma-separated: old, dev, heldout")
+    ap.add_argument(
+        "--sets", default="old,dev,heldout", help="comma-separated: old, dev, heldout, fresh"
+    )
     ap.add_argument("--work", type=Path, help="keep synthesised meetings and transcripts here")
     ap.add_argument("--gguf", type=Path, help="GGUF model for the LLM timing (default SmolLM2)")
     ap.add_argument("--no-llm", action="store_true")
