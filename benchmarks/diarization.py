@@ -2,6 +2,9 @@
 
 Run from the repository root: ``PYTHONPATH=. python benchmarks/diarization.py``
 (``--no-asr`` skips the split-vs-majority part, which transcribes with Whisper).
+``--lomo`` runs only the leave-one-meeting-out selection (see :func:`lomo_part`);
+its per-file work (VAD, segmentation, voice vectors, Whisper words) is kept in
+``--cache`` so a rerun only clusters.
 DER uses md-eval's 0.25 s collar with overlapping speech scored; "mean" is
 the plain mean over the ten AMI clips, "pooled" sums errors and reference
 time over them (short clips with 0.2 s of speech weigh less). The synthetic meetings
@@ -13,23 +16,40 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
+import pickle
 import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from evaluation.der import DerResult, Turn, diarization_error, read_rttm, read_uem
+from meetingapp.domain.audio import Audio
 from meetingapp.domain.transcript import Segment, Word
 from meetingapp.engine.audio import load_audio
 from meetingapp.engine.speakers.assign import assign_speakers
-from meetingapp.engine.speakers.diarize import Diarization, diarize
+from meetingapp.engine.speakers.diarize import (
+    Diarization,
+    DiarizationSettings,
+    SpeechVectors,
+    cluster_speech,
+    clustering_embedder,
+    diarize,
+    speech_vectors,
+)
 from meetingapp.engine.speakers.embedding import default_embedder
 from meetingapp.engine.speakers.identify import Thresholds, calibrate_thresholds, decide
-from meetingapp.engine.speakers.segmentation import default_segmentation
+from meetingapp.engine.speakers.segmentation import (
+    LocalSegmentation,
+    default_segmentation,
+    segment,
+)
 from meetingapp.engine.vad import detect_speech
 
 EVAL = Path("../shared/eval")
@@ -342,10 +362,240 @@ def assignment_part(results: dict[Path, Diarization]) -> None:
         print(f"{mode:<7}{name:<9} pooled DER {err / tot:.1%}, word speaker accuracy {ok / n:.1%}")
 
 
+# --- leave one meeting out ------------------------------------------------------------
+
+#: Folds: clips of one AMI meeting share speakers (same labels in their RTTMs: trn00-03
+#: have MEE067/MEE068/MEO069/FEO065/FEO066, trn06 and trn09 FEE083, trn07 and trn08 the
+#: same four), so they are held out together; the sample and the standup are folds of
+#: their own. The 5-minute file is the ten clips joined, so it is never scored here.
+FOLDS: dict[str, list[Path]] = {
+    "ami-A (trn00-03)": [EVAL / f"diar/ami/trn0{i}.wav" for i in (0, 1, 2, 3)],
+    "ami-B (trn04)": [EVAL / "diar/ami/trn04.wav"],
+    "ami-C (trn05)": [EVAL / "diar/ami/trn05.wav"],
+    "ami-D (trn06,09)": [EVAL / "diar/ami/trn06.wav", EVAL / "diar/ami/trn09.wav"],
+    "ami-E (trn07,08)": [EVAL / "diar/ami/trn07.wav", EVAL / "diar/ami/trn08.wav"],
+    "pyannote sample": [EVAL / "diar/pyannote_sample/sample.wav"],
+    "standup (tts)": [EVAL / "meeting/standup.wav"],
+}
+
+#: The design space: every combination is a candidate; one is chosen per fold on the
+#: others. ``segmentation`` False runs the clustering alone (no overlap/resegmentation);
+#: the eigengap count ignores the threshold rules, so it is crossed with the rest only.
+GRID: dict[str, list[object]] = {
+    "embedding": ["dvector", "campplus"],
+    "segmentation": [True, False],
+    "min_speakers": [None, 2],
+    "count_rule": ["threshold", "eigengap"],
+    "relative_threshold": [0.7, 0.8, 0.9, 1.0, 1.1, 1.2],
+    "min_cluster_fraction": [0.1, 0.2],
+    "split": [True, False],
+}
+#: What the threshold rules' parameters are set to when the eigengap counts.
+_UNUSED = {"relative_threshold": 1.0, "min_cluster_fraction": 0.2, "split": True}
+
+
+def candidates(grid: dict[str, list[object]]) -> list[dict[str, object]]:
+    """Every distinct design of ``grid``."""
+    out: list[dict[str, object]] = []
+    for values in itertools.product(*grid.values()):
+        choice = dict(zip(grid, values, strict=True))
+        if choice["count_rule"] == "eigengap":
+            choice.update(_UNUSED)
+        if choice not in out:
+            out.append(choice)
+    return out
+
+
+@dataclass
+class FileWork:
+    """What one file costs to compute once: audio, reference, VAD, model outputs, words."""
+
+    audio: Audio
+    ref: list[Turn]
+    uem: list[tuple[float, float]]
+    vectors: dict[str, SpeechVectors | None]
+    local: LocalSegmentation
+    words: list[Segment]
+    seconds: dict[str, float]
+
+
+def _cached(cache: Path, key: str, make: Callable[[], object]) -> object:
+    path = cache / f"{key}.pkl"
+    if path.exists():
+        return pickle.loads(path.read_bytes())
+    value = make()
+    path.write_bytes(pickle.dumps(value))
+    return value
+
+
+def file_work(path: Path, cache: Path) -> FileWork:
+    audio = load_audio(path)
+    ref, uem = reference(path, audio.duration)
+    stem = f"{path.parent.name}-{path.stem}"
+
+    def timed(step: str, make: Callable[[], object]) -> Callable[[], object]:
+        def run() -> object:
+            t0 = time.perf_counter()
+            value = make()
+            return value, time.perf_counter() - t0
+
+        return run
+
+    regions, t_vad = _cached(cache, f"{stem}.vad", timed("vad", lambda: detect_speech(audio)))
+    base = DiarizationSettings()
+    vectors: dict[str, SpeechVectors | None] = {}
+    seconds = {"vad": t_vad}
+    for name in GRID["embedding"]:
+        emb = clustering_embedder(str(name))
+        vectors[str(name)], seconds[str(name)] = _cached(
+            cache,
+            f"{stem}.{name}",
+            timed(str(name), lambda emb=emb: speech_vectors(audio, regions, emb, base)),
+        )
+    local, seconds["segmentation"] = _cached(
+        cache,
+        f"{stem}.seg",
+        timed("seg", lambda: segment(audio, default_segmentation(), step_s=base.window_step_s)),
+    )
+    words = _cached(cache, f"{stem}.words", lambda: transcribe(path))
+    return FileWork(audio, ref, uem, vectors, local, words, seconds)
+
+
+def settings_of(choice: dict[str, object]) -> DiarizationSettings:
+    return DiarizationSettings(
+        embedding=str(choice["embedding"]),
+        relative_threshold=float(choice["relative_threshold"]),
+        min_cluster_fraction=float(choice["min_cluster_fraction"]),
+        split_max_spread_ratio=0.8 if choice["split"] else 0.0,
+        count_rule=str(choice["count_rule"]),
+    )
+
+
+def run_choice(w: FileWork, choice: dict[str, object]) -> Diarization:
+    s = settings_of(choice)
+    counts = (None, choice["min_speakers"], None)
+    local = w.local if choice["segmentation"] else None
+    return cluster_speech(w.audio, w.vectors[s.embedding], local, counts, s)
+
+
+def _pooled(results: list[DerResult]) -> float:
+    err = sum(r.missed + r.false_alarm + r.confusion for r in results)
+    return err / max(sum(r.total for r in results), 1e-9)
+
+
+def lomo_part(cache: Path, grid: dict[str, list[object]]) -> None:
+    """Leave one meeting out: each fold is scored with the design chosen on the others.
+
+    The choice minimises pooled DER (RTTM turns) over the other folds' files. The shipped
+    defaults are scored on the same files in the same run, for comparison (they were tuned
+    on these clips, so their numbers are not held out).
+    """
+    cache.mkdir(parents=True, exist_ok=True)
+    files = [p for fold in FOLDS.values() for p in fold]
+    work = {p: file_work(p, cache) for p in files}
+    choices = candidates(grid)
+    print(f"== Leave one meeting out: {len(choices)} candidate designs, {len(FOLDS)} folds")
+    der: dict[tuple[int, Path], DerResult] = {}
+    found: dict[tuple[int, Path], int] = {}
+    for i, choice in enumerate(choices):
+        for p in files:
+            d = run_choice(work[p], choice)
+            der[(i, p)] = diarization_error(work[p].ref, turns_of(d), work[p].uem)
+            found[(i, p)] = len({t.speaker for t in d.turns})
+    held: dict[Path, tuple[int, DerResult]] = {}
+    for fold, paths in FOLDS.items():
+        train = [p for p in files if p not in paths]
+        best = min(range(len(choices)), key=lambda i: _pooled([der[(i, p)] for p in train]))
+        train_der = _pooled([der[(best, p)] for p in train])
+        print(f"{fold:<20} chose {choices[best]} (train pooled {train_der:.1%})")
+        for p in paths:
+            held[p] = (best, der[(best, p)])
+    shipped = {
+        "embedding": "dvector",
+        "relative_threshold": 1.0,
+        "min_cluster_fraction": 0.2,
+        "split": True,
+        "segmentation": True,
+        "min_speakers": None,
+    }
+    ship = choices.index(shipped) if shipped in choices else None
+    header = (
+        f"{'file':<10}{'held-out DER':>13}{'miss':>7}{'FA':>7}{'conf':>7}{'spk ref':>8}{'found':>6}"
+    )
+    print(header + ("  shipped DER/found" if ship is not None else ""))
+    for p in files:
+        i, r = held[p]
+        tot = max(r.total, 1e-9)
+        n_ref = len({s for *_, s in work[p].ref})
+        line = (
+            f"{p.stem:<10}{r.der:>13.1%}{r.missed / tot:>7.1%}{r.false_alarm / tot:>7.1%}"
+            f"{r.confusion / tot:>7.1%}{n_ref:>8}{found[(i, p)]:>6}"
+        )
+        if ship is not None:
+            line += f"  {der[(ship, p)].der:>6.1%} / {found[(ship, p)]}"
+        print(line)
+    ami = [p for p in files if p.parent.name == "ami"]
+    for label, group in (("AMI clips", ami), ("all files", files)):
+        res = [held[p][1] for p in group]
+        err = [abs(found[(held[p][0], p)] - len({s for *_, s in work[p].ref})) for p in group]
+        mean = np.mean([r.der for r in res])
+        print(
+            f"{label}: held-out pooled DER {_pooled(res):.1%}, mean {mean:.1%}, "
+            f"speaker-count error mean {np.mean(err):.2f} (exact {err.count(0)}/{len(err)})"
+        )
+        if ship is not None:
+            sres = [der[(ship, p)] for p in group]
+            smean = np.mean([r.der for r in sres])
+            print(
+                f"  shipped defaults (tuned on these clips): {_pooled(sres):.1%}, mean {smean:.1%}"
+            )
+    lines_part(work, held, choices, ami)
+    final = min(range(len(choices)), key=lambda i: _pooled([der[(i, p)] for p in files]))
+    print(f"chosen on all folds (what the product ships): {choices[final]}")
+    speed_part(work, choices[final])
+
+
+def speed_part(work: dict[Path, FileWork], choice: dict[str, object]) -> None:
+    """x realtime of the whole diarization (VAD excluded) per embedding, on this machine."""
+    for name in GRID["embedding"]:
+        audio_s = cost = 0.0
+        for w in work.values():
+            t0 = time.perf_counter()
+            run_choice(w, {**choice, "embedding": name})
+            cost += w.seconds[str(name)] + w.seconds["segmentation"] + time.perf_counter() - t0
+            audio_s += w.audio.duration
+        print(f"speed with {name}: {audio_s / cost:.1f}x realtime over {audio_s:.0f} s")
+
+
+def lines_part(
+    work: dict[Path, FileWork],
+    held: dict[Path, tuple[int, DerResult]],
+    choices: list[dict[str, object]],
+    ami: list[Path],
+) -> None:
+    """DER of the transcript lines (Whisper tiny.en words, split at speaker changes)."""
+    results = []
+    for p, w in work.items():
+        d = run_choice(w, choices[held[p][0]])
+        lines = assign_speakers(w.words, d, split=bool(choices[held[p][0]]["segmentation"]))
+        hyp = [(s.start, s.end, s.speaker or "?") for s in lines]
+        results.append((p, diarization_error(w.ref, hyp, w.uem)))
+    ami_der = _pooled([r for p, r in results if p in ami])
+    print(
+        f"transcript lines, held-out: AMI pooled DER {ami_der:.1%}, "
+        f"all files {_pooled([r for _, r in results]):.1%}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--no-asr", action="store_true", help="skip split-vs-majority")
+    parser.add_argument("--lomo", action="store_true", help="leave-one-meeting-out selection only")
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/meetingapp-diarization-cache"))
     args = parser.parse_args()
+    if args.lomo:
+        lomo_part(args.cache, GRID)
+        return
     results = diarization_part()
     synthetic_part()
     identification_part()

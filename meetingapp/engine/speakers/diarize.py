@@ -30,6 +30,7 @@ from meetingapp.domain.audio import SAMPLE_RATE, Audio, SpeechRegion
 from meetingapp.domain.progress import ProgressFn
 from meetingapp.domain.transcript import SpeakerTurn
 from meetingapp.engine.cancel import CancelToken
+from meetingapp.engine.speakers.campplus import default_campplus
 from meetingapp.engine.speakers.embedding import (
     FRAME_S,
     N_FFT,
@@ -89,9 +90,21 @@ class DiarizationSettings:
     #: person again: 0.83-0.87 did that and changed no other file; above the split limit so a
     #: merged pair is never split straight back.
     merge_min_spread_ratio: float = 0.85
+    #: How the number of speakers is found when not given: "threshold" (the median cut and
+    #: the fold/merge/split rules below) or "eigengap" (spectral, then Ward at that count).
+    count_rule: str = "threshold"
+    #: The eigengap looks for at most this many speakers.
+    max_count: int = 8
+    #: Which voice vectors the clustering compares: "dvector" (0.8 s LSTM windows averaged
+    #: per segment) or "campplus" (CAM++ on each 1.5 s segment, campplus.py).
+    embedding: str = "dvector"
     #: The segmentation model's 10 s windows slide by this much (pyannote's 10%).
     window_step_s: float = 1.0
     refine: RefineSettings = field(default_factory=RefineSettings)
+
+
+#: A speaker's d-vector needs this much speech of their own.
+MIN_VOICE_S = 1.0
 
 
 def _l2(x: np.ndarray) -> np.ndarray:
@@ -115,6 +128,38 @@ def _steps(regions: list[SpeechRegion], step: float) -> _Steps:
         times.extend(centres.tolist())
         region.extend([i] * n)
     return _Steps(np.array(times), np.array(region, dtype=int))
+
+
+@dataclass
+class SpeechVectors:
+    """The clustering's input for one recording: steps, segments and a voice vector each.
+
+    Computing them is most of the work; the benchmark keeps them per file so a grid over
+    the clustering settings is cheap.
+    """
+
+    regions: list[SpeechRegion]
+    steps: _Steps
+    segs: list[np.ndarray]
+    x: np.ndarray
+
+
+def speech_vectors(
+    audio: Audio,
+    regions: list[SpeechRegion],
+    embedder: SpeakerEmbedder,
+    settings: DiarizationSettings,
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+) -> SpeechVectors | None:
+    """Voice vectors of the VAD speech in overlapping segments; None without speech."""
+    regions = [r for r in regions if r.end > r.start]
+    if not regions:
+        return None
+    steps = _steps(regions, settings.step_s)
+    segs = _segments(steps, settings)
+    x = _segment_embeddings(audio, regions, steps, segs, embedder, settings, progress, cancel)
+    return SpeechVectors(regions, steps, segs, x)
 
 
 def _segments(steps: _Steps, settings: DiarizationSettings) -> list[np.ndarray]:
@@ -198,6 +243,10 @@ def _cluster(
     n = len(x)
     if n < 2:
         return np.zeros(n, dtype=int)
+    if num_speakers is None and settings.count_rule == "eigengap":
+        k = _eigengap_count(x, settings.max_count)
+        num_speakers = max(k, min_speakers or 1)
+        num_speakers = min(num_speakers, max_speakers or num_speakers)
     if num_speakers is None:
         cut = settings.relative_threshold * float(np.median(pdist(x, "cosine")))
         labels = fcluster(linkage(x, "average", metric="cosine"), cut, "distance") - 1
@@ -218,6 +267,24 @@ def _cluster(
             return labels
     k = max(1, min(num_speakers, n))
     return fcluster(linkage(x, "ward"), k, "maxclust") - 1
+
+
+def _eigengap_count(x: np.ndarray, max_count: int) -> int:
+    """Speakers as the largest gap among the smallest eigenvalues of the graph Laplacian.
+
+    The graph keeps each segment's nearest tenth (at least 5) by cosine similarity,
+    symmetrised, as 3D-Speaker's spectral clustering does (p-pruning).
+    """
+    n = len(x)
+    sim = np.clip(x @ x.T, 0.0, None)
+    keep = min(n, max(5, n // 10))
+    cut = -np.sort(-sim, axis=1)[:, keep - 1 : keep]
+    a = np.where(sim >= cut, sim, 0.0)
+    a = (a + a.T) / 2
+    np.fill_diagonal(a, 0.0)
+    lap = np.diag(a.sum(axis=1)) - a
+    eig = np.linalg.eigvalsh(lap)[: max_count + 1]
+    return int(np.argmax(np.diff(eig))) + 1 if len(eig) > 1 else 1
 
 
 def _fold_small(x: np.ndarray, labels: np.ndarray, min_size: float) -> np.ndarray:
@@ -324,6 +391,15 @@ def _turns(
     return turns
 
 
+def clustering_embedder(name: str) -> SpeakerEmbedder:
+    """The embedder that ``DiarizationSettings.embedding`` names."""
+    if name == "campplus":
+        return default_campplus()
+    if name == "dvector":
+        return default_embedder()
+    raise ValueError(f"unknown speaker embedding {name!r}")
+
+
 def diarize(
     audio: Audio,
     regions: list[SpeechRegion],
@@ -336,37 +412,90 @@ def diarize(
     settings: DiarizationSettings | None = None,
     progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
+    vectors: SpeechVectors | None = None,
+    local: LocalSegmentation | None = None,
 ) -> Diarization:
     """Label the speech of ``audio`` with anonymous speakers SPEAKER_00, ...
 
     The VAD ``regions`` are clustered one voice at a time; a ``segmentation`` model then
-    adds overlapping speakers and speech the VAD missed (refine.py).
+    adds overlapping speakers and speech the VAD missed (refine.py). ``vectors`` and
+    ``local`` are that work done before (the benchmark's cache). The centroids are always
+    d-vectors, whatever clustered: the speaker profiles are d-vectors.
     """
     s = settings or DiarizationSettings()
-    embedder = embedder or default_embedder()
+    embedder = embedder or clustering_embedder(s.embedding)
+    voice = default_embedder()
     split = 1.0 if segmentation is None else 0.6
 
     def part(lo: float, hi: float) -> ProgressFn | None:
         return None if progress is None else (lambda f: progress(lo + (hi - lo) * f))
 
-    base = _cluster_regions(
-        audio,
-        regions,
-        (num_speakers, min_speakers, max_speakers),
-        embedder,
-        s,
-        part(0, split),
-        cancel,
-    )
-    if segmentation is None:
-        return base
-    seg = segment(
-        audio, segmentation, step_s=s.window_step_s, progress=part(split, 0.95), cancel=cancel
-    )
-    result = _add_segmentation(audio, base, seg, embedder, s, num_speakers or max_speakers, cancel)
+    if vectors is None:
+        vectors = speech_vectors(audio, regions, embedder, s, part(0, split), cancel)
+    if local is None and segmentation is not None:
+        local = segment(
+            audio, segmentation, step_s=s.window_step_s, progress=part(split, 0.95), cancel=cancel
+        )
+    counts = (num_speakers, min_speakers, max_speakers)
+    result = cluster_speech(audio, vectors, local, counts, s, cancel)
+    if embedder is not voice and result.centroids:
+        result.centroids = _voices(audio, result.turns, voice)
     if progress is not None:
         progress(1.0)
     return result
+
+
+def cluster_speech(
+    audio: Audio,
+    vectors: SpeechVectors | None,
+    local: LocalSegmentation | None,
+    counts: tuple[int | None, int | None, int | None],
+    settings: DiarizationSettings,
+    cancel: CancelToken | None = None,
+) -> Diarization:
+    """Speakers from the speech's vectors, then overlaps from the ``local`` segmentation.
+
+    ``counts`` are the number of speakers if known, and the least and most there may be.
+    The centroids are in the clustering's space (see :func:`diarize`).
+    """
+    result = _cluster_regions(vectors, counts, settings)
+    if local is None:
+        return result
+    num_speakers, _, max_speakers = counts
+    return _add_segmentation(
+        audio, result, local, default_embedder(), settings, num_speakers or max_speakers, cancel
+    )
+
+
+def _voices(
+    audio: Audio, turns: list[SpeakerTurn], voice: SpeakerEmbedder
+) -> dict[str, np.ndarray]:
+    """A d-vector per speaker from the speech where only they talk (all of it if too little)."""
+    out: dict[str, np.ndarray] = {}
+    for name in dict.fromkeys(t.speaker for t in turns):
+        own = [t for t in turns if t.speaker == name]
+        others = [t for t in turns if t.speaker != name]
+        solo = [r for t in own for r in _minus(SpeechRegion(t.start, t.end), others)]
+        if sum(r.end - r.start for r in solo) < MIN_VOICE_S:
+            solo = [SpeechRegion(t.start, t.end) for t in own]
+        out[name] = voice.embed(audio.speech(solo)).astype(np.float32)
+    return out
+
+
+def _minus(region: SpeechRegion, turns: list[SpeakerTurn]) -> list[SpeechRegion]:
+    """``region`` less the time any of ``turns`` covers."""
+    parts = [region]
+    for t in turns:
+        parts = [
+            piece
+            for p in parts
+            for piece in (
+                SpeechRegion(p.start, min(p.end, t.start)),
+                SpeechRegion(max(p.start, t.end), p.end),
+            )
+            if piece.end > piece.start
+        ]
+    return parts
 
 
 def _add_segmentation(
@@ -409,37 +538,27 @@ def _add_segmentation(
 
 
 def _cluster_regions(
-    audio: Audio,
-    regions: list[SpeechRegion],
+    v: SpeechVectors | None,
     counts: tuple[int | None, int | None, int | None],
-    embedder: SpeakerEmbedder,
     s: DiarizationSettings,
-    progress: ProgressFn | None,
-    cancel: CancelToken | None,
 ) -> Diarization:
-    """One speaker per moment of VAD speech: d-vector segments clustered (see the top)."""
+    """One speaker per moment of VAD speech: segments clustered (see the top)."""
     num_speakers, min_speakers, max_speakers = counts
-    regions = [r for r in regions if r.end > r.start]
-    if not regions:
-        if progress is not None:
-            progress(1.0)
+    if v is None:
         return Diarization()
-    steps = _steps(regions, s.step_s)
-    segs = _segments(steps, s)
-    x = _segment_embeddings(audio, regions, steps, segs, embedder, s, progress, cancel)
-    seg_region = np.array([steps.region[seg[0]] for seg in segs])
-    labels = _cluster(x, seg_region, s, num_speakers, min_speakers, max_speakers)
+    seg_region = np.array([v.steps.region[seg[0]] for seg in v.segs])
+    labels = _cluster(v.x, seg_region, s, num_speakers, min_speakers, max_speakers)
 
-    votes = np.zeros((len(steps.times), int(labels.max()) + 1))
-    for seg, lab in zip(segs, labels, strict=True):
+    votes = np.zeros((len(v.steps.times), int(labels.max()) + 1))
+    for seg, lab in zip(v.segs, labels, strict=True):
         votes[seg, lab] += 1
     step_labels = votes.argmax(axis=1)
 
     # Name speakers in order of first appearance, so SPEAKER_00 speaks first.
     order = list(dict.fromkeys(int(v) for v in step_labels))
     name = {lab: f"SPEAKER_{i:02d}" for i, lab in enumerate(order)}
-    turns = [SpeakerTurn(a, b, name[lab]) for a, b, lab in _turns(regions, steps, step_labels)]
-    centroids = {name[lab]: _l2(x[labels == lab].mean(axis=0)).astype(np.float32) for lab in order}
-    if progress is not None:
-        progress(1.0)
+    turns = [SpeakerTurn(a, b, name[lab]) for a, b, lab in _turns(v.regions, v.steps, step_labels)]
+    centroids = {
+        name[lab]: _l2(v.x[labels == lab].mean(axis=0)).astype(np.float32) for lab in order
+    }
     return Diarization(turns=turns, centroids=centroids)
