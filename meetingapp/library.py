@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from meetingapp.engine.recording.live import LiveText
     from meetingapp.engine.recording.source import AudioSource
     from meetingapp.engine.search import SearchQuery, SearchResults
+    from meetingapp.engine.speakers.conversation import ProposedName
 
 T = TypeVar("T")
 
@@ -215,6 +216,18 @@ class Library:
         with self.connect() as db:
             meetingstore.get_meeting(db, meeting_id)
             return speakerstore.meeting_speakers(db, meeting_id)
+
+    def proposed_names(self, meeting_id: int) -> dict[str, ProposedName]:
+        """Names for the meeting's unnamed voices, learnt from what was said (speaker as
+        shown -> proposal); voices a profile or the user named get none. The learner
+        (engine/minutes/people.py) imports scikit-learn, so it loads on first use."""
+        from meetingapp.engine.speakers.conversation import proposed_names
+
+        with self.connect() as db:
+            meetingstore.get_meeting(db, meeting_id)
+            segments = meetingstore.load_segments(db, meeting_id)
+            speakers = speakerstore.meeting_speakers(db, meeting_id)
+        return proposed_names(segments, speakers)
 
     def suggestion(self, meeting_id: int, who: str | None) -> str | None:
         """The known person a meeting speaker's voice resembles, if one was suggested."""

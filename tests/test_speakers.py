@@ -12,6 +12,9 @@ import pytest
 from evaldata import EVAL, STANDUP
 
 from evaluation.der import read_rttm
+from meetingapp.domain.speakers import MeetingSpeaker
+from meetingapp.domain.transcript import Segment
+from meetingapp.engine.speakers.conversation import proposed_names
 from meetingapp.engine.speakers.known_voices import identify
 from meetingapp.store import speakers as sp
 from meetingapp.store.db import open_db
@@ -130,3 +133,62 @@ def test_correcting_a_meeting(cli) -> None:
     assert "] Team: " in md
     assert "Speaker 1" not in md  # the minutes' summary and action items follow the names
     assert np.all([s["speaker"] == "Team" for s in doc["segments"]])
+
+
+def _proposals(listing: str) -> dict[str, str]:
+    """``speakers list --meeting`` -> speaker name -> "is X" / "may be X" line under it."""
+    out: dict[str, str] = {}
+    name = ""
+    for line in listing.splitlines():
+        if line.startswith(" "):
+            out[name] = line.strip()
+        else:
+            name = line[13:33].strip()  # the columns of cmd_list: label, name, status
+    return out
+
+
+@pytest.mark.slow
+def test_names_from_the_conversation(cli) -> None:
+    """The standup says "Bob, you first." and "Thanks Carol. What about you?": Bob answers
+    once (0.33), Carol is thanked and answers (0.67): both only offered, each under the
+    right voice (tiny.en hears "Bob" as "Mom": offered to Bob's voice, never to another
+    person's); a voice the user named keeps its name and gives it to nobody."""
+    r = cli("transcribe", STANDUP, "--model", "tiny.en")
+    assert r.code == 0, r.err
+    meeting = r.last_line
+    doc = json.loads(cli("export", meeting, "--format", "json").out)
+    truth = reference_names(doc, STANDUP.with_suffix(".rttm"))
+    proposals = _proposals(cli("speakers", "list", "--meeting", meeting).out)
+    for speaker, line in proposals.items():
+        assert line.startswith("may be "), line
+        others = {p for s, p in truth.items() if s != speaker}
+        assert line.split()[2] not in others, (speaker, line, truth)
+    carol = next(s for s, p in truth.items() if p == "Carol")
+    assert proposals[carol].split()[2] == "Carol", proposals
+    assert cli("speakers", "rename", carol, "Carol", "--meeting", meeting).code == 0
+    after = _proposals(cli("speakers", "list", "--meeting", meeting).out)
+    assert carol not in after and "Carol" in cli("speakers", "list", "--meeting", meeting).out
+    assert all("Carol" not in line for line in after.values()), after
+
+
+def test_introduction_names_a_voice() -> None:
+    """A self-introduction is applied as the name (1.0); a single answered question is only
+    offered (0.33); an enrolled voice is never re-named."""
+    lines = [
+        ("Speaker 1", "Hi everyone, I'm Lena from finance. Omar, could you start?"),
+        ("Speaker 2", "Sure. The numbers are in and we are on budget."),
+        ("Dana", "Thanks, Omar. I have nothing new this week."),
+        ("Speaker 1", "Good. Let's wrap up then."),
+    ]
+    segments = [
+        Segment(i * 5.0, i * 5.0 + 4.0, text, speaker=who) for i, (who, text) in enumerate(lines)
+    ]
+    speakers = [
+        MeetingSpeaker("SPEAKER_00", "Speaker 1", None, "unknown", None, None, None),
+        MeetingSpeaker("SPEAKER_01", "Speaker 2", None, "unknown", None, None, None),
+        MeetingSpeaker("SPEAKER_02", "Dana", 1, "auto", None, 0.9, None),
+    ]
+    got = proposed_names(segments, speakers)
+    assert got["Speaker 1"].name == "Lena" and got["Speaker 1"].applied
+    assert got["Speaker 2"].name == "Omar" and not got["Speaker 2"].applied
+    assert "Dana" not in got

@@ -11,10 +11,15 @@ from meetingapp.library import Library
 def cmd_list(args: argparse.Namespace) -> int:
     library = Library()
     if args.meeting is not None:
+        proposed = library.proposed_names(args.meeting)
         for s in library.meeting_speakers(args.meeting):
             hint = f"  (is it {s.suggested_name}?)" if s.suggested_name else ""
             score = f" {s.score:.2f}" if s.score is not None else ""
             print(f"{s.label:<12} {s.name:<20} {s.status:<10}{score}{hint}")
+            if p := proposed.get(s.name):
+                verdict = "is" if p.applied else "may be"
+                said = "; ".join(p.evidence[:2])
+                print(f"{'':<12} {verdict} {p.name} ({p.confidence:.2f}, from the talk: {said})")
         return 0
     profiles = library.profiles()
     if not profiles:
