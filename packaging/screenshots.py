@@ -14,30 +14,18 @@ edit a user would make, so names, colours and voice profiles show.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from PySide6.QtCore import Qt
+from shots import EVAL, open_window, wait_until
 
-from PySide6.QtCore import QEventLoop, Qt  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from meetingapp.domain.jobs import JobOptions
+from meetingapp.engine.whisper_models import FAST_MODEL
+from meetingapp.ui.main_window import MainWindow
+from meetingapp.ui.settings_dialog import SettingsDialog
 
-from meetingapp.config import Settings  # noqa: E402
-from meetingapp.domain.jobs import JobOptions  # noqa: E402
-from meetingapp.engine.jobs import JobEvent, JobRunner  # noqa: E402
-from meetingapp.engine.whisper_models import FAST_MODEL  # noqa: E402
-from meetingapp.ui.main_window import CloseChoice, MainWindow  # noqa: E402
-from meetingapp.ui.settings_dialog import SettingsDialog  # noqa: E402
-from meetingapp.ui.style import STYLE  # noqa: E402
-
-EVAL = (ROOT.parent / "shared" / "eval").resolve()
 #: (clip, title, meeting type, weeks before today)
 MEETINGS = (
     (EVAL / "meeting" / "standup.wav", "Team standup", "standup", 0),
@@ -48,15 +36,6 @@ MEETINGS = (
 )
 IN_PROGRESS = EVAL / "long" / "ami_trn_5min.flac"
 NAMES = ("Alice", "Bob", "Carol", "Dan", "Erin")
-
-
-def wait_until(app: QApplication, cond: Callable[[], bool], timeout: float = 300) -> None:
-    deadline = time.monotonic() + timeout
-    while not cond():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the app did not get there in time")
-        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-        time.sleep(0.01)
 
 
 def rttm_turns(path: Path) -> list[tuple[float, float, str]]:
@@ -91,52 +70,26 @@ def main() -> int:
     ap.add_argument("--model", default=FAST_MODEL, help="Whisper model to transcribe with")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    data = Path(tempfile.mkdtemp(prefix="meetingapp-shots-")) / "data"
-    os.environ["MEETINGAPP_HOME"] = str(data)
-    data.mkdir(parents=True)
-    Settings(asr_model=args.model, language="en").save(data)
-
-    app = QApplication(sys.argv[:1])
-    app.setStyleSheet(STYLE)
-    engine = JobRunner(data)
-    window = MainWindow(engine)
-    window.confirm_close = lambda _n: CloseChoice.CANCEL_JOBS
-    window.resize(1280, 800)
-    window.show()
-
-    events: dict[int, JobEvent] = {}
-    window.bridge.job_event.connect(lambda ev: events.__setitem__(ev.job_id, ev))
-    queued: dict[str, int] = {}
-    window.bridge.import_queued.connect(lambda path, job: queued.__setitem__(path, job))
+    demo = open_window((1280, 800), args.model)
+    app, window = demo.app, demo.window
     today = datetime.now(UTC).replace(hour=10, minute=0, second=0, microsecond=0)
+    meetings = []
     for i, (clip, title, kind, weeks) in enumerate(MEETINGS):
         date = (today - timedelta(weeks=weeks, days=i)).isoformat(timespec="seconds")
-        window.bridge.submit([clip], JobOptions(title, kind, "en", args.model, date))
-    wait_until(app, lambda: len(queued) == len(MEETINGS))
-    wait_until(
-        app,
-        lambda: all(events.get(j) and events[j].status == "done" for j in queued.values()),
-    )
-    meeting_of = {Path(p): events[j].meeting_id for p, j in queued.items()}
+        meetings.append((clip, JobOptions(title, kind, "en", args.model, date)))
+    meeting_of = demo.import_meetings(meetings)
     for clip, *_ in MEETINGS:
-        meeting_id = meeting_of[clip]
-        assert meeting_id is not None
-        label_from_rttm(window, meeting_id, clip.with_suffix(".rttm"))
+        label_from_rttm(window, meeting_of[clip], clip.with_suffix(".rttm"))
     window.queue.clear_finished()
     window.model.refresh()
 
     window.import_paths([IN_PROGRESS])
-    wait_until(app, lambda: str(IN_PROGRESS) in queued)
-    long_job = queued[str(IN_PROGRESS)]
-    wait_until(app, lambda: (ev := events.get(long_job)) is not None and ev.progress > 0.12)
-    wait_until(app, lambda: bool(window.queue.rows[long_job].left.text()), timeout=120)
+    long_job = demo.wait_for_progress(IN_PROGRESS, 0.12)
     window.table.selectRow(0)
     window.grab().save(str(args.out / "library.png"))
     window.cancel_job(long_job)
 
-    standup = meeting_of[MEETINGS[0][0]]
-    assert standup is not None
-    window.open_meeting(standup)
+    window.open_meeting(meeting_of[MEETINGS[0][0]])
     view = window.meeting_view
     wait_until(app, lambda: len(view.waveform.peaks) > 0)
     view.play_from(view.segments[2].start + 0.6)
@@ -175,7 +128,7 @@ def main() -> int:
     app.processEvents()
     window.grab().save(str(args.out / "analytics.png"))
 
-    settings = SettingsDialog(data, engine.settings, window.pool, window)
+    settings = SettingsDialog(window.library, demo.engine.settings, window.pool, window)
     settings.show()
     wait_until(app, lambda: settings.model.count() > 0, timeout=60)
     settings.grab().save(str(args.out / "settings.png"))

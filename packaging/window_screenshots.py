@@ -3,8 +3,12 @@
 Runs the window offscreen on a throwaway data folder and saves PNGs of: the empty
 library, a file dragged over it, the library with a job running (two meetings
 already in it), a failed job with its Retry and the problems box, Help → About,
-and a meeting's context menu, in US English (the C locale has no date format).
-A dialog or menu is drawn onto the window where it opens, as the user sees it.
+a meeting's context menu, the standup's meeting view at 1024×700 and 1600×1000
+(two of its three voices named: the legend and the waveform write each name
+beside its colour), and Analytics, where talk time counts named people only and
+says how much talk by unnamed voices it leaves out (each meeting has its own
+"Speaker 1"). US English dates (the C locale has no date format). A dialog or
+menu is drawn onto the window where it opens, as the user sees it.
 
     QT_QPA_PLATFORM=offscreen python packaging/window_screenshots.py [OUT_DIR]
 """
@@ -12,30 +16,18 @@ A dialog or menu is drawn onto the window where it opens, as the user sees it.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QPainter, QPixmap
+from PySide6.QtWidgets import QApplication, QWidget
+from shots import EVAL, ROOT, open_window, settle, wait_until
 
-from PySide6.QtCore import QEventLoop, QLocale, QMimeData, QPoint, Qt, QUrl  # noqa: E402
-from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QPainter, QPixmap  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from meetingapp.domain.jobs import JobOptions
+from meetingapp.engine.whisper_models import FAST_MODEL
 
-from meetingapp.config import Settings  # noqa: E402
-from meetingapp.domain.jobs import JobOptions  # noqa: E402
-from meetingapp.engine.jobs import JobEvent, JobRunner  # noqa: E402
-from meetingapp.engine.whisper_models import FAST_MODEL  # noqa: E402
-from meetingapp.ui.main_window import CloseChoice, MainWindow  # noqa: E402
-from meetingapp.ui.style import STYLE  # noqa: E402
-
-EVAL = (ROOT.parent / "shared" / "eval").resolve()
 #: (clip, title, meeting type, days before today)
 MEETINGS = (
     (EVAL / "asr" / "jfk" / "jfk.flac", "Inauguration rehearsal", "review", 2),
@@ -44,21 +36,9 @@ MEETINGS = (
 RUNNING = EVAL / "long" / "ami_trn_5min.flac"
 FAILING = EVAL / "asr" / "lhotse" / "2412-153948-0000.flac"
 SIZE = (1200, 760)
-
-
-def wait_until(app: QApplication, cond: Callable[[], bool], timeout: float = 300) -> None:
-    deadline = time.monotonic() + timeout
-    while not cond():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the app did not get there in time")
-        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-        time.sleep(0.01)
-
-
-def settle(app: QApplication) -> None:
-    for _ in range(5):
-        app.processEvents()
-        time.sleep(0.02)
+#: the standup's voices a user has named (what they say gives them away); Speaker 1
+#: stays unnamed, like JFK's Speaker 1: two strangers Analytics must not add up
+STANDUP_NAMES = {"Speaker 2": "Tom", "Speaker 3": "Carol"}
 
 
 def with_popup(window: QWidget, popup: QWidget, at: QPoint | None = None) -> QPixmap:
@@ -78,20 +58,8 @@ def main() -> int:
     ap.add_argument("out", nargs="?", default=ROOT / "docs" / "screenshots", type=Path)
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    data = Path(tempfile.mkdtemp(prefix="meetingapp-shots-")) / "data"
-    os.environ["MEETINGAPP_HOME"] = str(data)
-    data.mkdir(parents=True)
-    Settings(asr_model=FAST_MODEL, language="en").save(data)
-
-    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
-    app = QApplication(sys.argv[:1])
-    app.setStyleSheet(STYLE)
-    engine = JobRunner(data)
-    window = MainWindow(engine)
-    window.confirm_close = lambda _n: CloseChoice.CANCEL_JOBS
-    window.resize(*SIZE)
-    window.show()
-    settle(app)
+    demo = open_window(SIZE, FAST_MODEL, us_english=True)
+    app, window = demo.app, demo.window
     saved: list[Path] = []
 
     def save(pixmap: QPixmap, name: str) -> None:
@@ -110,38 +78,30 @@ def main() -> int:
     save(window.grab(), "library-drag")
     QApplication.sendEvent(window, QDragLeaveEvent())
 
-    events: dict[int, JobEvent] = {}
-    window.bridge.job_event.connect(lambda ev: events.__setitem__(ev.job_id, ev))
-    queued: dict[str, int] = {}
-    window.bridge.import_queued.connect(lambda path, job: queued.__setitem__(path, job))
     today = datetime.now(UTC).replace(hour=9, minute=30, second=0, microsecond=0)
+    meetings = []
     for clip, title, kind, days in MEETINGS:
         date = (today - timedelta(days=days)).isoformat(timespec="seconds")
-        window.bridge.submit([clip], JobOptions(title, kind, "en", FAST_MODEL, date))
-    wait_until(app, lambda: len(queued) == len(MEETINGS))
-    done = list(queued.values())
-    wait_until(app, lambda: all(j in events and events[j].status == "done" for j in done))
+        meetings.append((clip, JobOptions(title, kind, "en", FAST_MODEL, date)))
+    meeting_of = demo.import_meetings(meetings)
     window.queue.clear_finished()
     window.library_page.refresh()
 
     window.import_paths([RUNNING])
-    wait_until(app, lambda: str(RUNNING) in queued)
-    running = queued[str(RUNNING)]
-    wait_until(app, lambda: (ev := events.get(running)) is not None and ev.progress > 0.1)
-    wait_until(app, lambda: bool(window.queue.rows[running].left.text()), timeout=120)
+    running = demo.wait_for_progress(RUNNING, 0.1)
     window.table.selectRow(0)
     window.table.setFocus()
     settle(app)
     save(window.grab(), "library-running")
     window.cancel_job(running)
-    wait_until(app, lambda: events[running].status == "cancelled", timeout=120)
+    wait_until(app, lambda: demo.events[running].status == "cancelled", timeout=120)
     window.queue.clear_finished()
 
     # a real failure: a job asks for a speech model that is not installed
     window.bridge.submit([FAILING], JobOptions("Planning call", "planning", "en", "large-v9"))
-    wait_until(app, lambda: str(FAILING) in queued)
-    failing = queued[str(FAILING)]
-    wait_until(app, lambda: (ev := events.get(failing)) is not None and ev.status == "failed")
+    wait_until(app, lambda: str(FAILING) in demo.queued)
+    failing = demo.queued[str(FAILING)]
+    wait_until(app, lambda: (ev := demo.events.get(failing)) is not None and ev.status == "failed")
     settle(app)
     box = window.problems.box
     assert box is not None
@@ -164,6 +124,25 @@ def main() -> int:
     settle(app)
     save(with_popup(window, menu, at), "library-context-menu")
     menu.close()
+
+    standup = meeting_of[MEETINGS[1][0]]
+    for label, name in STANDUP_NAMES.items():
+        window.library.name_speaker(standup, label, name)
+    window.open_meeting(standup)
+    view = window.meeting_view
+    wait_until(app, lambda: len(view.waveform.peaks) > 0)
+    view.minutes.regenerate(None, "standup")  # written again with the names
+    wait_until(app, lambda: view.minutes.regenerate_button.isEnabled(), timeout=120)
+    window.statusBar().clearMessage()  # the failed job's line, long since dealt with
+    for width, height in ((1024, 700), (1600, 1000)):
+        window.resize(width, height)
+        settle(app)
+        save(window.grab(), f"meeting-view-{width}x{height}")
+
+    window.resize(*SIZE)
+    window.show_page("Analytics")
+    settle(app)
+    save(window.grab(), "analytics")
 
     window.close()
     for path in saved:

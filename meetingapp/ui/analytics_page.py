@@ -12,6 +12,12 @@ from meetingapp.domain.analytics import Bar
 from meetingapp.domain.times import clock
 from meetingapp.library import Library
 
+#: a horizontal chart's row (one person), its height with no bars (the message), and
+#: the most any chart grows to
+ROW_H = 34
+EMPTY_H = 80
+MAX_H = 360
+
 
 class BarChart(QWidget):
     """Horizontal bars (long labels, e.g. names) or vertical columns (weeks)."""
@@ -25,11 +31,13 @@ class BarChart(QWidget):
         self.empty_text = "No meetings yet"
         self.bars: list[Bar] = []
         self.setMinimumHeight(220)
-        self.setMaximumHeight(360)
+        self.setMaximumHeight(MAX_H)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def set_bars(self, bars: list[Bar]) -> None:
         self.bars = bars
+        if self.horizontal:  # one row per bar: as tall as its rows, not a fixed block
+            self.setFixedHeight(min(max(len(bars) * ROW_H, EMPTY_H), MAX_H))
         self.update()
 
     def _value_text(self, v: float) -> str:
@@ -53,7 +61,7 @@ class BarChart(QWidget):
         if self.horizontal:
             label_w = min(max(fm.horizontalAdvance(b.label) for b in self.bars) + 16, 180)
             value_w = fm.horizontalAdvance("00:00:00") + 8
-            row_h = min(34.0, self.height() / len(self.bars))
+            row_h = min(float(ROW_H), self.height() / len(self.bars))
             bar_h = row_h * 0.62
             span = self.width() - label_w - value_w
             for i, b in enumerate(self.bars):
@@ -97,9 +105,14 @@ class BarChart(QWidget):
                         Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom,
                         self._value_text(b.value),
                     )
-                if (len(self.bars) - 1 - i) % every == 0:
+                if (len(self.bars) - 1 - i) % every == 0:  # kept inside the chart
                     p.drawText(
-                        QRectF(x + col_w / 2 - widest / 2, base + 4, widest, fm.height()),
+                        QRectF(
+                            min(x + col_w / 2 - widest / 2, self.width() - widest),
+                            base + 4,
+                            widest,
+                            fm.height(),
+                        ),
                         Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
                         b.label,
                     )
@@ -131,14 +144,17 @@ class AnalyticsPage(QWidget):
         title.setObjectName("pageTitle")
         grid = QGridLayout()
         grid.setHorizontalSpacing(24)
-        for col, (name, chart) in enumerate(
-            (("Talk time per person", self.talk), ("Meetings per week", self.weeks))
-        ):
+        for col, name in enumerate(("Talk time per person", "Meetings per week")):
             label = QLabel(name)
             label.setObjectName("sectionTitle")
             grid.addWidget(label, 0, col)
-            grid.addWidget(chart, 1, col)
-        grid.addWidget(self.unnamed, 2, 0)
+        # the note sits right under the people's bars, however few they are
+        talk = QVBoxLayout()
+        talk.addWidget(self.talk)
+        talk.addWidget(self.unnamed)
+        talk.addStretch(1)
+        grid.addLayout(talk, 1, 0)
+        grid.addWidget(self.weeks, 1, 1, Qt.AlignmentFlag.AlignTop)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(24, 16, 24, 16)
         lay.addWidget(title)
