@@ -184,6 +184,76 @@ def test_decisions_are_agreements_and_outcomes_only() -> None:
     ]
 
 
+def test_outcomes_said_plainly_are_decisions() -> None:
+    """ "X stays ...", "... it is", "we <verb> ..." as the outcome, a decision after
+    "I agree," and two outcomes split at "..., we'll"."""
+    segs = _segments(
+        [
+            ("Ann", "The conference stays in the budget."),
+            ("Ann", "Okay, a pilot with two partners it is."),
+            ("Ann", "Fine, we cut the travel budget in half."),
+            ("Ben", "We tested two versions last month."),  # a report, not an outcome
+            ("Ben", "We have fourteen stalls booked."),
+            ("Ann", "I agree, from now on we will review every pull request."),
+            ("Ann", "The price is not in the proposal, we'll focus on the delivery dates."),
+            ("Cal", "It is what it is."),
+            ("Ben", "Should we pause deployments while you're away?"),
+            ("Ann", "No, deployments carry on as normal."),
+            ("Ben", "Should we ask legal first?"),
+            ("Cal", "Yes, Ben, can you email them today?"),  # a request, not an outcome
+        ]
+    )
+    decisions = [d.text for d in extract_decisions(split_sentences(segs))]
+    assert decisions == [
+        "The conference stays in the budget",
+        "A pilot with two partners it is",
+        "The team cut the travel budget in half",
+        "From now on the team will review every pull request",
+        "The price is not in the proposal",
+        "The team will focus on the delivery dates",
+        "Deployments carry on as normal",
+    ]
+
+
+def test_a_commitment_whose_will_asr_dropped_needs_a_due_date() -> None:
+    segs = _segments(
+        [
+            ("Greg", "Then I write the technical design by next Monday."),
+            ("Hugo", "Leave that with me, I renew the certificate today."),
+            ("Ivan", "I work from home on Fridays."),  # a habit
+            ("Ivan", "I think the design is fine."),
+            ("Jo", "I write a lot of tests."),  # no due date: not a commitment
+            ("Kim", "Ivan, would you mind letting the supplier know before Friday?"),
+            ("Ivan", "Please do, can you?"),  # an acknowledgement, not a task
+        ]
+    )
+    items = extract_actions(split_sentences(segs), MONDAY)
+    assert [(a.owner, a.task, a.due) for a in items] == [
+        ("Greg", "write the technical design", "2026-12-14"),
+        ("Hugo", "renew the certificate", "2026-12-07"),
+        ("Ivan", "let the supplier know", "2026-12-11"),
+    ]
+
+
+def test_dates_said_as_days_of_the_month_or_in_words() -> None:
+    segs = _segments(
+        [
+            ("Ann", "Pavel, can you find savings of ten thousand by the 18th?"),
+            ("Ben", "I'll book the inspection by the fourth of January."),
+            ("Cal", "I'll send the figures on the twenty-second of December."),
+            ("Ann", "I'll ask the second supplier for a quote tomorrow."),
+        ]
+    )
+    items = extract_actions(split_sentences(segs), MONDAY)
+    assert [(a.owner, a.due) for a in items] == [
+        ("Pavel", "2026-12-18"),
+        ("Ben", "2027-01-04"),
+        ("Cal", "2026-12-22"),
+        ("Ann", "2026-12-08"),
+    ]
+    assert items[0].task == "find savings of ten thousand"
+
+
 def test_minutes_are_written_in_the_third_person() -> None:
     assert third_person("I estimate about three weeks of backend work.", "Evan") == (
         "Evan estimates about three weeks of backend work"

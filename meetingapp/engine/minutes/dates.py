@@ -19,6 +19,21 @@ _PREP = r"(?:(?:by|before|on|until|till|for|at|no later than)\s+)?(?:the\s+)?"
 _WD = "|".join(WEEKDAYS)
 _MO = "|".join(MONTHS)
 _NUM = r"\d+|" + "|".join(_NUMBERS)
+_ORDINAL_WORDS = (  # noqa: SIM905 - a list of twenty words reads better as text
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+    "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth"
+).split()
+#: "the twenty-second": ordinal words, as people say dates and ASR sometimes writes them
+ORDINALS = {w: i for i, w in enumerate(_ORDINAL_WORDS, 1)} | {
+    f"{tens}{sep}{w}": base + i
+    for tens, base in (("twenty", 20), ("thirty", 30))
+    for sep in ("-", " ")
+    for i, w in enumerate(_ORDINAL_WORDS[:9], 1)
+    if base + i <= 31
+}
+ORDINALS["thirtieth"] = 30
+_ORD = "|".join(sorted(map(re.escape, ORDINALS), key=len, reverse=True))
+_DAY = rf"\d{{1,2}}(?:st|nd|rd|th)|{_ORD}"
 
 #: (pattern, kind) in priority order; the first kind that matches wins at a position.
 _PATTERNS: tuple[tuple[str, str], ...] = (
@@ -32,8 +47,11 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     (rf"(?:next week )?(?:{_WD})(?: next week| after next)?", "weekday"),
     (rf"next (?:{_WD})", "weekday"),
     (rf"this (?:{_WD})", "weekday"),
-    (rf"(?:{_MO}) \d{{1,2}}(?:st|nd|rd|th)?", "month_day"),
-    (r"\d{1,2}(?:st|nd|rd|th) of (?:" + _MO + ")", "month_day"),
+    (rf"(?:{_MO}) (?:the )?(?:{_DAY}|\d{{1,2}})", "month_day"),
+    (rf"(?:{_DAY}) of (?:{_MO})", "month_day"),
+    # "by the 18th": the next such day of a month; only digits, as "the second"
+    # alone is rarely a date ("the second supplier")
+    (r"(?<=the )\d{1,2}(?:st|nd|rd|th)", "day"),
     (rf"in (?:{_NUM}) (?:days?|weeks?)", "in_n"),
     (r"next week", "next_week"),
     (r"this week", "end_week"),
@@ -61,7 +79,9 @@ def find_due(text: str) -> DueMatch | None:
         return None
     for i, (_, kind) in enumerate(_PATTERNS):
         if m.group(f"k{i}"):
-            return DueMatch(m.group(f"k{i}"), kind, m.span())
+            said = m.group(f"k{i}")
+            # "the 18th" keeps its article: the day alone is only a date after it
+            return DueMatch(f"the {said}" if kind == "day" else said, kind, m.span())
     return None
 
 
@@ -100,6 +120,8 @@ def _resolve(p: str, kind: str, d: dt.date) -> dt.date | None:
         return _weekday(p, d)
     if kind == "month_day":
         return _month_day(p, d)
+    if kind == "day":
+        return _day(p, d)
     return None
 
 
@@ -119,9 +141,29 @@ def _weekday(p: str, d: dt.date) -> dt.date:
     return d + dt.timedelta(days=ahead)
 
 
+def _day_number(p: str) -> int:
+    if digits := re.search(r"\d+", p):
+        return int(digits.group())
+    return next(n for w, n in sorted(ORDINALS.items(), key=lambda x: -len(x[0])) if w in p)
+
+
+def _day(p: str, d: dt.date) -> dt.date | None:
+    """The coming date with that day of the month (this month, else the next)."""
+    day = _day_number(p)
+    first = d.replace(day=1)
+    for month_start in (first, (first + dt.timedelta(days=32)).replace(day=1)):
+        try:
+            date = month_start.replace(day=day)
+        except ValueError:
+            continue
+        if date >= d:
+            return date
+    return None
+
+
 def _month_day(p: str, d: dt.date) -> dt.date | None:
     month = next(i + 1 for i, m in enumerate(MONTHS) if m in p)
-    day = int(re.search(r"\d+", p).group())  # type: ignore[union-attr]
+    day = _day_number(p.replace(MONTHS[month - 1], ""))
     for year in (d.year, d.year + 1):
         try:
             date = dt.date(year, month, day)

@@ -40,6 +40,18 @@ from meetingapp.engine.minutes.topics import STOP_WORDS, candidate_runs, text_ma
 _NAME = r"[A-Z][a-z]+"
 _MODAL_1P = r"(?:will|'ll|’ll|can|shall|am going to|'m going to|am gonna|'m gonna)"
 _FIRST_PERSON = re.compile(rf"\b(?:I\s*{_MODAL_1P}|let me)\s+(?P<rest>.+)", re.IGNORECASE)
+#: "Then I write the design by Monday", "..., I renew the certificate today": a
+#: commitment whose "'ll" the ASR dropped; taken only with a due phrase after it.
+_BARE_1P = re.compile(
+    r"(?:^|[,;:]\s*)(?:(?:then|so|and|ok|okay|fine|right)\W+)*I\s+(?P<rest>(?P<verb>[a-z]+)\s.+)",
+    re.IGNORECASE,
+)
+#: Verbs after a bare "I" that are states, habits or moves, not work taken on.
+_NOT_BARE = word_set(
+    "am was have had do did don't didn't just also really still only never always usually "
+    "could would should might must may can will shall won't can't leave go come fly travel "
+    "arrive work start stay live get got"
+)
 _SECOND_PERSON = re.compile(
     r"\b(?:(?:can|could|would|will) you|please)\s+(?:please\s+)?(?P<rest>.+)", re.IGNORECASE
 )
@@ -108,6 +120,8 @@ _DECISION_CUES = (
     r"\b(?:is|are)(?: not|n't) (?:in|part of|included in|going into)\b",
     r"\b(?:will|'ll) be (?:cut|kept|held|put|set|shut|\w+ed)\b",
     r"\bout of scope\b",
+    r"\b(?:stays?|remains?) (?:in|out|at|on|with|as|the same|unchanged)\b",
+    r"\bit is\W*$",  # "a pilot with two partners it is"
     r"\bfrom now on\b|\bgoing forward\b",
 )
 _DECISION_RE = re.compile("|".join(_DECISION_CUES), re.IGNORECASE)
@@ -118,6 +132,21 @@ _NOT_DECISION = re.compile(
     re.IGNORECASE,
 )
 _LETS = re.compile(r"\blet(?:'s|’s| us)\s+(?P<verb>[a-z]+)", re.IGNORECASE)
+#: "Fine, we cut the travel budget in half": a plain present said as the outcome.
+_WE_DO = re.compile(
+    r"^\W*(?:(?:fine|ok|okay|so|right|good|then|and|yes|no|agreed)\W+)*(?P<we>we)\s+(?P<verb>[a-z]+)",
+    re.IGNORECASE,
+)
+_NOT_WE_DO = word_set(
+    "will won't are aren't were was have haven't had need should could would might can can't "
+    "do don't did didn't still also just may must got all both really probably"
+)
+#: Decisions are split at "..., we'll" too: "X is not part of it, we'll focus on Y" is two.
+_DECISION_SPLIT = re.compile(
+    _CLAUSE_SPLIT.pattern + r"|,\s*(?=we(?: will|'ll|’ll| are|'re|’re)\b)", re.IGNORECASE
+)
+_SHOULD_WE = re.compile(r"\b(?:should|shall) we\b[^?]*\?", re.IGNORECASE)
+_YES_NO = re.compile(r"^\W*(?:yes|yeah|no|nope)\b[,.!]?\s*", re.IGNORECASE)
 _WE_WILL = re.compile(
     r"\bwe(?: will|'ll|’ll| are going to|'re going to)\s+(?P<verb>[a-z]+)", re.IGNORECASE
 )
@@ -167,16 +196,33 @@ def extract_decisions(sentences: list[Sentence], people: People | None = None) -
     """Agreements and outcomes ("we decided", "let's...", "X is not in the beta"), as minutes."""
     people = people or learn_people(sentences)
     out: list[Item] = []
-    for s in sentences:
+    for k, s in enumerate(sentences):
         # "The demo moved to Tuesday, so we decided to skip X" records two decisions
-        clauses = [c for c in _CLAUSE_SPLIT.split(s.text) if _is_decision(c)]
+        clauses = [c for c in _DECISION_SPLIT.split(s.text) if _is_decision(c)]
         if len(clauses) < 2:
             clauses = _contrasts(s.text) if _is_decision(s.text) else []
+        if not clauses and (answer := _answered(sentences, k)):
+            clauses = [answer]
         for c in clauses:
             text = _clean_sentence(third_person(_from_cue(c), people.voice(s.speaker)))
             if not any(text_match(text, d.text) >= 0.7 for d in out):
                 out.append(Item(text, s.start, s.segment_index))
     return out
+
+
+def _answered(sentences: list[Sentence], k: int) -> str | None:
+    """ "Should we pause deployments?" - "No, deployments carry on as normal.": the
+    answer, from another voice, is the outcome (the rest after its yes or no)."""
+    if k == 0 or not _SHOULD_WE.search(sentences[k - 1].text):
+        return None
+    s = sentences[k]
+    m = _YES_NO.match(s.text)
+    if s.speaker == sentences[k - 1].speaker or not m or s.text.rstrip().endswith("?"):
+        return None
+    rest = s.text[m.end() :]
+    if _NOT_DECISION.search(rest) or _content_words(rest) < 2:
+        return None
+    return rest
 
 
 def recap_sentences(sentences: list[Sentence]) -> set[int]:
@@ -203,14 +249,18 @@ def known_name(word: str, names: frozenset[str]) -> str | None:
 def _is_decision(text: str) -> bool:
     if text.rstrip().endswith("?") or re.match(r"\s*(?:if|when|whether)\b", text, re.IGNORECASE):
         return False
-    if _NOT_DECISION.search(text):
+    if _NOT_DECISION.search(_from_cue(text)):  # "I agree, from now on we ..." is one
         return False
     if _DECISION_RE.search(text) and not re.search(
         r"\b(?:would|could|might)\b", text, re.IGNORECASE
     ):
         return _content_words(text) >= 2
-    for m in (_LETS.search(text), _WE_WILL.search(text)):
+    for m in (_LETS.search(text), _WE_WILL.search(text), _WE_DO.search(text)):
         if not m:
+            continue
+        if m.re is _WE_DO and (
+            m.group("verb").lower() in _NOT_WE_DO or m.group("verb").lower().endswith("ed")
+        ):
             continue
         verb, after = m.group("verb").lower(), tokens(text[m.end() :])
         choosing = verb == "go" and after[:1] in (["with"], ["for"])  # "let's go with X"
@@ -226,6 +276,7 @@ def _from_cue(text: str) -> str:
     "Sorry, not for now, we won't support X" -> "we won't support X"."""
     cues = [m.start() for m in (_DECISION_RE.search(text), _LETS.search(text)) if m]
     cues += [m.start() for m in (_WE_WILL.search(text),) if m]
+    cues += [m.start("we") for m in (_WE_DO.search(text),) if m]
     if not cues:
         return text
     comma = text.rfind(", ", 0, min(cues))
@@ -255,18 +306,22 @@ def _action_in(
     owner, swap, m, kind = cue
     if kind != "polite" and _CONDITIONAL.search(clause[: m.start()]):
         return None
-    rest = m.group("rest")
+    rest, rest_at = m.group("rest"), m.start("rest")
     if kind == "mind":
         first = rest.split()[0]
-        rest = gerund_base(first) + rest[len(first) :]
+        base = gerund_base(first)
+        rest = base + rest[len(first) :]
+        rest_at += len(first) - len(base)  # the due phrase's span is in the clause's terms
     words = tokens(rest)
     if len(words) < 2 or words[0] in ("not", "never") or words[0] in _NOT_TASKS:
         return None
     if words[:2] == ["tell", "you"]:  # "I'll tell you what..."
         return None
+    if re.match(r"do\b\s*(?:[,.!?]|$)", rest, re.IGNORECASE):  # "Please do, can you?"
+        return None
     if words[0] in _PROCEDURE and words[1] in ("us", "ahead", "around", "on", "through"):
         return None
-    task, due = _task_and_due(rest, clause, m.start("rest"), swap, people)
+    task, due = _task_and_due(rest, clause, rest_at, swap, people)
     if kind != "self":
         task = _resolve_pronoun(task, sentences, k, people)
     item = ActionItem(
@@ -308,6 +363,9 @@ def _commitment(
             return _vocative(clause, speaker, people) or addressee, to_them, m, kind
     if question:
         return None
+    m = _BARE_1P.search(clause)
+    if m and _bare_commitment(m, clause):
+        return speaker, {"you": addressee, "your": _possessive(addressee)}, m, "self"
     for pattern in (_ACTION_FOR, _NAME_TO):
         m = pattern.search(clause)
         if m and name_word(m.group("name")):
@@ -317,6 +375,15 @@ def _commitment(
         if name_word(name) and (people.person(name) or name in people.proper):
             return people.person(name) or name, to_them, m, "named"
     return None
+
+
+def _bare_commitment(m: re.Match[str], clause: str) -> bool:
+    """Whether "I <verb> ..." is a commitment: a plain verb of work, then a due phrase."""
+    verb = m.group("verb").lower()
+    if verb in _NOT_BARE or verb in _NOT_TASKS or verb.endswith(("ed", "s")):
+        return False
+    due = find_due(clause)
+    return due is not None and due.span[0] > m.start("rest")
 
 
 def _asked_to(
