@@ -15,7 +15,12 @@ from meetingapp.domain.transcript import Segment, Word
 from meetingapp.engine.audio import load_audio
 from meetingapp.engine.speakers.assign import assign_speakers
 from meetingapp.engine.speakers.campplus import default_campplus, fbank, find_campplus_model
-from meetingapp.engine.speakers.diarize import Diarization, SpeakerTurn, diarize
+from meetingapp.engine.speakers.diarize import (
+    Diarization,
+    DiarizationSettings,
+    SpeakerTurn,
+    diarize,
+)
 from meetingapp.engine.speakers.embedding import (
     default_embedder,
     find_dvector_model,
@@ -109,6 +114,21 @@ def test_campplus_tells_voices_apart() -> None:
     assert fbank(np.zeros(100, dtype=np.float32)).shape == (1, 80)
 
 
+@pytest.mark.slow
+def test_campplus_clustering_keeps_dvector_centroids() -> None:
+    """Clustering CAM++ segments still stores d-vector centroids: the profiles are d-vectors
+    (no migration). CAM++ hears two of the standup's three espeak voices as one (why the
+    leave-one-meeting-out selection keeps d-vectors)."""
+    path = EVAL / "meeting/standup.wav"
+    audio = load_audio(path)
+    d = diarize(audio, detect_speech(audio), settings=DiarizationSettings(embedding="campplus"))
+    assert len(d.centroids) >= 2
+    assert all(v.shape == (256,) for v in d.centroids.values())
+    dvector = diarize(audio, detect_speech(audio))
+    for name, v in d.centroids.items():  # each voice's vector is near one d-vector centroid
+        assert max(float(v @ w) for w in dvector.centroids.values()) > 0.9, name
+
+
 def test_model_found_in_package() -> None:
     path = find_dvector_model()
     assert path.is_file() and path.name == "embedder.int8.onnx"
@@ -165,9 +185,9 @@ def test_segmentation_finds_overlap_and_quiet_speech() -> None:
     audio = load_audio(path)
     vad_only = diarize(audio, detect_speech(audio))
     d = diarize(audio, detect_speech(audio), segmentation=seg)
-    assert len(vad_only.centroids) == 1 and len(d.centroids) == 2
+    assert len(d.centroids) == 2  # of 3: the third has one short turn
     assert any(a.end > b.start + 1.0 for a, b in pairwise(d.turns))  # overlapping turns
-    assert _der(path, d) < _der(path, vad_only) - 0.05  # measured 29.1% -> 19.0%
+    assert _der(path, d) < _der(path, vad_only) - 0.05  # measured 31.3% -> 16.0%
     assert set(d.centroids) == {t.speaker for t in d.turns}
     quiet = EVAL / "diar/ami/trn02.wav"
     audio = load_audio(quiet)
