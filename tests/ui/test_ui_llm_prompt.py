@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from llm_hub import Hub, gguf_bytes, running_hub
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog
 from pytestqt.qtbot import QtBot
 
@@ -51,7 +52,7 @@ def test_download_shows_progress_cancels_resumes_and_sets(
     dialog = offer_minutes_model(library, pool, None)
     assert dialog is not None and dialog.isVisible()
     qtbot.addWidget(dialog)
-    assert dialog.models.currentItem().data(256) == llm_models.RECOMMENDED
+    assert dialog.models.currentItem().data(Qt.ItemDataRole.UserRole) == llm_models.RECOMMENDED
     assert "Apache-2.0" in dialog.models.currentItem().text()
 
     dialog.download_button.click()
