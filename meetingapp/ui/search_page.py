@@ -77,7 +77,6 @@ def no_matches(q: SearchQuery) -> str:
     return f"No matches for “{q.text}”: nothing in your meetings is close enough"
 
 
-@dataclass
 class DayFilter(QDateEdit):
     """A date filter whose "Any" is the earliest date it takes (``NO_DATE``).
 
@@ -101,6 +100,7 @@ class DayFilter(QDateEdit):
         return super().eventFilter(watched, event)
 
 
+@dataclass
 class _Page:
     results: SearchResults
     generation: int
