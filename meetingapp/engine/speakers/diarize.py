@@ -75,7 +75,7 @@ class DiarizationSettings:
     min_cluster_fraction: float = 0.1
     #: ...or with less than this much speech, so long meetings keep their quieter people...
     min_cluster_s: float = 15.0
-    #: ...and always when under this much: in short recordings a fifth of the speech is a
+    #: ...and always when under this much: in short recordings a tenth of the speech is a
     #: few seconds, and one voice came out as 2-3 speakers in 37 of 53 single-speaker clips
     #: (LibriSpeech, jfk; 3-17 s). At 4 s: 3 of 53, AMI pooled DER 18.2% -> 18.4%, the
     #: synthetic meetings unchanged. People heard for less are left to the segmentation stage.
@@ -445,7 +445,7 @@ def diarize(
     counts = (num_speakers, min_speakers, max_speakers)
     result = cluster_speech(audio, vectors, local, counts, s, cancel)
     if embedder is not voice and result.centroids:
-        result.centroids = _voices(audio, result.turns, voice)
+        result.centroids = speaker_voices(audio, result.turns, voice)
     if progress is not None:
         progress(1.0)
     return result
@@ -473,10 +473,11 @@ def cluster_speech(
     )
 
 
-def _voices(
+def speaker_voices(
     audio: Audio, turns: list[SpeakerTurn], voice: SpeakerEmbedder
 ) -> dict[str, np.ndarray]:
-    """A d-vector per speaker from the speech where only they talk (all of it if too little)."""
+    """A ``voice`` vector per speaker from the speech where only they talk (all of it if
+    too little); the benchmark also embeds them with CAM++ to compare identification."""
     out: dict[str, np.ndarray] = {}
     for name in dict.fromkeys(t.speaker for t in turns):
         own = [t for t in turns if t.speaker == name]
