@@ -6,18 +6,19 @@ profile's enrolled vectors. Two thresholds make three decisions: ``assign``
 (name it without asking), ``suggest`` (offer the name, let the user confirm)
 and ``unknown``. A name is given to at most one speaker per meeting.
 
-Defaults come from benchmarks/diarization.py. ``suggest`` from close-talk
-LibriSpeech (../shared/eval/enroll, one enrollment utterance per speaker): the
-99th percentile of never-enrolled voices' best scores, 0.71. ``assign`` must
-also hold in a room: between the AMI clips' diarized speakers (far-field, d-vectors
-of each voice's own speech) different people scored up to 0.896, and at the old
-0.75 21 of 68 such pairs were named automatically; at 0.90 none are. The price is
-close-talk: enrolled LibriSpeech voices are named automatically 36% of the time
-(96% at 0.75) and suggested the rest. Chosen leave-one-meeting-out, the far-field
-assign threshold still let 9 of 131 held-out stranger pairs through, so it is no
-guarantee on new rooms; CAM++ vectors (campplus.py) separate far-field people far
-better (1 of 131 held out, 85% of enrolled voices assigned) but profiles are
-d-vectors and file enrollments keep no audio to re-embed them.
+Defaults come from benchmarks/diarization.py (results/diarization.txt).
+``suggest`` from close-talk LibriSpeech (../shared/eval/enroll, one enrollment
+utterance per speaker): the 99th percentile of never-enrolled voices' best
+scores, 0.71. ``assign`` must also hold in a room: between the AMI clips'
+diarized speakers (far-field meeting centroids) different people scored up to
+0.906, and at the old 0.75 19 of 68 such pairs were named automatically; at
+0.91 none are. The price is close-talk: enrolled LibriSpeech voices are named
+automatically 24% of the time (96% at 0.75) and suggested the rest. Chosen
+leave-one-meeting-out, the far-field assign threshold still let 11 of 131
+held-out stranger pair-tests through, so it is no guarantee on new rooms. CAM++
+vectors (campplus.py) separate far-field people far better (1 of 131 held out;
+85% of enrolled voices assigned at their own calibrated 0.72), but the profiles
+are d-vectors and file enrollments keep no audio to re-embed them with.
 """
 
 from __future__ import annotations
