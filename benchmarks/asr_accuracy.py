@@ -12,8 +12,10 @@ fresh process (so its peak memory is its own):
 Reported per file and pooled per group: WER split into substitutions,
 deletions and insertions, the longest run of one sentence repeated in a row,
 seconds (decode + VAD + ASR; the model is loaded before the clock starts),
-× realtime and the process's peak memory after that file (files run shortest
-first, so the long files' figure is their own).
+× realtime, CPU seconds (all threads: steadier than the wall clock when other
+work shares the machine), the process's peak memory after that file (files run
+shortest first, so the long files' figure is their own), and the language
+decided with its probability.
 
     .venv/bin/python benchmarks/asr_accuracy.py [--model base] [--variants plain,meetingapp]
         [--device auto] [--batch-size 0] [--json out.json]
@@ -73,25 +75,29 @@ def run_variant(variant: str, files: list[str], args: dict[str, Any], out: mp.Qu
     batched = BatchedInferencePipeline(whisper)
     for name in files:
         path = EVAL / name
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         if variant == "meetingapp":
             audio = load_audio(path)
             settings = AsrSettings(device=args["device"], batch_size=args["batch_size"])
             result = transcribe_audio(whisper, audio, settings)
             text = "\n".join(s.text for s in result.segments)
             duration = audio.duration
+            lang = (result.language, result.language_probability)
         else:
             samples = decode_audio(str(path))
             common = {"beam_size": BEAM, "word_timestamps": True}
             if variant == "batched":
-                pieces, _ = batched.transcribe(samples, batch_size=4, **common)
+                pieces, info = batched.transcribe(samples, batch_size=4, **common)
             else:
-                pieces, _ = whisper.transcribe(samples, vad_filter=variant == "plain+vad", **common)
+                vad = variant == "plain+vad"
+                pieces, info = whisper.transcribe(samples, vad_filter=vad, **common)
             text = "\n".join(p.text.strip() for p in pieces)
+            lang = (info.language, info.language_probability)
             duration = len(samples) / 16000
         out.put(
             {"file": name, "seconds": time.perf_counter() - t, "duration": duration,
-             "peak_mb": peak_mb(), "text": text}
+             "cpu_seconds": time.process_time() - cpu, "peak_mb": peak_mb(), "text": text,
+             "lang": f"{lang[0]} {lang[1]:.2f}"}
         )  # fmt: skip
     out.put(None)
 
@@ -128,7 +134,8 @@ def fmt(label: str, rows: list[dict[str, Any]]) -> str:
     return (
         f"{label:<34}{e.wer * 100:>7.1f}{e.substitutions:>5}{e.deletions:>5}{e.insertions:>5}"
         f"{max(r['repeat'] for r in rows):>5}{seconds:>8.1f}{duration / seconds:>8.1f}"
-        f"{max(r['peak_mb'] for r in rows):>8.0f}"
+        f"{sum(r['cpu_seconds'] for r in rows):>8.1f}{max(r['peak_mb'] for r in rows):>8.0f}"
+        + (f"{rows[0]['lang']:>9}" if len(rows) == 1 else "")
     )
 
 
@@ -150,7 +157,8 @@ def main() -> None:
         results[v] = measure(v, files, args)
         score(results[v])
     head = (
-        f"{'':<34}{'WER%':>7}{'sub':>5}{'del':>5}{'ins':>5}{'rep':>5}{'sec':>8}{'×rt':>8}{'MB':>8}"
+        f"{'':<34}{'WER%':>7}{'sub':>5}{'del':>5}{'ins':>5}{'rep':>5}{'sec':>8}{'×rt':>8}"
+        f"{'cpu s':>8}{'MB':>8}{'lang':>9}"
     )
     for v, rows in results.items():
         print(f"\n== {v}\n{head}")

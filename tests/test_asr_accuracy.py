@@ -16,8 +16,16 @@ from evaldata import EVAL
 from wer import errors
 
 from meetingapp.domain.audio import Audio, SpeechRegion
-from meetingapp.engine.asr import load_whisper, transcribe, transcribe_audio
+from meetingapp.engine.asr import (
+    AsrSettings,
+    WindowDecoder,
+    WindowText,
+    load_whisper,
+    transcribe,
+    transcribe_audio,
+)
 from meetingapp.engine.audio import load_audio
+from meetingapp.engine.speech_windows import SpeechWindow
 from meetingapp.engine.transcript_lines import longest_repeat
 from meetingapp.engine.whisper_models import resolve_whisper
 
@@ -106,3 +114,34 @@ def test_silence_and_noise_give_no_text(whisper) -> None:
         # even when the VAD lets it through, Whisper's no-speech rule keeps it out
         everything = [SpeechRegion(0.0, audio.duration)]
         assert transcribe(whisper, audio, everything).segments == []
+
+
+def test_skipped_speech_is_decoded_again_and_put_back_in_order(whisper) -> None:
+    """A window whose decode heard only its first seconds (what far-off voices
+    cause in a meeting): the rest is decoded by itself and its words join the
+    window's, in time order and inside the stretch that was skipped."""
+    jfk = load_audio(EVAL / "asr" / "jfk" / "jfk.flac")
+    window = SpeechWindow([SpeechRegion(0.0, jfk.duration)])
+    decoder = WindowDecoder(whisper, jfk, AsrSettings(language="en"))
+    (full,) = decoder.batch([window])
+    heard = [w for w in full.words if w.end < 4.0]  # "And so, my fellow Americans"
+    partial = WindowText(list(heard), full.avg_logprob, 1.5, full.no_speech_prob)
+    decoder.fill_skipped([(window, partial)])
+    added = partial.words[len(heard) :]
+    assert partial.words[: len(heard)] == heard
+    text = "".join(w.word for w in added).lower()
+    assert "country" in text and "ask" in text
+    assert all(heard[-1].end <= w.start <= jfk.duration for w in added)
+    assert [w.start for w in partial.words] == sorted(w.start for w in partial.words)
+
+
+@pytest.mark.slow
+def test_a_language_toss_up_is_decided_by_the_decode(whisper) -> None:
+    """trn08 (far-field English) is Welsh at 0.57 to Whisper's language ID, and its
+    Welsh decode loops; trying both languages on the first window picks English."""
+    audio = load_audio(EVAL / "diar" / "ami" / "trn08.wav")
+    result = transcribe_audio(whisper, audio)
+    assert result.language == "en"
+    text = "\n".join(s.text for s in result.segments)
+    assert longest_repeat(text)[0] < 3
+    assert errors(EVAL.joinpath("diar/ami/trn08.txt").read_text(), text).wer < 0.9

@@ -6,7 +6,7 @@ import numpy as np
 
 from meetingapp.domain.audio import SpeechRegion
 from meetingapp.domain.transcript import Segment, Word
-from meetingapp.engine.asr import WindowText
+from meetingapp.engine.asr import WindowText, skipped_spans
 from meetingapp.engine.speech_windows import SpeechWindow, clip_regions, pack_windows
 from meetingapp.engine.transcript_lines import drop_loops, longest_repeat, split_sentences
 
@@ -63,7 +63,7 @@ def test_regions_are_clipped_to_the_recording() -> None:
     assert [(r.start, r.end) for r in clipped] == [(0.0, 1.0), (1.5, 2.6)]
 
 
-def test_a_window_whose_words_skip_seconds_of_speech_fails() -> None:
+def test_the_speech_a_window_decode_skipped_is_found() -> None:
     # 10 s of speech, 4 s more in two pieces, then a last 6 s
     pieces = [(0.0, 10.0), (14.0, 16.0), (26.0, 28.0), (40.0, 46.0)]
     window = SpeechWindow([SpeechRegion(a, b) for a, b in pieces])
@@ -72,10 +72,13 @@ def test_a_window_whose_words_skip_seconds_of_speech_fails() -> None:
         times = [t for a, b in spans for t in np.arange(a, b, 0.5)]
         return WindowText(words(*((float(t), " word") for t in times)), -0.2, 1.5, 0.1)
 
-    assert not heard(*pieces).failed(window)
+    def skipped(text: WindowText) -> list[tuple[float, float]]:
+        return [(r.start, r.end) for r in skipped_spans(window, text.words)]
+
+    assert skipped(heard(*pieces)) == []
     # the words end with the speech, but the 4 s in the middle have none
-    assert heard(pieces[0], pieces[3]).failed(window)
+    assert skipped(heard(pieces[0], pieces[3])) == [(9.8, 10.0), (14.0, 16.0), (26.0, 28.0)]
     # none in the first 10 s
-    assert heard(*pieces[1:]).failed(window)
+    assert skipped(heard(*pieces[1:])) == [(0.0, 10.0)]
     # the words stop 6 s before the speech does
-    assert heard(*pieces[:3]).failed(window)
+    assert skipped(heard(*pieces[:3]))[-1][1] == 46.0

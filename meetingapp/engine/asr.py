@@ -4,14 +4,16 @@ Speech regions are packed into 30 s windows (silence cut out)
 and decoded in batches, one text per window: decoding with timestamps inside
 a batch stops at the last timestamp the model writes, and the rest of the
 window was lost. A window whose decode fails Whisper's own checks (the text
-compresses too well or is improbable, a sentence loops, or seconds of its
-speech have no word: skipped at the start, in the middle or at the end) is
-decoded again on its own with plain faster-whisper and its temperature
-fallback, which batched decoding lacks.
+compresses too well or is improbable, or a sentence loops) is decoded again on
+its own with plain faster-whisper and its temperature fallback, which batched
+decoding lacks, and so is one whose words cover under half its speech. Seconds
+of speech with no word on them elsewhere (skipped at the start, in the middle
+or at the end of a window) are decoded once more by themselves.
 """
 
 from __future__ import annotations
 
+import bisect
 import logging
 import math
 import threading
@@ -27,7 +29,12 @@ from meetingapp.domain.transcript import Segment, Transcript, Word
 from meetingapp.engine.cancel import CancelToken
 from meetingapp.engine.cpu import cpu_threads
 from meetingapp.engine.cuda import cuda
-from meetingapp.engine.speech_windows import SpeechWindow, clip_regions, pack_windows
+from meetingapp.engine.speech_windows import (
+    MIN_REGION_S,
+    SpeechWindow,
+    clip_regions,
+    pack_windows,
+)
 from meetingapp.engine.transcript_lines import (
     LOOP_RUN,
     drop_loops,
@@ -44,14 +51,12 @@ LOG_PROB_MIN = -1.0
 NO_SPEECH_MIN = 0.6
 #: This much speech with no word on it, anywhere in a window, means the decode skipped it.
 SKIPPED_SPEECH_S = 3.0
-#: A failed window this long is first decoded again in halves (shorter ones would
-#: give Whisper under 5 s of context each) ...
-HALVE_MIN_S = 10.0
-#: ... of at most half its length plus this (packed from its pieces, so a piece
-#: that does not fit makes a third part rather than being cut).
-HALVE_SLACK_S = 0.5
 #: The language is detected on this many windows of speech (faster-whisper's way).
 LANGUAGE_WINDOWS = 3
+#: Below this probability the two likeliest languages are both tried on the first
+#: window. Whisper's language ID gives close-talk speech >= 0.9; set before trying
+#: it, not tuned (benchmarks/asr_accuracy.py's lang column: when it acts, and how).
+SURE_LANGUAGE = 0.8
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +140,17 @@ class WindowText:
         """Whisper's no-speech rule: noise the VAD let through."""
         return self.no_speech_prob > NO_SPEECH_MIN and self.avg_logprob < LOG_PROB_MIN
 
-    def failed(self, window: SpeechWindow) -> bool:
+    def heard_little(self, window: SpeechWindow) -> bool:
+        """Words on under half of the window's speech: the decode as a whole is in
+        doubt (a lone "you" on seconds of noise), not just a stretch it skipped."""
+        if self.silent:
+            return False
+        skipped = sum(r.end - r.start for r in skipped_spans(window, self.words))
+        return skipped > window.length / 2
+
+    @property
+    def garbled(self) -> bool:
+        """Text that no second look at a part mends: decode the window again, alone."""
         if self.silent:
             return False
         if not self.words:
@@ -145,19 +160,27 @@ class WindowText:
             self.compression_ratio > COMPRESSION_RATIO_MAX
             or self.avg_logprob < LOG_PROB_MIN
             or longest_repeat(text)[0] >= LOOP_RUN
-            or _skipped_speech(window, self.words) > SKIPPED_SPEECH_S
         )
 
 
-def _skipped_speech(window: SpeechWindow, words: list[Word]) -> float:
-    """The most speech between two words in a row, or between a window edge and a word.
+def skipped_spans(window: SpeechWindow, words: list[Word]) -> list[SpeechRegion]:
+    """The window's speech between two words in a row (or a window edge and a word)
+    where more than :data:`SKIPPED_SPEECH_S` of it has no word.
 
     A batched decode can stop early, and it can also skip a stretch at the start
     or in the middle (far-off voices in a meeting) and carry on after it: the
     words then end with the speech, but seconds of it have none.
     """
     edges = [window.pieces[0].start, *(t for w in words for t in (w.start, w.end)), window.end]
-    return max(_speech_between(window, a, b) for a, b in zip(edges[::2], edges[1::2]))
+    spans = []
+    for a, b in zip(edges[::2], edges[1::2]):
+        if _speech_between(window, a, b) > SKIPPED_SPEECH_S:
+            spans += [
+                SpeechRegion(max(p.start, a), min(p.end, b))
+                for p in window.pieces
+                if min(p.end, b) - max(p.start, a) >= MIN_REGION_S
+            ]
+    return spans
 
 
 def _speech_between(window: SpeechWindow, start: float, end: float) -> float:
@@ -175,27 +198,48 @@ class WindowDecoder:
         self.language = settings.language if whisper.model.is_multilingual else "en"
         self.language_probability = 1.0 if self.language else 0.0
 
-    def detect_language(self, windows: list[SpeechWindow]) -> None:
+    def detect_language(self, windows: list[SpeechWindow]) -> WindowText | None:
         """The language of the first windows' speech, decided once for the recording.
 
-        Detected on the speech alone, like plain faster-whisper: the batched
-        pipeline's detection on joined window features took English meetings for
-        Welsh.
+        Detected on the speech alone: the batched pipeline's detection on joined
+        window features took English meetings for Welsh. Far-field speech can still
+        leave it a coin toss between two languages (English or Welsh near 0.5 on
+        two AMI clips, which one depending on how the audio is cut). Then the
+        first window is decoded in both, and the language whose text passes
+        Whisper's checks and is the more probable wins; that window's text is
+        returned, so it is not decoded a third time.
         """
         speech = np.concatenate([w.samples(self.audio) for w in windows[:LANGUAGE_WINDOWS]])
-        language, probability, _ = self.whisper.detect_language(
+        language, probability, ranked = self.whisper.detect_language(
             speech, language_detection_segments=LANGUAGE_WINDOWS
         )
         self.language, self.language_probability = language, probability
+        if probability >= SURE_LANGUAGE or len(ranked) < 2:
+            return None
+        first = self.decode(windows[:1], language)[0]
+        if first.no_speech_prob > NO_SPEECH_MIN:
+            return first  # likely no speech: it cannot decide a language
+        other = next(lang for lang, _ in ranked if lang != language)
+        second = self.decode(windows[:1], other)[0]
+        # a loop is probable too: garbled text loses whatever its score
+        if (not second.garbled, second.avg_logprob) > (not first.garbled, first.avg_logprob):
+            self.language, self.language_probability = other, dict(ranked)[other]
+            return second
+        return first
 
     def batch(self, windows: list[SpeechWindow]) -> list[WindowText]:
-        if self.language is None:
-            self.detect_language(windows)
+        """One text per window; the first batch decides the language first."""
+        first = self.detect_language(windows) if self.language is None else None
+        if first is None:
+            return self.decode(windows, self.language)
+        return [first, *(self.decode(windows[1:], self.language) if windows[1:] else [])]
+
+    def decode(self, windows: list[SpeechWindow], language: str | None) -> list[WindowText]:
         clips = [w.samples(self.audio) for w in windows]
         offsets = np.cumsum([0, *(len(c) for c in clips)])
         pieces, _ = self.pipeline.transcribe(
             np.concatenate(clips),
-            language=self.language,
+            language=language,
             beam_size=self.settings.beam_size,
             batch_size=len(windows),
             word_timestamps=True,
@@ -216,23 +260,35 @@ class WindowDecoder:
             for k, (w, got) in enumerate(zip(windows, found))
         ]
 
-    def redecode(self, window: SpeechWindow) -> WindowText:
-        """A failed window again: first as two halves decoded in one batch (cut between
-        its pieces where it can), which recovers speech a long window skipped for the
-        cost of one batched window; what still fails, or is too short to halve, is
-        decoded alone, with temperature fallback."""
-        if window.length >= HALVE_MIN_S:
-            halves = pack_windows(window.pieces, window.length / 2 + HALVE_SLACK_S)
-            spoken = [(t, h) for t, h in zip(self.batch(halves), halves) if not t.silent]
-            texts = [t for t, _ in spoken]
-            if texts and not any(t.failed(h) for t, h in spoken):
-                return WindowText(
-                    [w for t in texts for w in t.words],
-                    min(t.avg_logprob for t in texts),
-                    max(t.compression_ratio for t in texts),
-                    min(t.no_speech_prob for t in texts),
-                )
-        return self.alone(window)
+    def fill_skipped(self, decoded: list[tuple[SpeechWindow, WindowText]]) -> None:
+        """Decode again only the speech the windows' decodes skipped, packed end to end
+        into as few windows as it needs (one batch for a whole recording, as a rule),
+        and put its words back into the windows they came from, in time order.
+
+        Re-decoding whole windows (in halves, then alone) recovered the same words
+        for several windows' worth of work on far-field meetings; what a skipped
+        stretch needed was a decode of its own, without the speech Whisper
+        followed instead.
+        """
+        owners: list[tuple[SpeechRegion, WindowText]] = []
+        for window, text in decoded:
+            if not text.silent and not text.garbled:
+                owners += [(span, text) for span in skipped_spans(window, text.words)]
+        if not owners:
+            return
+        refill = pack_windows([span for span, _ in owners])
+        starts = [span.start for span, _ in owners]
+        for gap, got in zip(refill, self.batch(refill)):
+            if got.garbled:
+                got = self.alone(gap)
+            if got.silent:
+                continue
+            for word in got.words:
+                # the skipped stretch the word's time falls in (or the one before it)
+                k = bisect.bisect_right(starts, word.start) - 1
+                owners[max(k, 0)][1].words.append(word)
+        for _, text in owners:
+            text.words.sort(key=lambda w: w.start)
 
     def alone(self, window: SpeechWindow) -> WindowText:
         """Plain sequential decoding: timestamps, seeking, temperature fallback."""
@@ -301,22 +357,28 @@ def transcribe(
     # On a CPU, batches of two decode as fast as four and hold less memory.
     batch = s.batch_size or (16 if pick_device(s.device)[0] == "cuda" else 2)
     decoder = WindowDecoder(whisper, audio, s)
-    segments: list[Segment] = []
+    decoded: list[tuple[SpeechWindow, WindowText]] = []
     # One batch at a time: cancelling waits for at most one batch.
     for i in range(0, len(windows), batch):
         if cancel is not None:
             cancel.check()
         group = windows[i : i + batch]
         for window, text in zip(group, decoder.batch(group)):
-            if text.failed(window):
+            if text.garbled or text.heard_little(window):
                 if cancel is not None:
                     cancel.check()
-                text = decoder.redecode(window)
-            if not text.silent:
-                confidence = round(math.exp(max(text.avg_logprob, -20.0)), 4)
-                segments += split_sentences(text.words, confidence)
+                text = decoder.alone(window)
+            decoded.append((window, text))
         if progress is not None:
             progress(min(1.0, group[-1].end / max(audio.duration, 1e-6)))
+    if cancel is not None:
+        cancel.check()
+    decoder.fill_skipped(decoded)
+    segments: list[Segment] = []
+    for _, text in decoded:
+        if not text.silent:
+            confidence = round(math.exp(max(text.avg_logprob, -20.0)), 4)
+            segments += split_sentences(text.words, confidence)
     return Transcript(
         language=decoder.language or "",
         duration=audio.duration,
