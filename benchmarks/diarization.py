@@ -707,9 +707,12 @@ def names_part(splits: list[str], work: Path) -> None:
     from tests import minutes_data
 
     print("\n== Names from the conversation (scripted meetings, every voice anonymous)")
+    print("(right: the person's name in ASR's spelling or close; misheard: a word that is")
+    print(" no participant's name; wrong person: another participant's name)")
     for split in splits:
-        voices = applied = applied_right = offered = offered_right = 0
-        wrong: list[str] = []
+        voices = 0
+        tally = {(a, k): 0 for a in (True, False) for k in ("right", "misheard", "wrong person")}
+        notes: list[str] = []
         for name in minutes_data.new_set(split):
             m = minutes_data.scripted(name, work)
             segs = minutes_data.anonymous(m.segments)
@@ -717,24 +720,29 @@ def names_part(splits: list[str], work: Path) -> None:
             labels = sorted({s.speaker for s in segs if s.speaker})
             speakers = [MeetingSpeaker(x, x, None, "unknown", None, None, None) for x in labels]
             voices += len(labels)
+            people = m.expected["speakers"]
             for label, p in proposed_names(segs, speakers).items():
-                right = same_name(p.name, str(truth[label]))
-                if p.applied:
-                    applied += 1
-                    applied_right += right
+                if same_name(p.name, str(truth[label])):
+                    kind = "right"
+                elif any(same_name(p.name, o) for o in people):
+                    kind = "wrong person"
                 else:
-                    offered += 1
-                    offered_right += right
-                if not right:
-                    wrong.append(f"{name}: {truth[label]} offered {p.name} ({p.confidence:.2f})")
-        print(
-            f"{split}: {voices} voices; named (>= 1.0) {applied_right}/{applied} right; "
-            f"offered {offered_right}/{offered} right; recall of named "
-            f"{applied_right / max(voices, 1):.0%}, of named or offered "
-            f"{(applied_right + offered_right) / max(voices, 1):.0%}"
-        )
-        for line in wrong:
-            print(f"  wrong: {line}")
+                    kind = "misheard"
+                tally[(p.applied, kind)] += 1
+                if kind != "right":
+                    how = "named" if p.applied else "offered"
+                    notes.append(
+                        f"{kind}: {name}: {truth[label]}'s voice {how} {p.name} "
+                        f"({p.confidence:.2f}: {'; '.join(p.evidence)})"
+                    )
+        for applied in (True, False):
+            t = {k: tally[(applied, k)] for k in ("right", "misheard", "wrong person")}
+            print(
+                f"{split} {'named (1.0, confirmed)' if applied else 'offered'}: "
+                f"{sum(t.values())} of {voices} voices: {t}"
+            )
+        for line in notes:
+            print(f"  {line}")
 
 
 def lines_part(

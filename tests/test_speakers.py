@@ -172,13 +172,15 @@ def test_names_from_the_conversation(cli) -> None:
 
 
 def test_introduction_names_a_voice() -> None:
-    """A self-introduction is applied as the name (1.0); a single answered question is only
-    offered (0.33); an enrolled voice is never re-named."""
+    """A self-introduction someone else confirms is applied as the name; one nobody
+    confirms, or a single answered question (0.33), is only offered; an enrolled voice is
+    never re-named."""
     lines = [
         ("Speaker 1", "Hi everyone, I'm Lena from finance. Omar, could you start?"),
-        ("Speaker 2", "Sure. The numbers are in and we are on budget."),
-        ("Dana", "Thanks, Omar. I have nothing new this week."),
-        ("Speaker 1", "Good. Let's wrap up then."),
+        ("Speaker 2", "Sure, I'm Omar. The numbers are in and we are on budget."),
+        ("Dana", "Thanks. Lena, what do you make of it?"),
+        ("Speaker 1", "Good news. Let's wrap up then."),
+        ("Speaker 3", "One thing from me: the office move is next week."),
     ]
     segments = [
         Segment(i * 5.0, i * 5.0 + 4.0, text, speaker=who) for i, (who, text) in enumerate(lines)
@@ -187,8 +189,12 @@ def test_introduction_names_a_voice() -> None:
         MeetingSpeaker("SPEAKER_00", "Speaker 1", None, "unknown", None, None, None),
         MeetingSpeaker("SPEAKER_01", "Speaker 2", None, "unknown", None, None, None),
         MeetingSpeaker("SPEAKER_02", "Dana", 1, "auto", None, 0.9, None),
+        MeetingSpeaker("SPEAKER_03", "Speaker 3", None, "unknown", None, None, None),
     ]
     got = proposed_names(segments, speakers)
     assert got["Speaker 1"].name == "Lena" and got["Speaker 1"].applied
-    assert got["Speaker 2"].name == "Omar" and not got["Speaker 2"].applied
-    assert "Dana" not in got
+    assert got["Speaker 2"].name == "Omar" and got["Speaker 2"].confidence == 1.0
+    assert got["Speaker 2"].confirmed and got["Speaker 2"].applied  # answered "Omar, could you"
+    assert "Dana" not in got and "Speaker 3" not in got
+    alone = proposed_names(segments[:2], speakers[:2])  # nobody has addressed Lena yet
+    assert alone["Speaker 1"].confidence == 1.0 and not alone["Speaker 1"].applied
