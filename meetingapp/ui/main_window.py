@@ -47,6 +47,7 @@ from meetingapp.ui.drop import FileDrop
 from meetingapp.ui.import_dialog import ImportDialog
 from meetingapp.ui.import_paths import MEDIA_EXTENSIONS
 from meetingapp.ui.library_page import LibraryPage
+from meetingapp.ui.llm_prompt import LlmPromptDialog, offer_minutes_model
 from meetingapp.ui.meeting_view import SHORTCUTS, MeetingView
 from meetingapp.ui.problems import ProblemBox
 from meetingapp.ui.queue_panel import QueuePanel
@@ -98,6 +99,8 @@ class MainWindow(QMainWindow):
         #: the pages to go back to, latest last
         self.history: list[QWidget] = []
         self.state = window_state(self.data)
+        #: the minutes-model offer, while it is open
+        self.llm_prompt: LlmPromptDialog | None = None
 
         self.setWindowTitle("meetingapp")
         self.resize(1200, 760)
@@ -219,6 +222,7 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         act = file.addAction("&Settings…", self.open_settings)
         act.setShortcut("Ctrl+,")
+        file.addAction("&Minutes model…", self.open_minutes_model)
         file.addSeparator()
         act = file.addAction("&Quit", self.close)
         act.setShortcut("Ctrl+Q")
@@ -505,6 +509,7 @@ class MainWindow(QMainWindow):
         (it shows in the queue panel) and recordings a crash interrupted; the search
         engine is imported meanwhile. ``ui/app.py`` calls it after the first paint."""
         self.warm_up()
+        self.llm_prompt = offer_minutes_model(self.library, self.pool, self)
         ids = self.library.resume_unfinished()
         library = self.library
         self._run(lambda _p: library.recover_recordings(), self._show_jobs)
@@ -574,6 +579,12 @@ class MainWindow(QMainWindow):
         if dialog.exec():  # saved through the library: the runner has the new settings
             self.statusBar().showMessage("Settings saved", 5000)
             self.warm_up()
+
+    def open_minutes_model(self) -> None:
+        """The minutes-model offer on request, even after "Not now"."""
+        dialog = self.llm_prompt = LlmPromptDialog(self.library, self.pool, self)
+        dialog.accepted.connect(lambda: self.statusBar().showMessage(dialog.status.text(), 8000))
+        dialog.open()
 
     def export_meeting(self, meeting_id: int, fmt: str, path: Path) -> None:
         """The CLI's export, byte for byte; the save dialog already asked before

@@ -24,7 +24,8 @@ from meetingapp.ui.main_window import CloseChoice, MainWindow  # noqa: E402
 
 def fast_settings(data: Path) -> None:
     data.mkdir(parents=True, exist_ok=True)
-    Settings(asr_model=FAST_MODEL, language="en").save(data)
+    # the minutes-model offer is tested on its own (test_ui_llm_prompt.py)
+    Settings(asr_model=FAST_MODEL, language="en", llm_prompt_dismissed=True).save(data)
 
 
 @pytest.fixture

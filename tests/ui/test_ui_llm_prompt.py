@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from conftest import make_window
 from llm_hub import Hub, gguf_bytes, running_hub
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog
@@ -22,6 +23,12 @@ from meetingapp.library import Library
 from meetingapp.ui.llm_prompt import LlmPromptDialog, needs_offer, offer_minutes_model
 
 SIZE = 4 << 20
+
+
+def offered(home: Path) -> Path:
+    """The UI tests' data folder turns the offer down up front; a first run has not."""
+    dataclasses.replace(Settings.load(home), llm_prompt_dismissed=False).save(home)
+    return home
 
 
 @pytest.fixture
@@ -48,7 +55,7 @@ def test_download_shows_progress_cancels_resumes_and_sets(
     monkeypatch.setitem(CATALOG, spec.name, spec)
     hub.serve(spec, content)
     hub.pace = 0.02  # ~3 MB/s: slow enough to cancel midway
-    library = Library(ui_home)
+    library = Library(offered(ui_home))
     dialog = offer_minutes_model(library, pool, None)
     assert dialog is not None and dialog.isVisible()
     qtbot.addWidget(dialog)
@@ -108,7 +115,7 @@ def test_choose_file_takes_only_a_gguf(
 
 
 def test_not_now_is_remembered(qtbot: QtBot, ui_home: Path, pool: ThreadPoolExecutor) -> None:
-    library = Library(ui_home)
+    library = Library(offered(ui_home))
     assert needs_offer(library.settings())
     dialog = offer_minutes_model(library, pool, None)
     assert dialog is not None
@@ -124,3 +131,18 @@ def test_not_now_is_remembered(qtbot: QtBot, ui_home: Path, pool: ThreadPoolExec
 def test_a_model_already_set_is_not_offered(ui_home: Path, pool: ThreadPoolExecutor) -> None:
     Settings(model_paths={"llm": str(ui_home / "m.gguf")}).save(ui_home)
     assert offer_minutes_model(Library(ui_home), pool, None) is None
+
+
+def test_the_window_offers_it_at_first_start_and_in_the_file_menu(
+    qtbot: QtBot, ui_home: Path
+) -> None:
+    offered(ui_home)
+    for window in make_window(qtbot, ui_home):
+        window.start()
+        assert window.llm_prompt is not None and window.llm_prompt.isVisible()
+        window.llm_prompt.later_button.click()
+        menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&File")
+        (item,) = [a for a in menu.actions() if a.text() == "&Minutes model…"]
+        item.trigger()  # still there after "Not now"
+        assert window.llm_prompt.isVisible()
+        window.llm_prompt.reject()
