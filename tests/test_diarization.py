@@ -173,7 +173,8 @@ def _pooled_der(paths: list[Path], seg: SegmentationModel | None) -> float:
 
 
 def test_segmentation_meets_the_ami_goal() -> None:
-    """All ten AMI clips, pooled: measured 27.4% with VAD alone, 18.4% with segmentation."""
+    """All ten AMI clips, pooled: measured 27.9% with VAD alone, 17.8% with segmentation
+    (on the clips the settings were chosen on; 18.4% held out, results/diarization.txt)."""
     clips = sorted((EVAL / "diar/ami").glob("trn*.wav"))
     assert _pooled_der(clips, default_segmentation()) <= 0.21
 

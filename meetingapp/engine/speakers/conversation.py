@@ -8,9 +8,9 @@ A proposal counts as the voice's name only when it reaches ``APPLY_CONFIDENCE``
 and someone else confirmed it (the voice answered when addressed by that name, or
 was thanked by it); otherwise the name is offered as a question. On the issue-15
 scripted meetings (espeak-ng voices, Whisper base; benchmarks/diarization.py
---names) no proposal was ever another participant's name (0 of 28), but a
-self-introduction alone was misheard 4 times in 10 ("I'm Quame" for Kwame, "I'm
-Marlou" for Olu) while the 3 confirmed ones were all right. That rule was chosen
+--names) no proposal was ever another participant's name (0 of 28), but 4 of
+the 7 self-introductions nobody confirmed were misheard ("I'm Quame" for Kwame,
+"I'm Marlou" for Olu) while the 3 confirmed ones were all right. That rule was chosen
 on those same meetings: the third set ("fresh") gave no name above 0.33.
 """
 
