@@ -430,7 +430,6 @@ def diarize(
     """
     s = settings or DiarizationSettings()
     embedder = embedder or clustering_embedder(s.embedding)
-    voice = default_embedder()
     split = 1.0 if segmentation is None else 0.6
 
     def part(lo: float, hi: float) -> ProgressFn | None:
@@ -444,8 +443,8 @@ def diarize(
         )
     counts = (num_speakers, min_speakers, max_speakers)
     result = cluster_speech(audio, vectors, local, counts, s, cancel)
-    if embedder is not voice and result.centroids:
-        result.centroids = speaker_voices(audio, result.turns, voice)
+    if not isinstance(embedder, DVectorEmbedder) and result.centroids:
+        result.centroids = speaker_voices(audio, result.turns, default_embedder())
     if progress is not None:
         progress(1.0)
     return result
