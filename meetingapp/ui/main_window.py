@@ -235,6 +235,10 @@ class MainWindow(QMainWindow):
             )
             self.export_actions.append(act)
         self.export_menu.addSeparator()
+        for fmt, label in export.DOCUMENTS.items():
+            act = self.export_menu.addAction(f"{label}…", lambda fmt=fmt: self.export_dialog(fmt))
+            self.export_actions.append(act)
+        self.export_menu.addSeparator()
         self.copy_action = self.export_menu.addAction("Copy as &Markdown", self.copy_markdown)
         self.copy_action.setShortcut("Ctrl+Shift+C")
         self.export_actions.append(self.copy_action)

@@ -4,12 +4,14 @@ dialog starts, Markdown to the clipboard), analytics."""
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtMultimedia import QMediaPlayer
+from PySide6.QtPdf import QPdfDocument
 from PySide6.QtWidgets import QApplication, QMenu, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 from ui_data import db_of
@@ -18,6 +20,7 @@ from meetingapp.cli import main
 from meetingapp.domain.analytics import Bar
 from meetingapp.domain.meetings import FORMAT_NAMES
 from meetingapp.domain.times import clock
+from meetingapp.errors import MeetingAppError
 from meetingapp.store.analytics import talk_time_by_person
 from meetingapp.store.export import FORMATS
 from meetingapp.store.meetings import list_meetings, load_segments, speakers_of
@@ -164,6 +167,8 @@ def test_export_starts_in_documents_then_the_last_folder(
     assert menu is meeting_window.export_menu
     assert [a.text() for a in menu.actions() if a.text()] == [
         *(f"{FORMAT_NAMES[f]}…" for f in FORMATS),
+        "PDF…",
+        "OpenDocument text…",
         "Copy as &Markdown",
     ]
     menu.aboutToShow.emit()
@@ -267,3 +272,32 @@ def test_library_filter_and_sort(meeting_window: MainWindow) -> None:
     assert proxy.rowCount() == 0
     meeting_window.search.setText("jfk")
     assert proxy.rowCount() == 1
+
+
+def test_pdf_and_opendocument_hold_the_meeting(
+    meeting_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The documents to read and print: a real PDF whose pages carry the transcript,
+    an OpenDocument text (a zip with content.xml) with the same words."""
+    out = tmp_path / "out"
+    out.mkdir()
+    answers = iter([out / "jfk.pdf", out / "jfk.odt"])
+    monkeypatch.setattr(export.QFileDialog, "getSaveFileName", lambda *_a: (str(next(answers)), ""))
+    view = open_first(meeting_window)
+    action(view.export_button.menu(), "PDF…").trigger()
+    action(view.export_button.menu(), "OpenDocument text…").trigger()
+    pdf = QPdfDocument()
+    assert pdf.load(str(out / "jfk.pdf")) == QPdfDocument.Error.None_
+    text = " ".join(pdf.getAllText(p).text() for p in range(pdf.pageCount()))
+    assert "JFK" in text and "country" in text.lower()
+    with zipfile.ZipFile(out / "jfk.odt") as odt:
+        assert "country" in odt.read("content.xml").decode().lower()
+    assert sorted(p.name for p in out.iterdir()) == ["jfk.odt", "jfk.pdf"]  # no .part left
+    assert view.note.text() == "Exported jfk.odt"
+
+
+def test_a_document_that_cannot_be_written_says_so(tmp_path: Path) -> None:
+    target = tmp_path / "missing-folder" / "jfk.pdf"
+    with pytest.raises(MeetingAppError, match="cannot save the PDF"):
+        export.write_document("# JFK", "pdf", target)
+    assert not target.parent.exists()
