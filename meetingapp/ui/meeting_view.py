@@ -6,6 +6,7 @@ import html
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import Q_ARG, QMetaObject, QPoint, Qt, QTimer, QUrl, Signal
@@ -42,6 +43,9 @@ from meetingapp.ui.minutes_panel import MinutesPanel
 from meetingapp.ui.speaker_colors import SpeakerColors, speaker_name
 from meetingapp.ui.transcript_view import TranscriptView
 from meetingapp.ui.waveform_view import WaveformView
+
+if TYPE_CHECKING:  # the learner behind it loads scikit-learn: only when a meeting opens
+    from meetingapp.engine.speakers.conversation import ProposedName
 
 NO_AUDIO = "No audio output device: playback is off"
 NO_SPEECH = (
@@ -106,6 +110,8 @@ class MeetingView(QWidget):
         self.meeting: Meeting | None = None
         self.segments: list[Segment] = []
         self.colors = SpeakerColors([])
+        #: unnamed voice (as shown) -> the name the conversation suggests for it
+        self.proposals: dict[str, ProposedName] = {}
 
         self.player = QMediaPlayer(self)
         self.audio_out = QAudioOutput(self)
@@ -272,7 +278,9 @@ class MeetingView(QWidget):
         self._loaded = False
         self.meeting = self.library.meeting(meeting_id)
         self.segments = self.library.segments(meeting_id)
+        self.proposals = {}
         self._recolor()
+        self._load_proposals(meeting_id)
         m = self.meeting
         self.title.setText(m.title)
         date = m.date[:16].replace("T", " ")
@@ -305,6 +313,25 @@ class MeetingView(QWidget):
         task.failed.connect(self.error)
         task.start(self.pool)
 
+    def _load_proposals(self, meeting_id: int) -> None:
+        """Names for unnamed voices learnt from the conversation ("Thanks, Carol"), off
+        the GUI thread: the learner loads scikit-learn on first use."""
+        library = self.library
+
+        def work(_progress: ProgressFn) -> tuple[int, dict[str, ProposedName]]:
+            return meeting_id, library.proposed_names(meeting_id)
+
+        task = Task(work, self)
+        task.done.connect(self._proposals_done)
+        task.failed.connect(self.error)
+        task.start(self.pool)
+
+    def _proposals_done(self, result: tuple[int, dict[str, ProposedName]]) -> None:
+        meeting_id, proposals = result
+        if self.meeting is not None and self.meeting.id == meeting_id:
+            self.proposals = proposals
+            self._recolor()
+
     def _peaks_done(self, result: tuple[int, np.ndarray]) -> None:
         meeting_id, peaks = result
         if self.meeting is not None and self.meeting.id == meeting_id:
@@ -318,10 +345,18 @@ class MeetingView(QWidget):
         self.legend.setText(
             "   ".join(
                 f'<span style="color:{self.colors(s).name()}">●</span>'
-                f" {html.escape(speaker_name(s))}"
+                f" {html.escape(speaker_name(s))}{self._proposal_hint(s)}"
                 for s in speakers
             )
         )
+
+    def _proposal_hint(self, who: str | None) -> str:
+        """' (Carol?)' after a voice the conversation suggests a name for; without the
+        question mark when it is sure (a self-introduction someone else confirmed)."""
+        p = self.proposals.get(who or "")
+        if p is None:
+            return ""
+        return f" <i>({html.escape(p.name)}{'' if p.applied else '?'})</i>"
 
     # -- playback -----------------------------------------------------------
     @property
@@ -448,7 +483,9 @@ class MeetingView(QWidget):
     def _reload(self) -> None:
         assert self.meeting is not None
         self.segments = self.library.segments(self.meeting.id)
+        self.proposals = {}
         self._recolor()
+        self._load_proposals(self.meeting.id)
         self.transcript.recolor(self.segments, self.colors)
         self.waveform.set_meeting(self.meeting.duration, self.segments, self.colors)
         self._load_peaks(self.meeting.id, self.data / self.meeting.source_path)
@@ -494,6 +531,12 @@ class MeetingView(QWidget):
         menu.addAction(
             f"Rename {speaker_name(seg.speaker)}…", lambda: self._ask_rename(seg.speaker)
         )
+        heard = self.proposals.get(seg.speaker or "")
+        if heard is not None:
+            menu.addAction(
+                f"Name as {heard.name} (heard in the meeting)",
+                lambda: self.name_voice(seg.speaker, heard.name),
+            )
         suggested = self.suggestion(seg.speaker)
         if suggested:
             menu.addAction(

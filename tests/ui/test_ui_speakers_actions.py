@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtMultimedia import QMediaPlayer
+from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 from ui_data import ENROLL, db_of
 
@@ -154,3 +155,29 @@ def test_action_tracker_edits_an_item(qtbot: QtBot, standup_window: MainWindow) 
     assert (cleared.task, cleared.owner, cleared.due) == (stored.task, None, None)
     row = page.row_of(action.id)
     assert row is not None and (row.text(OWNER), row.text(DUE)) == ("", "")
+
+
+def test_names_heard_in_the_meeting_are_offered(
+    qtbot: QtBot, standup_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The standup's voices are unnamed; what they say to each other suggests names.
+    The legend shows each suggestion, and a line's menu names the voice with it."""
+    window = standup_window
+    view = window.meeting_view
+    meeting_id = list_meetings(db_of(window))[0].id
+    window.open_meeting(meeting_id)
+    expected = window.library.proposed_names(meeting_id)
+    assert expected, "the standup's conversation names nobody"
+    qtbot.waitUntil(lambda: view.proposals == expected, timeout=60_000)
+    label, proposal = next(iter(expected.items()))
+    assert f"{label} <i>({proposal.name}" in view.legend.text()
+
+    menus: list[QMenu] = []
+    monkeypatch.setattr(QMenu, "popup", lambda menu, _pos: menus.append(menu))
+    idx = next(i for i, s in enumerate(view.segments) if s.speaker == label)
+    view._segment_menu(idx, QPoint(0, 0))
+    (item,) = [a for a in menus[0].actions() if a.text().startswith(f"Name as {proposal.name}")]
+    item.trigger()
+    assert proposal.name in speakers_of(db_of(window), meeting_id)
+    assert label not in speakers_of(db_of(window), meeting_id)
+    qtbot.waitUntil(lambda: label not in view.proposals, timeout=60_000)
