@@ -53,9 +53,9 @@ NO_SPEECH_MIN = 0.6
 SKIPPED_SPEECH_S = 3.0
 #: The language is detected on this many windows of speech (faster-whisper's way).
 LANGUAGE_WINDOWS = 3
-#: Below this probability the two likeliest languages are both tried on the first
-#: window. Whisper's language ID gives close-talk speech >= 0.9; set before trying
-#: it, not tuned (benchmarks/asr_accuracy.py's lang column: when it acts, and how).
+#: Below this probability a first window that fails Whisper's checks is tried in the
+#: runner-up language. Whisper's language ID gives close-talk speech >= 0.9; set
+#: before trying it, not tuned (benchmarks/asr_accuracy.py's lang column shows it).
 SURE_LANGUAGE = 0.8
 
 log = logging.getLogger(__name__)
@@ -204,10 +204,11 @@ class WindowDecoder:
         Detected on the speech alone: the batched pipeline's detection on joined
         window features took English meetings for Welsh. Far-field speech can still
         leave it a coin toss between two languages (English or Welsh near 0.5 on
-        two AMI clips, which one depending on how the audio is cut). Then the
-        first window is decoded in both, and the language whose text passes
-        Whisper's checks and is the more probable wins; that window's text is
-        returned, so it is not decoded a third time.
+        two AMI clips, which one depending on how the audio is cut), and English
+        decoded as Welsh loops. So when the guess is unsure and the first window's
+        text in it fails Whisper's checks, the runner-up language is tried on that
+        window, like a temperature fallback for the language; it wins only if its
+        text passes. That window's text is returned, so it is not decoded again.
         """
         speech = np.concatenate([w.samples(self.audio) for w in windows[:LANGUAGE_WINDOWS]])
         language, probability, ranked = self.whisper.detect_language(
@@ -217,15 +218,14 @@ class WindowDecoder:
         if probability >= SURE_LANGUAGE or len(ranked) < 2:
             return None
         first = self.decode(windows[:1], language)[0]
-        if first.no_speech_prob > NO_SPEECH_MIN:
-            return first  # likely no speech: it cannot decide a language
+        if not first.garbled:
+            return first  # the unsure guess reads well (or is silence): keep it
         other = next(lang for lang, _ in ranked if lang != language)
         second = self.decode(windows[:1], other)[0]
-        # a loop is probable too: garbled text loses whatever its score
-        if (not second.garbled, second.avg_logprob) > (not first.garbled, first.avg_logprob):
-            self.language, self.language_probability = other, dict(ranked)[other]
-            return second
-        return first
+        if second.garbled:
+            return first
+        self.language, self.language_probability = other, dict(ranked)[other]
+        return second
 
     def batch(self, windows: list[SpeechWindow]) -> list[WindowText]:
         """One text per window; the first batch decides the language first."""
