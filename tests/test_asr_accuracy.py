@@ -13,6 +13,7 @@ import json
 import numpy as np
 import pytest
 from evaldata import EVAL
+from faster_whisper import BatchedInferencePipeline
 from wer import errors
 
 from meetingapp.domain.audio import Audio, SpeechRegion
@@ -145,3 +146,22 @@ def test_a_language_toss_up_is_decided_by_the_decode(whisper) -> None:
     text = "\n".join(s.text for s in result.segments)
     assert longest_repeat(text)[0] < 3
     assert errors(EVAL.joinpath("diar/ami/trn08.txt").read_text(), text).wer < 0.9
+
+
+@pytest.mark.slow
+def test_a_window_that_loops_in_batched_decoding_is_decoded_again(whisper) -> None:
+    """Audio that loops today: trn08 decoded as Welsh by faster-whisper's own batched
+    pipeline repeats one sentence over and over (measured here, in the same test).
+    The pipeline sees the window fail Whisper's compression check and decodes it
+    again alone, with temperature fallback: no sentence three times in a row."""
+    audio = load_audio(EVAL / "diar" / "ami" / "trn08.wav")
+    stock, _ = BatchedInferencePipeline(whisper).transcribe(
+        audio.samples, language="cy", beam_size=5, word_timestamps=True
+    )
+    looped = longest_repeat("\n".join(p.text for p in stock))
+    assert looped[0] >= 3, f"the stock pipeline no longer loops here: {looped}"
+    ours = transcribe_audio(whisper, audio, AsrSettings(language="cy"))
+    assert longest_repeat("\n".join(s.text for s in ours.segments))[0] < 3
+    # decoded again, not just the loop with its repeats cut (that leaves 2 sentences)
+    said = len(EVAL.joinpath("diar/ami/trn08.txt").read_text().split())
+    assert sum(len(s.words) for s in ours.segments) >= said / 3
