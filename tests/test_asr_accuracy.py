@@ -149,19 +149,28 @@ def test_a_language_toss_up_is_decided_by_the_decode(whisper) -> None:
 
 
 @pytest.mark.slow
-def test_a_window_that_loops_in_batched_decoding_is_decoded_again(whisper) -> None:
+def test_a_window_that_loops_in_batched_decoding_is_decoded_again(
+    whisper, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Audio that loops today: trn08 decoded as Welsh by faster-whisper's own batched
     pipeline repeats one sentence over and over (measured here, in the same test).
     The pipeline sees the window fail Whisper's compression check and decodes it
-    again alone, with temperature fallback: no sentence three times in a row."""
+    again alone, with temperature fallback (sampling: what it then writes varies from
+    run to run, so only the decision and the absence of a loop are asserted)."""
     audio = load_audio(EVAL / "diar" / "ami" / "trn08.wav")
     stock, _ = BatchedInferencePipeline(whisper).transcribe(
         audio.samples, language="cy", beam_size=5, word_timestamps=True
     )
     looped = longest_repeat("\n".join(p.text for p in stock))
     assert looped[0] >= 3, f"the stock pipeline no longer loops here: {looped}"
+    again: list[SpeechWindow] = []
+    alone = WindowDecoder.alone
+
+    def spy(decoder: WindowDecoder, window: SpeechWindow) -> WindowText:
+        again.append(window)
+        return alone(decoder, window)
+
+    monkeypatch.setattr(WindowDecoder, "alone", spy)
     ours = transcribe_audio(whisper, audio, AsrSettings(language="cy"))
+    assert again, "the looping window was kept instead of decoded again"
     assert longest_repeat("\n".join(s.text for s in ours.segments))[0] < 3
-    # decoded again, not just the loop with its repeats cut (that leaves 2 sentences)
-    said = len(EVAL.joinpath("diar/ami/trn08.txt").read_text().split())
-    assert sum(len(s.words) for s in ours.segments) >= said / 3
