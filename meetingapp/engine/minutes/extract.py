@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
 from meetingapp.domain.minutes import ActionItem, Item
+from meetingapp.engine.minutes.agreement import agreed_proposals
 from meetingapp.engine.minutes.dates import find_due, resolve_due
 from meetingapp.engine.minutes.people import (
     People,
@@ -33,12 +34,22 @@ from meetingapp.engine.minutes.people import (
     sound,
     vocatives,
 )
-from meetingapp.engine.minutes.rewrite import base_verb, gerund_base, third_person
+from meetingapp.engine.minutes.rewrite import (
+    base_verb,
+    gerund_base,
+    participle_base,
+    third_person,
+)
 from meetingapp.engine.minutes.text import Sentence, tokens, word_set
 from meetingapp.engine.minutes.topics import STOP_WORDS, candidate_runs, text_match
 
 _NAME = r"[A-Z][a-z]+"
-_MODAL_1P = r"(?:will|'ll|’ll|can|shall|am going to|'m going to|am gonna|'m gonna)"
+#: "I'll", "I can", and the hedged or obliged forms people commit with ("I guess I
+#: should rerun...", "I need to", "I'm happy to").
+_MODAL_1P = (
+    r"(?:will|'ll|’ll|can|shall|am going to|'m going to|am gonna|'m gonna|should|"
+    r"need to|have to|'d better|had better|ought to|am happy to|'m happy to)"
+)
 _FIRST_PERSON = re.compile(rf"\b(?:I\s*{_MODAL_1P}|let me)\s+(?P<rest>.+)", re.IGNORECASE)
 #: "Then I write the design by Monday", "..., I renew the certificate today": a
 #: commitment whose "'ll" the ASR dropped; taken only with a due phrase after it.
@@ -52,6 +63,16 @@ _NOT_BARE = word_set(
     "could would should might must may can will shall won't can't leave go come fly travel "
     "arrive work start stay live get got"
 )
+#: "Count me in for driving the van", "Sign me up for the Saturday shift": volunteering.
+_COUNT_ME_IN = re.compile(
+    r"\b(?:count|sign|put) me (?:in|up|down) for\s+(?P<rest>.+)", re.IGNORECASE
+)
+#: "Leave the flyers with me": taking something on; the task is in a passive that
+#: follows ("they'll be printed by Tuesday"), else the thing is taken care of.
+_LEAVE_WITH_ME = re.compile(
+    r"\bleave (?P<thing>(?:the|this|that|those|these|my|our) [^,.;]+?) with me\b", re.IGNORECASE
+)
+_WILL_BE_DONE = re.compile(r"\b(?:they|it)(?:'ll|’ll| will) be (?P<done>[a-z]+ed)\b", re.IGNORECASE)
 _SECOND_PERSON = re.compile(
     r"\b(?:(?:can|could|would|will) you|please)\s+(?:please\s+)?(?P<rest>.+)", re.IGNORECASE
 )
@@ -61,6 +82,15 @@ _POLITE = re.compile(
     r"|(?:could|can|may) I ask you to|I(?:'d| would) like you to|I (?:need|want) you to"
     r"|would it be possible for you to)\s+(?P<rest>.+)",
     re.IGNORECASE,
+)
+#: "Maybe you could take a look at...", "you might want to...": a hedged request.
+_SUGGEST = re.compile(
+    r"\b(?:(?:maybe|perhaps)\s+)?you\s+(?:could|should|might want to|may want to)\s+(?P<rest>.+)",
+    re.IGNORECASE,
+)
+#: "would you be able to ring them": the ability or willingness, not the task.
+_ABLE = re.compile(
+    r"^(?:be able to|be happy to|have time to|find time to|get a chance to)\s+", re.I
 )
 #: "Would you mind letting them know": the task is the -ing verb's plain form.
 _MIND = re.compile(r"\b(?:would|do) you mind\s+(?P<rest>[a-z]+ing\b.*)", re.IGNORECASE)
@@ -72,6 +102,11 @@ _NAMED_MODAL = re.compile(
     rf"\b(?P<name>{_NAME})\s+(?:will|'ll|can|is going to)\s+(?:also\s+)?(?P<rest>.+)"
 )
 _SHOULD_I = re.compile(r"\b(?:should|shall) I (?P<rest>[^?]+)\?", re.IGNORECASE)
+#: Taking a request on without a "yes": "Happy to.", "Will do.", "On it."
+_ACCEPT = re.compile(
+    r"^\W*(?:happy to|will do|on it|no problem|leave it with me|consider it done|can do)\b",
+    re.IGNORECASE,
+)
 _YES = re.compile(
     r"^\W*(?:yes|yeah|yep|sure|please|of course|absolutely|definitely|go ahead|go for it|"
     r"ok|okay|good idea)\b",
@@ -85,9 +120,12 @@ _NOT_TASKS = word_set(
 #: Verbs of running the meeting itself: "let's go around", "can you walk us through it".
 _PROCEDURE = word_set(
     "go start begin kick move wrap recap review see look talk discuss continue jump dive "
-    "hear turn circle call get finish walk hold bear proceed introduce welcome thank come"
+    "hear turn circle call get finish walk hold bear proceed introduce welcome thank come "
+    "speak meet reconvene regroup sync"
 )
-_PRONOUN_OBJECTS = word_set("it that this so them those these")
+#: Objects that point back to what was just asked ("get that done", "have something
+#: by Monday") rather than name a task.
+_PRONOUN_OBJECTS = word_set("it that this so them those these something")
 _CONDITIONAL = re.compile(r"\b(?:if|unless|would|could|might|maybe|perhaps)\b", re.IGNORECASE)
 _CLAUSE_SPLIT = re.compile(
     r"(?:,\s*|\s+)(?:and|but|so|then)\s+(?=(?:i|we|you|he|she|they|today|tomorrow|also)\b)"
@@ -114,20 +152,25 @@ _DECISION_CUES = (
     r"\bdecision\b",
     r"\bwe(?: will|'ll| are|'re) not\b|\bwe won't\b",
     r"\bwe(?:'re| are) (?:keeping|going with|sticking with|dropping|using|moving)\b",
-    r"\b(?:moved|postponed|pushed|rescheduled|delayed) (?:to|until|back)\b",
+    r"\b(?:moves?|moved|postponed|pushed|rescheduled|delayed) (?:to|until|back)\b",
+    r"\bwaits? (?:until|till)\b",  # "the backfill waits until after the inspection"
+    r"\bwe(?:'re| are) \w+ing\b[^?]*\b(?:instead|rather than)\b",  # "we're submitting to X instead"
     r"\b(?:is|are|was|were|has been|have been|got) (?:approved|signed off|cancelled|dropped)\b",
     r"\b(?:is|are) not being \w+ed\b",
     r"\b(?:is|are)(?: not|n't) (?:in|part of|included in|going into)\b",
     r"\b(?:will|'ll) be (?:cut|kept|held|put|set|shut|\w+ed)\b",
     r"\bout of scope\b",
-    r"\b(?:stays?|remains?) (?:in|out|at|on|with|as|the same|unchanged)\b",
+    r"\b(?:stays?|remains?) (?:in|out|at|on|with|as|inside|outside|within|below|under|above"
+    r"|the same|unchanged)\b",
     r"\bit is\W*$",  # "a pilot with two partners it is"
     r"\bfrom now on\b|\bgoing forward\b",
 )
 _DECISION_RE = re.compile("|".join(_DECISION_CUES), re.IGNORECASE)
-#: Dates to meet and requests are not decisions ("the deadline is Friday").
+#: Dates to meet and requests are not decisions ("the deadline is Friday"), nor is
+#: when a thing just taken on will be done ("they'll be printed by Tuesday").
 _NOT_DECISION = re.compile(
     r"\bdeadline\b|\bdue (?:on|by)\b|\b(?:needs?|has|have) to be\b|\bmust be\b"
+    r"|^\W*(?:they|it)(?:'ll|’ll| will) be\b"
     r"|\b(?:can|could|would|will) you\b|\bplease\b|^\W*(?:I|you)\b",
     re.IGNORECASE,
 )
@@ -195,14 +238,18 @@ def extract_actions(
 def extract_decisions(sentences: list[Sentence], people: People | None = None) -> list[Item]:
     """Agreements and outcomes ("we decided", "let's...", "X is not in the beta"), as minutes."""
     people = people or learn_people(sentences)
+    proposals = agreed_proposals(sentences)
     out: list[Item] = []
     for k, s in enumerate(sentences):
         # "The demo moved to Tuesday, so we decided to skip X" records two decisions
-        clauses = [c for c in _DECISION_SPLIT.split(s.text) if _is_decision(c)]
+        # a clause beside another decision needs only one content word ("X is not
+        # part of it, we'll focus on Y")
+        clauses = [c for c in _DECISION_SPLIT.split(s.text) if _is_decision(c, 1)]
         if len(clauses) < 2:
             clauses = _contrasts(s.text) if _is_decision(s.text) else []
         if not clauses and (answer := _answered(sentences, k)):
             clauses = [answer]
+        clauses += [text for j, text in proposals if j == k]
         for c in clauses:
             text = _clean_sentence(third_person(_from_cue(c), people.voice(s.speaker)))
             if not any(text_match(text, d.text) >= 0.7 for d in out):
@@ -246,7 +293,7 @@ def known_name(word: str, names: frozenset[str]) -> str | None:
     return None
 
 
-def _is_decision(text: str) -> bool:
+def _is_decision(text: str, min_words: int = 2) -> bool:
     if text.rstrip().endswith("?") or re.match(r"\s*(?:if|when|whether)\b", text, re.IGNORECASE):
         return False
     if _NOT_DECISION.search(_from_cue(text)):  # "I agree, from now on we ..." is one
@@ -254,7 +301,7 @@ def _is_decision(text: str) -> bool:
     if _DECISION_RE.search(text) and not re.search(
         r"\b(?:would|could|might)\b", text, re.IGNORECASE
     ):
-        return _content_words(text) >= 2
+        return _content_words(text) >= min_words
     for m in (_LETS.search(text), _WE_WILL.search(text), _WE_DO.search(text)):
         if not m:
             continue
@@ -304,10 +351,21 @@ def _action_in(
     if cue is None:
         return None
     owner, swap, m, kind = cue
-    if kind != "polite" and _CONDITIONAL.search(clause[: m.start()]):
+    before = clause[: m.start()]
+    if kind == "suggest":  # a suggestion is hedged by nature; only a condition voids it
+        if re.search(r"\b(?:if|unless)\b", before, re.IGNORECASE):
+            return None
+    elif kind != "polite" and _CONDITIONAL.search(before):
         return None
-    rest, rest_at = m.group("rest"), m.start("rest")
-    if kind == "mind":
+    if kind in ("request", "suggest", "polite", "mind") and not _vocative(clause, speaker, people):
+        owner = _accepted_by(sentences, k, people) or owner
+    if kind == "leave":
+        rest, rest_at = _left_with(m, clause), len(clause)
+    else:
+        rest, rest_at = m.group("rest"), m.start("rest")
+    if able := _ABLE.match(rest):
+        rest, rest_at = rest[able.end() :], rest_at + able.end()
+    if kind in ("mind", "volunteer"):
         first = rest.split()[0]
         base = gerund_base(first)
         rest = base + rest[len(first) :]
@@ -317,6 +375,8 @@ def _action_in(
         return None
     if words[:2] == ["tell", "you"]:  # "I'll tell you what..."
         return None
+    if words[0] == "have" and (words[1] == "been" or words[1].endswith("ed")):
+        return None  # "I should have checked": a regret, not a task
     if re.match(r"do\b\s*(?:[,.!?]|$)", rest, re.IGNORECASE):  # "Please do, can you?"
         return None
     if words[0] in _PROCEDURE and words[1] in ("us", "ahead", "around", "on", "through"):
@@ -332,7 +392,30 @@ def _action_in(
         start=s.start,
         segment_index=s.segment_index,
     )
-    return _Found(item, k, kind if kind in ("self", "named") else "request", s.speaker)
+    mine = kind in ("self", "volunteer", "leave")
+    return _Found(item, k, "self" if mine else kind if kind == "named" else "request", s.speaker)
+
+
+def _left_with(m: re.Match[str], clause: str) -> str:
+    """The task in "Leave the flyers with me, they'll be printed by Tuesday":
+    "print the flyers", from the passive that follows, else "take care of" it."""
+    thing = m.group("thing")
+    done = _WILL_BE_DONE.search(clause, m.end())
+    if done:
+        return f"{participle_base(done.group('done'))} {thing}"
+    return f"take care of {thing}"
+
+
+def _accepted_by(sentences: list[Sentence], k: int, people: People) -> str | None:
+    """Who a request without a name went to, when the next turn accepts it ("Happy
+    to.", "Sure, I'll..."): the one who says yes is the one who was asked."""
+    s = sentences[k]
+    later = next((x for x in sentences[k + 1 : k + 3] if x.speaker != s.speaker), None)
+    if later is None or sentences[k + 1].speaker != later.speaker:
+        return None
+    if _YES.match(later.text) or _ACCEPT.match(later.text) or _FIRST_PERSON.search(later.text):
+        return people.voice(later.speaker)
+    return None
 
 
 def _task_and_due(
@@ -356,9 +439,19 @@ def _commitment(
     """Owner, pronoun replacements, the cue match and its kind, if ``clause`` commits."""
     question = clause.rstrip().endswith("?")
     to_them = {"me": speaker, "my": _possessive(speaker), "your": "the"}
+    mine = {"you": addressee, "your": _possessive(addressee)}
     if not question and (m := _FIRST_PERSON.search(clause)):
-        return speaker, {"you": addressee, "your": _possessive(addressee)}, m, "self"
-    for pattern, kind in ((_POLITE, "polite"), (_MIND, "mind"), (_SECOND_PERSON, "request")):
+        return speaker, mine, m, "self"
+    for pattern, kind in ((_COUNT_ME_IN, "volunteer"), (_LEAVE_WITH_ME, "leave")):
+        if not question and (m := pattern.search(clause)):
+            return speaker, mine, m, kind
+    requests = (
+        (_POLITE, "polite"),
+        (_MIND, "mind"),
+        (_SECOND_PERSON, "request"),
+        (_SUGGEST, "suggest"),
+    )
+    for pattern, kind in requests:
         if m := pattern.search(clause):
             return _vocative(clause, speaker, people) or addressee, to_them, m, kind
     if question:
@@ -460,7 +553,7 @@ def _resolve_pronoun(task: str, sentences: list[Sentence], k: int, people: Peopl
     """ "review them" -> "review the portfolios": the object a request points back to
     is the last noun phrase said just before it."""
     words = task.split()
-    if len(words) < 2 or words[1].lower() not in _PRONOUN_OBJECTS - {"so"}:
+    if len(words) < 2 or words[1].lower() not in _PRONOUN_OBJECTS - {"so", "something"}:
         return task
     stop = STOP_WORDS | {n.lower() for n in people.names}
     for j in range(k - 1, max(-1, k - 3), -1):

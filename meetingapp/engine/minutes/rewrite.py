@@ -88,6 +88,27 @@ def gerund_base(verb: str) -> str:
     return stem
 
 
+def participle_base(verb: str) -> str:
+    """The plain form of a past participle: "printed" -> "print", "shared" -> "share",
+    "planned" -> "plan", "copied" -> "copy" (for a task said in the passive)."""
+    low = verb.lower()
+    if not low.endswith("ed") or len(low) < 5:
+        return verb
+    stem, low_stem = verb[:-2], low[:-2]
+    if low.endswith("ied"):
+        return verb[:-3] + "y"
+    if re.search(r"([b-df-hj-np-tv-z])\1$", low_stem) and not low_stem.endswith(
+        ("ll", "ss", "ff", "zz")
+    ):
+        return stem[:-1]
+    silent_e = re.search(
+        r"[^aeiou][aeiou][tdrlzsvncgkpmb]$|(?:ng|rg|dg|nc|rc|ns|rs|rv|lv|[bdgktp]l)$", low_stem
+    )
+    if silent_e and not re.search(r"(?:it|en|er|on|or|el|om|ed|ad)$", low_stem):
+        return stem + "e"
+    return stem
+
+
 def strip_hedges(text: str) -> str:
     """``text`` without opening fillers and hedges, capitalised, without end punctuation."""
     text = _HEDGE.sub("", text.strip()).strip().rstrip(" ,;.!")
