@@ -41,14 +41,21 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     (r"end of next week", "end_next_week"),
     (r"end of (?:the |this )?week", "end_week"),
     (r"end of (?:the |this )?month", "end_month"),
-    (r"end of (?:the |this )?day|eod|tonight|today|this (?:morning|afternoon|evening)", "today"),
+    (
+        r"end of (?:the |this )?day|eod|tonight|today|this (?:morning|afternoon|evening)"
+        r"|within (?:the|an) hour|in an hour|by lunch(?:time)?",
+        "today",
+    ),
+    # work due "by Christmas" is due before the holiday, on Christmas Eve
+    (r"christmas(?: eve)?", "christmas"),
     (r"(?:the )?day after tomorrow", "day_after_tomorrow"),
     (r"tomorrow(?: morning| afternoon)?", "tomorrow"),
     (rf"(?:next week )?(?:{_WD})(?: next week| after next)?", "weekday"),
     (rf"next (?:{_WD})", "weekday"),
     (rf"this (?:{_WD})", "weekday"),
     (rf"(?:{_MO}) (?:the )?(?:{_DAY}|\d{{1,2}})", "month_day"),
-    (rf"(?:{_DAY}) of (?:{_MO})", "month_day"),
+    # "the second on January": ASR often writes "of" as "on" here
+    (rf"(?:{_DAY}) (?:of|on) (?:{_MO})", "month_day"),
     # "by the 18th": the next such day of a month; only digits, as "the second"
     # alone is rarely a date ("the second supplier")
     (r"(?<=the )\d{1,2}(?:st|nd|rd|th)", "day"),
@@ -98,6 +105,9 @@ def _resolve(p: str, kind: str, d: dt.date) -> dt.date | None:
     friday = d + dt.timedelta(days=(4 - d.weekday()) % 7)
     if kind == "today":
         return d
+    if kind == "christmas":
+        eve = dt.date(d.year, 12, 24)
+        return eve if eve >= d else eve.replace(year=d.year + 1)
     if kind == "tomorrow":
         return d + dt.timedelta(days=1)
     if kind == "day_after_tomorrow":

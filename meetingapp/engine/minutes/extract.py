@@ -143,7 +143,7 @@ _RECAP = re.compile(
 )
 _RECAP_ITEM = re.compile(
     rf"^(?:and\s+)?(?P<name>{_NAME})\s+(?:(?P<modal>will|'ll|is going to|to)\s+)?"
-    r"(?P<verb>[a-z]+)\s+(?P<rest>.+)"
+    r"(?P<verb>[A-Za-z][a-z]+)\s+(?P<rest>.+)"  # ASR capitalises a verb now and then
 )
 _DECISION_CUES = (
     r"\bwe(?:'ve| have)? (?:decided|agreed)\b",
@@ -427,6 +427,8 @@ def _task_and_due(
     if due and due.span[0] >= rest_at:
         a, b = due.span[0] - rest_at, due.span[1] - rest_at
         task = rest[:a] + rest[b:]
+        # "before the next meeting, which is [on the 12th]": what is left of the date
+        task = re.sub(r",?\s*which (?:is|are|was|will be)\s*(?:on|at|by)?\s*$", "", task)
     tail = re.search(rf",\s*(?P<name>{_NAME})\W*$", task)
     if tail and people.person(tail.group("name")):
         task = task[: tail.start()]
@@ -645,13 +647,20 @@ def _recap_items(
 ) -> list[_Found]:
     """Action items a recap states: "Marcus prepares the load test plan by Wednesday"."""
     out: list[_Found] = []
-    for k in sorted(recap):
+    lines = sorted(recap)
+    for n, k in enumerate(lines):
         s = sentences[k]
         text = s.text
+        if n and sentences[lines[n - 1]].text.rstrip().endswith(","):
+            continue  # said as the end of the line before
+        if n + 1 < len(lines) and text.rstrip().endswith(","):
+            # "Pete gets quotes before the next meeting, / which is on the 12th"
+            text = f"{text} {sentences[lines[n + 1]].text}"
         if m := _RECAP.search(text):
             text = text[m.end() :]
         speaker = people.voice(s.speaker)
-        for part in re.split(r",\s*|;\s*|\s+and\s+|:\s*", text):
+        # a relative clause ("..., which is on the 12th") belongs to the item before it
+        for part in re.split(r",(?!\s*(?:which|when)\b)\s*|;\s*|\s+and\s+|:\s*", text):
             f = _recap_item(part.strip(), s, k, speaker, people, meeting_date)
             if f:
                 out.append(f)
