@@ -242,6 +242,13 @@ class Library:
         with self.connect() as db:
             speakerstore.name_speaker(db, meeting_id, who, name.strip(), learn=learn)
 
+    def unname_heard(self, meeting_id: int, who: str) -> str:
+        """Undo a name the pipeline learnt from the conversation: the voice is "Speaker N"
+        again (returned), and the name is offered instead. Renaming it is
+        :meth:`name_speaker`."""
+        with self.connect() as db:
+            return speakerstore.unname_heard(db, meeting_id, who)
+
     def merge_speakers(self, meeting_id: int, keep: str, drop: str) -> None:
         """Two speakers of one meeting are one person: ``drop`` takes ``keep``'s name."""
         with self.connect() as db:

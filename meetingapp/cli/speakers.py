@@ -15,7 +15,11 @@ def cmd_list(args: argparse.Namespace) -> int:
         for s in library.meeting_speakers(args.meeting):
             hint = f"  (is it {s.suggested_name}?)" if s.suggested_name else ""
             score = f" {s.score:.2f}" if s.score is not None else ""
-            print(f"{s.label:<12} {s.name:<20} {s.status:<10}{score}{hint}")
+            status = "heard" if s.heard else s.status
+            print(f"{s.label:<12} {s.name:<20} {status:<10}{score}{hint}")
+            if s.heard:
+                print(f"{'':<12} named from the talk: {s.heard}")
+                print(f"{'':<12} (undo: speakers unname {s.name!r} --meeting {args.meeting})")
             if p := proposed.get(s.name):
                 verdict = "is" if p.applied else "may be"
                 said = "; ".join(p.evidence[:2])
@@ -47,6 +51,11 @@ def cmd_rename(args: argparse.Namespace) -> int:
         Library().name_speaker(args.meeting, args.old, args.new, learn=not args.no_learn)
     else:
         Library().rename_profile(args.old, args.new)
+    return 0
+
+
+def cmd_unname(args: argparse.Namespace) -> int:
+    print(Library().unname_heard(args.meeting, args.name))
     return 0
 
 
@@ -89,6 +98,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--meeting", type=int)
     p.add_argument("--no-learn", action="store_true", help="don't add this voice to the profile")
     p.set_defaults(func=cmd_rename)
+
+    p = ss.add_parser("unname", help="undo a name learnt from a meeting's conversation")
+    p.add_argument("name", help="the meeting speaker's name")
+    p.add_argument("--meeting", type=int, required=True)
+    p.set_defaults(func=cmd_unname)
 
     p = ss.add_parser("merge", help="two profiles (or two speakers of --meeting) are one person")
     p.add_argument("keep")

@@ -26,3 +26,6 @@ class MeetingSpeaker:
     suggested_name: str | None
     score: float | None
     centroid: np.ndarray | None
+    #: why the name was learnt from the conversation (its evidence), when it was: such a
+    #: name is no profile's, so the user is told where it came from and may undo it
+    heard: str | None = None

@@ -30,6 +30,7 @@ from meetingapp.engine.cancel import CancelToken
 from meetingapp.engine.minutes.generate import generate_minutes
 from meetingapp.engine.search_index import index_meeting
 from meetingapp.engine.speakers.assign import assign_speakers
+from meetingapp.engine.speakers.conversation import apply_heard_names
 from meetingapp.engine.speakers.diarize import diarize
 from meetingapp.engine.speakers.known_voices import identify
 from meetingapp.engine.speakers.segmentation import installed_segmentation
@@ -39,7 +40,12 @@ from meetingapp.errors import BadInputError
 from meetingapp.store.jobs import Job, save_artifact, update_job
 from meetingapp.store.meetings import NewMeeting, insert_meeting, save_turns
 from meetingapp.store.minutes import save_minutes
-from meetingapp.store.speakers import MeetingSpeaker, find_profile, save_meeting_speakers
+from meetingapp.store.speakers import (
+    MeetingSpeaker,
+    find_profile,
+    list_profiles,
+    save_meeting_speakers,
+)
 
 log = logging.getLogger(__name__)
 
@@ -171,8 +177,11 @@ def run_speakers(ctx: JobContext, progress: ProgressFn, cancel: CancelToken) -> 
 
 
 def run_identify(ctx: JobContext, progress: ProgressFn, cancel: CancelToken) -> Any:
+    """Name the voices: enrolled people first, then names the conversation confirms."""
     assert ctx.db is not None
     segments, speakers = name_speakers(ctx.db, ctx.data, ctx.artifacts["speakers"])
+    profiles = {p.name.lower() for p in list_profiles(ctx.db)}
+    segments, speakers = apply_heard_names(segments, speakers, profiles)
     return {
         "segments": [asdict(s) for s in segments],
         "speakers": [

@@ -245,4 +245,18 @@ CREATE TABLE speaker_turns (
 CREATE INDEX speaker_turns_meeting ON speaker_turns (meeting_id, start)
 """
 
-MIGRATIONS: list[tuple[int, str]] = [(1, V1), (2, V2), (3, V3), (4, V4), (5, V5), (6, V6)]
+# A voice named from the conversation ("I'm Lena" and "Thanks, Lena"): ``heard`` is why
+# (the evidence, for the user to check and undo); NULL for every other name.
+V7 = """
+ALTER TABLE meeting_speakers ADD COLUMN heard TEXT
+"""
+
+MIGRATIONS: list[tuple[int, str]] = [
+    (1, V1),
+    (2, V2),
+    (3, V3),
+    (4, V4),
+    (5, V5),
+    (6, V6),
+    (7, V7),
+]

@@ -18,7 +18,7 @@ import sqlite_utils
 
 from meetingapp.domain.speakers import MeetingSpeaker, Profile
 from meetingapp.errors import MeetingAppError
-from meetingapp.store.meetings import get_meeting, now_iso
+from meetingapp.store.meetings import get_meeting, now_iso, speakers_of
 
 
 class SpeakerError(MeetingAppError):
@@ -188,7 +188,7 @@ def save_meeting_speakers(
         suggested = find_profile(db, s.suggested_name) if s.suggested_name else None
         db.execute(
             "INSERT INTO meeting_speakers (meeting_id, label, name, profile_id, status,"
-            " suggested_profile_id, score, centroid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " suggested_profile_id, score, centroid, heard) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 meeting_id,
                 s.label,
@@ -198,6 +198,7 @@ def save_meeting_speakers(
                 suggested.id if suggested else None,
                 s.score,
                 to_blob(s.centroid) if s.centroid is not None else None,
+                s.heard,
             ],
         )
 
@@ -218,6 +219,7 @@ def meeting_speakers(db: sqlite_utils.Database, meeting_id: int) -> list[Meeting
             r["suggested_name"],
             r["score"],
             from_blob(r["centroid"]) if r["centroid"] else None,
+            r["heard"],
         )
         for r in rows
     ]
@@ -339,7 +341,7 @@ def name_speaker(
                 _add_vector(db, profile_id, speaker.centroid, f"meeting:{meeting_id}", meeting_id)
         _set_segment_speaker(db, meeting_id, speaker.name, new_name)
         db.execute(
-            "UPDATE meeting_speakers SET name = ?, profile_id = ?, status = ?"
+            "UPDATE meeting_speakers SET name = ?, profile_id = ?, status = ?, heard = NULL"
             " WHERE meeting_id = ? AND label = ?",
             [
                 new_name,
@@ -349,6 +351,32 @@ def name_speaker(
                 speaker.label,
             ],
         )
+
+
+def unname_heard(db: sqlite_utils.Database, meeting_id: int, who: str) -> str:
+    """Undo a name learnt from the conversation: the voice is "Speaker N" again (N its
+    place among the meeting's speakers, as the pipeline numbered them) and learns
+    nothing; returns that label. Its proposal is then offered again, not applied."""
+    speaker = meeting_speaker(db, meeting_id, who)
+    if speaker.heard is None:
+        raise SpeakerError(f"{speaker.name!r} was not named from the conversation")
+    names = {s.name.lower() for s in meeting_speakers(db, meeting_id)}
+    order = [s for s in speakers_of(db, meeting_id) if s is not None]
+    n = order.index(speaker.name) + 1 if speaker.name in order else len(order) + 1
+    while f"speaker {n}" in names:
+        n += 1
+    label = f"Speaker {n}"
+    name_speaker(db, meeting_id, speaker.name, label, learn=False)
+    return label
+
+
+def _talk(db: sqlite_utils.Database, meeting_id: int, name: str) -> list[tuple[float, float]]:
+    """Where a speaker talks in a meeting (its lines), the voice sample's regions."""
+    rows = db.execute(
+        'SELECT start, "end" FROM segments WHERE meeting_id = ? AND speaker IS ? ORDER BY idx',
+        [meeting_id, name or None],
+    ).fetchall()
+    return [(float(a), float(b)) for a, b in rows]
 
 
 def reassign_segment(

@@ -12,11 +12,14 @@ scripted meetings (espeak-ng voices, Whisper base; benchmarks/diarization.py
 the 7 self-introductions nobody confirmed were misheard ("I'm Quame" for Kwame,
 "I'm Marlou" for Olu) while the 3 confirmed ones were all right. That rule was chosen
 on those same meetings: the third set ("fresh") gave no name above 0.33.
+
+The import pipeline applies such names (:func:`apply_heard_names`); the others stay
+offers for the window and ``speakers list --meeting``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from meetingapp.domain.speakers import MeetingSpeaker
 from meetingapp.domain.transcript import Segment
@@ -63,3 +66,37 @@ def proposed_names(
             continue
         out[s.name] = ProposedName(s.name, learnt.name, learnt.confidence, learnt.evidence)
     return out
+
+
+def apply_heard_names(
+    segments: list[Segment], speakers: list[MeetingSpeaker], profiles: set[str]
+) -> tuple[list[Segment], list[MeetingSpeaker]]:
+    """Name each voice whose proposal is applied (:attr:`ProposedName.applied`), in the
+    segments and its words too, recording why in ``MeetingSpeaker.heard``.
+
+    Enrolled people still win: only a voice no profile named or resembles
+    (status "unknown") takes a name, never one that is a profile's (``profiles``,
+    lower case): that person's own voice did not match this one, so the name is
+    left as an offer for the user to confirm, which also teaches the profile.
+    """
+    proposals = proposed_names(segments, speakers)
+    taken = {s.name.lower() for s in speakers} | profiles
+    names: dict[str, str] = {}
+    out: list[MeetingSpeaker] = []
+    for s in speakers:
+        p = proposals.get(s.name)
+        if p is None or not p.applied or s.status != "unknown" or p.name.lower() in taken:
+            out.append(s)
+            continue
+        taken.add(p.name.lower())
+        names[s.name] = p.name
+        out.append(replace(s, name=p.name, heard="; ".join(p.evidence)))
+    renamed = [
+        replace(
+            seg,
+            speaker=names.get(seg.speaker or "", seg.speaker),
+            words=[replace(w, speaker=names.get(w.speaker or "", w.speaker)) for w in seg.words],
+        )
+        for seg in segments
+    ]
+    return renamed, out
