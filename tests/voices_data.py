@@ -54,7 +54,11 @@ def meetings() -> list[str]:
 
 
 def script(name: str) -> list[Line]:
-    with (SCRIPTS / f"{name}.tsv").open(newline="") as f:
+    return read_script(SCRIPTS / f"{name}.tsv")
+
+
+def read_script(path: Path) -> list[Line]:
+    with path.open(newline="") as f:
         rows = list(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
     return [Line(*row) for row in rows[1:]]
 
@@ -72,12 +76,17 @@ def spoken_names(name: str) -> set[str]:
 
 
 def synthesise(name: str, workdir: Path) -> tuple[Path, Path]:
-    """``workdir/name/meeting.wav`` and its reference ``meeting.rttm`` (file id "meeting"),
-    made once per script content."""
-    lines = script(name)
-    key = hashlib.sha256((SCRIPTS / f"{name}.tsv").read_bytes() + Path(__file__).read_bytes())
+    """The synthetic meeting ``name``: see :func:`synthesise_script`."""
+    return synthesise_script(SCRIPTS / f"{name}.tsv", workdir)
+
+
+def synthesise_script(path: Path, workdir: Path) -> tuple[Path, Path]:
+    """``NAME.wav`` and its reference ``NAME.rttm`` (file id NAME, the script's stem) in
+    a folder of ``workdir`` made once per script content."""
+    name, lines = path.stem, read_script(path)
+    key = hashlib.sha256(path.read_bytes() + Path(__file__).read_bytes())
     out = workdir / name / key.hexdigest()[:16]
-    wav, rttm = out / "meeting.wav", out / "meeting.rttm"
+    wav, rttm = out / f"{name}.wav", out / f"{name}.rttm"
     if wav.is_file() and rttm.is_file():
         return wav, rttm
     out.mkdir(parents=True, exist_ok=True)
@@ -102,7 +111,7 @@ def synthesise(name: str, workdir: Path) -> tuple[Path, Path]:
         with wave.open(str(part)) as w:
             frames = w.readframes(w.getnframes())
         speech = len(frames) / 2 / RATE
-        turns.append(f"SPEAKER meeting 1 {t:.3f} {speech:.3f} <NA> <NA> {line.speaker} <NA> <NA>")
+        turns.append(f"SPEAKER {name} 1 {t:.3f} {speech:.3f} <NA> <NA> {line.speaker} <NA> <NA>")
         samples += [frames, b"\0\0" * int(PAUSE_S * RATE)]
         t += speech + PAUSE_S
         raw.unlink()
