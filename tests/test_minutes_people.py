@@ -19,8 +19,9 @@ from meetingapp.domain.transcript import Segment
 from meetingapp.engine.minutes import build_minutes
 from meetingapp.engine.minutes.extract import extract_actions, extract_decisions
 from meetingapp.engine.minutes.people import is_label, learn_people, same_name
-from meetingapp.engine.minutes.rewrite import base_verb, gerund_base, third_person
+from meetingapp.engine.minutes.rewrite import base_verb, gerund_base, participle_base, third_person
 from meetingapp.engine.minutes.text import split_sentences
+from meetingapp.engine.minutes.topics import extract_topics
 from tests import minutes_data
 from tests.minutes_data import Meeting, anonymous
 
@@ -364,3 +365,110 @@ def test_dev_meetings_minutes_by_name(dev: list[Meeting]) -> None:
     # the bar leaves room for those, the benchmark reports the exact figures
     assert total_a.precision >= 0.8 and total_a.recall >= 0.85, total_a
     assert total_d.precision >= 0.85 and total_d.recall >= 0.85, total_d
+
+
+def test_hedged_volunteered_and_suggested_commitments() -> None:
+    """Commitments said without "I'll": hedged ("I guess I should"), volunteered
+    ("Count me in for", "Leave the X with me"), suggested ("maybe you could") and
+    asked without a name: the one who accepts is the one asked."""
+    segs = _segments(
+        [
+            ("Ana", "I suppose I should email the landlord before Thursday."),
+            ("Ana", "I should have checked the meter."),  # a regret, not a task
+            ("Bo", "Sign me up for painting the fence on Saturday."),
+            ("Cy", "Leave the invitations with me, they'll be posted by Friday."),
+            ("Ana", "Perhaps you could tidy the storage room."),
+            ("Dee", "Happy to."),
+            ("Dee", "I'll have something by Wednesday."),  # completes the request
+            ("Bo", "If it rains, you could move the chairs inside."),  # a condition
+        ]
+    )
+    items = extract_actions(split_sentences(segs), MONDAY)
+    assert [(a.owner, a.task, a.due) for a in items] == [
+        ("Ana", "email the landlord", "2026-12-10"),
+        ("Bo", "paint the fence", "2026-12-12"),
+        ("Cy", "post the invitations", "2026-12-11"),
+        ("Dee", "tidy the storage room", "2026-12-09"),
+    ]
+    assert [d.text for d in extract_decisions(split_sentences(segs))] == []
+
+
+def test_a_proposal_the_room_agrees_to_is_a_decision() -> None:
+    """ "I think we should X" becomes a decision once other voices assent; a
+    proposal met with a "but", or with no answer, stays a proposal."""
+    segs = _segments(
+        [
+            ("Ann", "I think we should move the retro to Thursdays."),
+            ("Ann", "Is everyone okay with that?"),
+            ("Ben", "Works for me."),
+            ("Cal", "Agreed."),
+            ("Ben", "Maybe we should rename the channel."),
+            ("Cal", "Sure, but not this month."),
+            ("Ann", "We should hire a second tester."),
+            ("Ann", "The parking stays outside the gate."),
+            ("Cal", "The roof repair waits until after the survey."),
+            ("Ben", "We're printing the booklets in colour instead."),
+            ("Ann", "They'll be delivered by Monday."),  # when, not what was decided
+            ("Ann", "Let's speak again next Tuesday."),  # the next meeting
+        ]
+    )
+    assert [d.text for d in extract_decisions(split_sentences(segs))] == [
+        "The team will move the retro to Thursdays",
+        "The parking stays outside the gate",
+        "The roof repair waits until after the survey",
+        "The team is printing the booklets in colour instead",
+    ]
+
+
+def test_recap_lines_run_on_and_new_due_words() -> None:
+    """A recap line cut by the ASR at a comma goes on in the next ("..., which is on
+    the 9th of January"); "within the hour" is today, "Christmas" Christmas Eve."""
+    segs = _segments(
+        [
+            ("Ann", "Ben, could you ring the caterers before Christmas?"),
+            ("Ben", "Sure."),
+            ("Cal", "I'll send the minutes within the hour."),
+            ("Ann", "So to sum up."),
+            ("Ann", "Dev collects the keys before the handover,"),
+            ("Ann", "which is on the 9th of January."),
+        ]
+    )
+    items = extract_actions(split_sentences(segs), MONDAY)
+    assert [(a.owner, a.task, a.due) for a in items] == [
+        ("Ben", "ring the caterers", "2026-12-24"),
+        ("Cal", "send the minutes", "2026-12-07"),
+        ("Dev", "collect the keys before the handover", "2027-01-09"),
+    ]
+
+
+def test_passive_participles_and_shared_topic_cores() -> None:
+    assert [participle_base(w) for w in ("printed", "shared", "planned", "copied", "edited")] == [
+        "print",
+        "share",
+        "plan",
+        "copy",
+        "edit",
+    ]
+    segs = _segments(
+        [
+            ("Ann", "The winter food drive needs volunteers."),
+            ("Ben", "The food drive moves to the hall."),
+            ("Cal", "Volunteers for the food drive can sign up online."),
+        ]
+    )
+    topics = extract_topics(split_sentences(segs))
+    assert "food drive" in topics
+    assert "winter food drive" not in topics
+
+
+def test_key_points_leave_out_requests_and_closings() -> None:
+    segs = _segments(
+        [
+            ("Ann", "The scaffolding on the north side comes down next week."),
+            ("Ann", "Kofi, order forty bags of cement for the next pour."),
+            ("Ben", "The electricians are still coming on the eighteenth."),
+            ("Ann", "Thanks everyone, see you all on Saturday morning."),
+        ]
+    )
+    points = build_minutes(segs, MONDAY, "general").key_points
+    assert not any("cement" in p.text or "Saturday" in p.text for p in points)

@@ -424,11 +424,20 @@ def _task_and_due(
     """The task without its due phrase or a trailing vocative, and the due phrase."""
     due = find_due(clause)
     task = rest
-    if due and due.span[0] >= rest_at:
+    # "take the Saturday morning shift": a date inside a noun phrase stays in the task
+    attributive = (
+        due
+        and re.match(r"\s+[a-z]+", clause[due.span[1] :])
+        and not re.match(
+            r"\s+(?:and|or|so|then|if|as|at|after|before|when|because|but|to|for|please)\b",
+            clause[due.span[1] :],
+        )
+    )
+    if due and due.span[0] >= rest_at and not attributive:
         a, b = due.span[0] - rest_at, due.span[1] - rest_at
         task = rest[:a] + rest[b:]
         # "before the next meeting, which is [on the 12th]": what is left of the date
-        task = re.sub(r",?\s*which (?:is|are|was|will be)\s*(?:on|at|by)?\s*$", "", task)
+        task = re.sub(r",?\s*which (?:is|are|was|will be)\s*(?:on|at|by)?[\s.!?]*$", "", task)
     tail = re.search(rf",\s*(?P<name>{_NAME})\W*$", task)
     if tail and people.person(tail.group("name")):
         task = task[: tail.start()]

@@ -19,6 +19,7 @@ from collections.abc import Callable
 import numpy as np
 
 from meetingapp.domain.minutes import ActionItem, Item
+from meetingapp.engine.minutes.people import vocatives
 from meetingapp.engine.minutes.rewrite import third_person
 from meetingapp.engine.minutes.text import Sentence, tokens
 from meetingapp.engine.minutes.topics import STOP_WORDS, text_match
@@ -59,8 +60,19 @@ _GREETING = re.compile(
     r"|\b(?:I'm|I am|this is|my name is) [A-Z][a-z]+\b|\bintroductions\b",
     re.IGNORECASE,
 )
-#: A commitment belongs to the action items, even one merged into another item.
-_PROMISE = re.compile(r"\bI(?:'ll| will| shall| am going to|'m going to|'m gonna)\b")
+#: Closings and thanks: the meeting ending, not what it said.
+_CLOSING = re.compile(
+    r"\bsee you\b|\bthanks?(?: you)?(?:,? (?:all|everyone|everybody|both))?\W*$"
+    r"|^\W*(?:thanks|thank you|cheers|bye)\b|\bsame time next\b",
+    re.IGNORECASE,
+)
+#: A commitment or a request belongs to the action items, even one merged into
+#: another item ("Please, Declan, tonight if you can" answers "Shall I...?").
+_PROMISE = re.compile(
+    r"\bI(?:'ll| will| shall| am going to|'m going to|'m gonna)\b"
+    r"|\bplease\b|\b(?:can|could|would|will) you\b|\bif you can\b",
+    re.IGNORECASE,
+)
 
 
 def write_summary(
@@ -149,7 +161,9 @@ def pick_key_points(
             break
         if i in skip or s.text.rstrip().endswith("?") or len(tokens(s.text)) < 6:
             continue
-        if _GREETING.search(s.text) or _PROMISE.search(s.text):
+        if _GREETING.search(s.text) or _CLOSING.search(s.text) or _PROMISE.search(s.text):
+            continue
+        if vocatives(s.text):  # "Kofi, order the cement": said to someone, a request
             continue
         if any(text_match(s.text, t) >= 0.5 or text_match(t, s.text) >= 0.6 for t in taken):
             continue

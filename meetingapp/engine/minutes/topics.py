@@ -78,6 +78,7 @@ def extract_topics(
             phrases[key] += 1
             display.setdefault(key, " ".join(run))
             voices.setdefault(key, set()).add(s.speaker)
+    phrases = _shared_cores(phrases, display, voices)
     words: Counter[str] = Counter(
         _stem(w) for key, n in phrases.items() for w in key.split() for _ in range(n)
     )
@@ -107,6 +108,28 @@ def extract_topics(
 def _stem(word: str) -> str:
     """Plural and singular as one: "requests" -> "request", "tests" -> "test"."""
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def _shared_cores(
+    phrases: Counter[str], display: dict[str, str], voices: dict[str, set[str | None]]
+) -> Counter[str]:
+    """Three-word runs that share a two-word core with another phrase, counted as
+    that core: "winter food drive" and "food drive moves" are both "food drive"
+    (a run of content words often takes in a neighbour, or a verb ASR left bare)."""
+    pairs = Counter(
+        " ".join(k.split()[i : i + 2]) for k in phrases for i in range(len(k.split()) - 1)
+    )
+    out: Counter[str] = Counter()
+    for key, n in phrases.items():
+        words = key.split()
+        cores = [" ".join(words[i : i + 2]) for i in range(len(words) - 1)]
+        core = next((c for c in cores if len(words) == 3 and pairs[c] >= 2), key)
+        if core != key:
+            at = words.index(core.split()[0])
+            display.setdefault(core, " ".join(display[key].split()[at : at + 2]))
+            voices.setdefault(core, set()).update(voices[key])
+        out[core] += n
+    return out
 
 
 def _same_phrase(key: str, seen: dict[str, str]) -> str:
