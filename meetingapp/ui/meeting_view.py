@@ -112,6 +112,8 @@ class MeetingView(QWidget):
         self.colors = SpeakerColors([])
         #: unnamed voice (as shown) -> the name the conversation suggests for it
         self.proposals: dict[str, ProposedName] = {}
+        #: speakers the import named from the conversation -> why (the evidence)
+        self.heard: dict[str, str] = {}
 
         self.player = QMediaPlayer(self)
         self.audio_out = QAudioOutput(self)
@@ -341,6 +343,9 @@ class MeetingView(QWidget):
     def _recolor(self) -> None:
         assert self.meeting is not None
         speakers = self.library.speakers_of(self.meeting.id)
+        self.heard = {
+            s.name: s.heard for s in self.library.meeting_speakers(self.meeting.id) if s.heard
+        }
         self.colors = SpeakerColors(speakers)
         self.legend.setText(
             "   ".join(
@@ -352,7 +357,10 @@ class MeetingView(QWidget):
 
     def _proposal_hint(self, who: str | None) -> str:
         """' (Carol?)' after a voice the conversation suggests a name for; without the
-        question mark when it is sure (a self-introduction someone else confirmed)."""
+        question mark when it is sure (a self-introduction someone else confirmed);
+        ' (heard)' after a name the import took from the conversation."""
+        if (who or "") in self.heard:  # named from the talk at import: say so
+            return " <i>(heard)</i>"
         p = self.proposals.get(who or "")
         if p is None:
             return ""
@@ -508,6 +516,16 @@ class MeetingView(QWidget):
         assert self.meeting is not None
         return self.library.suggestion(self.meeting.id, who)
 
+    def unname_heard(self, who: str) -> None:
+        """The name the import learnt from the conversation is wrong: "Speaker N" again."""
+        assert self.meeting is not None
+        try:
+            self.library.unname_heard(self.meeting.id, who)
+        except MeetingAppError as e:
+            self.error.emit(str(e))
+            return
+        self._reload()
+
     def name_voice(self, who: str | None, name: str) -> None:
         """Name the speaker and teach that person's profile this voice."""
         assert self.meeting is not None
@@ -531,6 +549,11 @@ class MeetingView(QWidget):
         menu.addAction(
             f"Rename {speaker_name(seg.speaker)}…", lambda: self._ask_rename(seg.speaker)
         )
+        if (seg.speaker or "") in self.heard:
+            menu.addAction(
+                f"Undo the name {seg.speaker} (heard in the meeting)",
+                lambda: self.unname_heard(seg.speaker or ""),
+            )
         heard = self.proposals.get(seg.speaker or "")
         if heard is not None:
             menu.addAction(
