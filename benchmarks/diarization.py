@@ -633,7 +633,7 @@ def farfield_part(
         f"suggested {counts['gen_sug']}"
     )
     imp_all = [x for *_, same, x in pairs if not same]
-    old = Thresholds(assign=0.75, suggest=0.70)  # before the far-field calibration
+    old = Thresholds(assign=0.75, suggest=0.70, campplus=None)  # before far-field calibration
     wrong = sum(decide(x, old) == "assign" for x in imp_all)
     print(
         f"at the old defaults (assign {old.assign:.2f}): {wrong} of {len(imp_all)} "

@@ -40,6 +40,7 @@ from meetingapp.store import minutes as minutestore
 from meetingapp.store import speakers as speakerstore
 from meetingapp.store.db import DB_NAME, describe_db_error, open_db
 from meetingapp.store.export import MeetingExport, export_filename, render
+from meetingapp.store.voice_samples import add_samples, remove_files, sample_files
 
 if TYPE_CHECKING:
     from meetingapp.domain.recording import Recorded
@@ -277,14 +278,16 @@ class Library:
 
         if not paths:
             raise MeetingAppError("give recordings of the person (FILE...) or --meeting ID")
-        vectors = []
+        voices = []
         for i, path in enumerate(paths):
-            vectors.append(voice_from_file(Path(path)))
+            voices.append(voice_from_file(Path(path)))
             if progress:
                 progress((i + 1) / len(paths))
         source = "file:" + ",".join(Path(p).name for p in paths)
         with self.connect() as db:
-            return speakerstore.enroll(db, name.strip(), vectors, source)
+            profile = speakerstore.enroll(db, name.strip(), [v.vector for v in voices], source)
+            add_samples(db, self.data, profile.id, [v.speech for v in voices], source)
+            return speakerstore.get_profile(db, profile.name)
 
     def enroll_segments(self, name: str, meeting_id: int, segments: list[int]) -> Profile:
         """Learn a person's voice from segments of a meeting where they speak."""
@@ -300,11 +303,14 @@ class Library:
         if bad:
             raise MeetingAppError(f"meeting {meeting_id} has no segment {bad[0]}")
         audio = load_audio(self.data / meeting.source_path)
-        vector = voice_vector(audio, [SpeechRegion(lines[i].start, lines[i].end) for i in segments])
-        if vector is None:
+        voice = voice_vector(audio, [SpeechRegion(lines[i].start, lines[i].end) for i in segments])
+        if voice is None:
             raise MeetingAppError("those segments hold too little speech; choose more")
+        source = f"meeting:{meeting_id}"
         with self.connect() as db:
-            return speakerstore.enroll(db, name.strip(), [vector], f"meeting:{meeting_id}")
+            profile = speakerstore.enroll(db, name.strip(), [voice.vector], source)
+            add_samples(db, self.data, profile.id, [voice.speech], source)
+            return speakerstore.get_profile(db, profile.name)
 
     def rename_profile(self, old: str, new: str) -> None:
         with self.connect() as db:
@@ -315,9 +321,12 @@ class Library:
             return speakerstore.merge_profiles(db, keep, drop)
 
     def forget_profile(self, name: str) -> None:
-        """Delete a person's profile and voice data (meetings keep the name as text)."""
+        """Delete a person's profile and voice data, samples included (meetings keep the
+        name as text)."""
         with self.connect() as db:
+            files = sample_files(db, self.data, speakerstore.get_profile(db, name).id)
             speakerstore.forget_profile(db, name)
+        remove_files(files)
 
     # -- minutes and action items -------------------------------------------------
     def minutes(self, meeting_id: int) -> Minutes | None:

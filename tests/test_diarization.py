@@ -20,6 +20,7 @@ from meetingapp.engine.speakers.diarize import (
     DiarizationSettings,
     SpeakerTurn,
     diarize,
+    speaker_voices,
 )
 from meetingapp.engine.speakers.embedding import (
     default_embedder,
@@ -236,35 +237,45 @@ def test_standup_three_voices() -> None:
 
 
 def test_identify_enrolled_and_stranger() -> None:
-    emb = default_embedder()
+    emb, cam = default_embedder(), default_campplus()
     speakers = sorted(p.name for p in ENROLL.iterdir() if p.is_dir())
     files = {s: sorted((ENROLL / s).glob("*.flac")) for s in speakers}
     enrolled = {s: [emb.embed(load_audio(files[s][1]).samples)] for s in speakers}
     probes = {s: emb.embed(load_audio(files[s][5]).samples) for s in speakers}
+    enrolled_cam = {s: cam.embed(load_audio(files[s][1]).samples) for s in speakers}
+    probes_cam = {s: cam.embed(load_audio(files[s][5]).samples) for s in speakers}
     # Meeting speakers named after who they really are, to check the answers.
-    got = identify_speakers(probes, enrolled)
+    got = identify_speakers(probes, enrolled, None, probes_cam, enrolled_cam)
     assert all(m.name == s and m.decision != "unknown" for s, m in got.items())
     assert any(m.decision == "assign" for m in got.values())
+    # d-vectors alone (a profile without voice samples): suggested, never named
+    got = identify_speakers(probes, enrolled)
+    assert all(m.name == s and m.decision == "suggest" for s, m in got.items())
     stranger = speakers[0]
     others = {s: v for s, v in enrolled.items() if s != stranger}
-    got = identify_speakers({stranger: probes[stranger]}, others)
+    got = identify_speakers({stranger: probes[stranger]}, others, None, probes_cam, enrolled_cam)
     assert got[stranger].decision == "unknown"
 
 
 def test_far_field_strangers_are_never_named() -> None:
     """AMI clips of different meetings share no one: none of trn08's voices may take a name
     from trn06's or trn00's people automatically (at the old 0.75 threshold the closest pair,
-    0.896, and most others were)."""
-    seg = default_segmentation()
+    0.896, and most others were), with CAM++ vectors of each voice's speech as evidence."""
+    seg, cam = default_segmentation(), default_campplus()
 
-    def voices(stem: str) -> dict[str, np.ndarray]:
+    def voices(stem: str) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
         audio = load_audio(EVAL / f"diar/ami/{stem}.wav")
-        return diarize(audio, detect_speech(audio), segmentation=seg).centroids
+        d = diarize(audio, detect_speech(audio), segmentation=seg)
+        return d.centroids, speaker_voices(audio, d.turns, cam)
 
-    meeting = voices("trn08")
+    meeting, meeting_cam = voices("trn08")
     for other in ("trn06", "trn00"):
-        profiles = {f"{other}-{k}": [v] for k, v in voices(other).items()}
-        got = identify_speakers(meeting, profiles)
+        dv, cv = voices(other)
+        profiles = {f"{other}-{k}": [v] for k, v in dv.items()}
+        got = identify_speakers(
+            meeting, profiles, None, meeting_cam, {f"{other}-{k}": v for k, v in cv.items()}
+        )
+        assert any(m.campplus is not None for m in got.values())
         assert all(m.decision != "assign" for m in got.values()), (other, got)
 
 

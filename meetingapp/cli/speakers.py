@@ -33,6 +33,9 @@ def cmd_list(args: argparse.Namespace) -> int:
             f"{p.name:<20} {p.embeddings:>3} voice sample(s)  {p.meetings:>3} meeting(s)  "
             f"updated {p.updated_at[:16]}"
         )
+        if p.needs_reenrollment:
+            print(f"{'':<20} enrolled before voice samples were kept: only suggested, never")
+            print(f"{'':<20} named automatically, until enrolled again (speakers enroll)")
     return 0
 
 

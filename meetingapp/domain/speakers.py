@@ -15,6 +15,14 @@ class Profile:
     updated_at: str
     embeddings: int
     meetings: int
+    #: speech kept to compute new voice vectors from (store/voice_samples.py)
+    sample_seconds: float = 0.0
+
+    @property
+    def needs_reenrollment(self) -> bool:
+        """Enrolled before voice samples were kept: its d-vectors still suggest the name,
+        but it is never named automatically until enrolled again (identify.py)."""
+        return self.sample_seconds <= 0.0
 
 
 @dataclass

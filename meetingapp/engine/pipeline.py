@@ -32,7 +32,8 @@ from meetingapp.engine.search_index import index_meeting
 from meetingapp.engine.speakers.assign import assign_speakers
 from meetingapp.engine.speakers.conversation import apply_heard_names
 from meetingapp.engine.speakers.diarize import diarize
-from meetingapp.engine.speakers.known_voices import identify
+from meetingapp.engine.speakers.known_voices import VoicesFn, identify
+from meetingapp.engine.speakers.profile_voices import meeting_campplus
 from meetingapp.engine.speakers.segmentation import installed_segmentation
 from meetingapp.engine.vad import detect_speech
 from meetingapp.engine.whisper_models import resolve_whisper
@@ -179,7 +180,11 @@ def run_speakers(ctx: JobContext, progress: ProgressFn, cancel: CancelToken) -> 
 def run_identify(ctx: JobContext, progress: ProgressFn, cancel: CancelToken) -> Any:
     """Name the voices: enrolled people first, then names the conversation confirms."""
     assert ctx.db is not None
-    segments, speakers = name_speakers(ctx.db, ctx.data, ctx.artifacts["speakers"])
+    art = ctx.artifacts["speakers"]
+    turns = [SpeakerTurn(*t) for t in art.get("turns", [])]
+    segments, speakers = name_speakers(
+        ctx.db, ctx.data, art, lambda emb: meeting_campplus(ctx.audio(), turns, emb)
+    )
     profiles = {p.name.lower() for p in list_profiles(ctx.db)}
     segments, speakers = apply_heard_names(segments, speakers, profiles)
     return {
@@ -270,13 +275,21 @@ def run_pipeline(
 
 
 def name_speakers(
-    db: sqlite_utils.Database, data: Path, artifact: dict[str, Any]
+    db: sqlite_utils.Database,
+    data: Path,
+    artifact: dict[str, Any],
+    campplus_voices: VoicesFn | None = None,
 ) -> tuple[list[Segment], list[MeetingSpeaker]]:
-    """Put names on diarized voices: known people by name, others as "Speaker N"."""
+    """Put names on diarized voices: known people by name, others as "Speaker N"
+    (``campplus_voices``: the meeting's CAM++ vectors, the evidence to name unasked)."""
     segments = [Segment.from_dict(s) for s in artifact["segments"]]
     centroids = {k: np.asarray(v, dtype=np.float32) for k, v in artifact["centroids"].items()}
     has_profiles = db.execute("SELECT COUNT(*) FROM profiles").fetchone()[0] > 0
-    matches = identify(db, data, centroids) if has_profiles and centroids else {}
+    matches = (
+        identify(db, data, centroids, campplus_voices=campplus_voices)
+        if has_profiles and centroids
+        else {}
+    )
     order = list(dict.fromkeys(s.speaker for s in segments if s.speaker))
     order += [label for label in centroids if label not in order]
     names: dict[str, str] = {}

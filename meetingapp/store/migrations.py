@@ -251,6 +251,28 @@ V7 = """
 ALTER TABLE meeting_speakers ADD COLUMN heard TEXT
 """
 
+# Voice samples: a bounded amount of each profile's speech (FLAC files under the data
+# folder's ``voices``), so a new voice embedding can be computed from the sound rather
+# than from vectors of an older one. A sample learnt by naming a meeting's speaker is
+# first only its regions in that meeting (``path`` NULL) and is cut from the meeting's
+# recording when identification next needs it. ``campplus`` caches the sample's CAM++
+# vector. Profiles from before have no rows: they keep their d-vectors and are shown
+# as needing re-enrollment.
+V8 = """
+CREATE TABLE voice_samples (
+    id INTEGER PRIMARY KEY,
+    profile_id INTEGER NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,
+    path TEXT,
+    meeting_id INTEGER REFERENCES meetings (id) ON DELETE SET NULL,
+    regions TEXT,
+    seconds REAL NOT NULL,
+    source TEXT NOT NULL,
+    campplus BLOB,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX voice_samples_profile ON voice_samples (profile_id)
+"""
+
 MIGRATIONS: list[tuple[int, str]] = [
     (1, V1),
     (2, V2),
@@ -259,4 +281,5 @@ MIGRATIONS: list[tuple[int, str]] = [
     (5, V5),
     (6, V6),
     (7, V7),
+    (8, V8),
 ]

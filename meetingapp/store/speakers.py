@@ -19,6 +19,7 @@ import sqlite_utils
 from meetingapp.domain.speakers import MeetingSpeaker, Profile
 from meetingapp.errors import MeetingAppError
 from meetingapp.store.meetings import get_meeting, now_iso, speakers_of
+from meetingapp.store.voice_samples import add_pending
 
 
 class SpeakerError(MeetingAppError):
@@ -51,10 +52,12 @@ def list_profiles(db: sqlite_utils.Database) -> list[Profile]:
     rows = db.query(
         "SELECT p.*, (SELECT COUNT(*) FROM voice_embeddings e WHERE e.profile_id = p.id) AS n,"
         " (SELECT COUNT(DISTINCT meeting_id) FROM meeting_speakers s WHERE s.profile_id = p.id)"
-        " AS m FROM profiles p ORDER BY p.name"
+        " AS m, (SELECT COALESCE(SUM(seconds), 0) FROM voice_samples v"
+        " WHERE v.profile_id = p.id) AS secs FROM profiles p ORDER BY p.name"
     )
     return [
-        Profile(r["id"], r["name"], r["created_at"], r["updated_at"], r["n"], r["m"]) for r in rows
+        Profile(r["id"], r["name"], r["created_at"], r["updated_at"], r["n"], r["m"], r["secs"])
+        for r in rows
     ]
 
 
@@ -161,6 +164,7 @@ def merge_profiles(db: sqlite_utils.Database, keep: str, drop: str) -> Profile:
     with db.conn:
         _rename_everywhere(db, d.id, d.name, k.name)
         db.execute("UPDATE voice_embeddings SET profile_id = ? WHERE profile_id = ?", [k.id, d.id])
+        db.execute("UPDATE voice_samples SET profile_id = ? WHERE profile_id = ?", [k.id, d.id])
         db.execute("UPDATE meeting_speakers SET profile_id = ? WHERE profile_id = ?", [k.id, d.id])
         db.execute("DELETE FROM profiles WHERE id = ?", [d.id])
         _bump(db)
@@ -339,6 +343,13 @@ def name_speaker(
             profile_id = _ensure_profile(db, new_name)
             if speaker.centroid is not None and speaker.profile_id != profile_id:
                 _add_vector(db, profile_id, speaker.centroid, f"meeting:{meeting_id}", meeting_id)
+                add_pending(
+                    db,
+                    profile_id,
+                    meeting_id,
+                    _talk(db, meeting_id, speaker.name),
+                    f"meeting:{meeting_id}",
+                )
         _set_segment_speaker(db, meeting_id, speaker.name, new_name)
         db.execute(
             "UPDATE meeting_speakers SET name = ?, profile_id = ?, status = ?, heard = NULL"

@@ -28,6 +28,13 @@ from meetingapp.ui.bridge import Task
 from meetingapp.ui.import_paths import MEDIA_EXTENSIONS
 from meetingapp.ui.tables import style_table
 
+#: Profiles from before voice samples were kept cannot be given CAM++ vectors, the only
+#: evidence that names someone unasked (identify.py): the user is told how to fix it.
+REENROLL_HINT = (
+    "Enrolled before voice samples were kept: this voice is suggested, never named"
+    " automatically. Enroll it again (from recordings, or by naming it in a meeting)."
+)
+
 
 class SpeakersPage(QWidget):
     #: profiles changed in the store (names in meetings may have changed too)
@@ -93,6 +100,8 @@ class SpeakersPage(QWidget):
                 item = QTableWidgetItem(text)
                 if col in (1, 2):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                if p.needs_reenrollment:
+                    item.setToolTip(REENROLL_HINT)
                 self.table.setItem(row, col, item)
         self._update_buttons()
 

@@ -1,24 +1,24 @@
 """Match a meeting's anonymous speakers to people the user has named before.
 
 Pure functions over voice vectors: the store keeps the profiles. Scores are
-cosine similarities between a meeting speaker's centroid and the mean of a
-profile's enrolled vectors. Two thresholds make three decisions: ``assign``
-(name it without asking), ``suggest`` (offer the name, let the user confirm)
-and ``unknown``. A name is given to at most one speaker per meeting.
+cosine similarities between a meeting speaker's vector and the mean of a
+profile's enrolled vectors, in two spaces: the d-vectors every profile has, and
+CAM++ (campplus.py) for profiles that keep voice samples to embed. Two
+thresholds make three decisions: ``assign`` (name it without asking),
+``suggest`` (offer the name, let the user confirm) and ``unknown``. A name is
+given to at most one speaker per meeting.
 
-Defaults come from benchmarks/diarization.py (results/diarization.txt).
-``suggest`` from close-talk LibriSpeech (../shared/eval/enroll, one enrollment
-utterance per speaker): the 99th percentile of never-enrolled voices' best
-scores, 0.71. ``assign`` must also hold in a room: between the AMI clips'
-diarized speakers (far-field meeting centroids) different people scored up to
-0.906, and at the old 0.75 19 of 68 such pairs were named automatically; at
-0.91 none are. The price is close-talk: enrolled LibriSpeech voices are named
-automatically 24% of the time (96% at 0.75) and suggested the rest. Chosen
-leave-one-meeting-out, the far-field assign threshold still let 11 of 131
-held-out stranger pair-tests through, so it is no guarantee on new rooms. CAM++
-vectors (campplus.py) separate far-field people far better (1 of 131 held out;
-85% of enrolled voices assigned at their own calibrated 0.72), but the profiles
-are d-vectors and file enrollments keep no audio to re-embed them with.
+Numbers from benchmarks/identification.py (results/diarization.txt), held out
+by AMI meeting and LibriSpeech speaker. The d-vector alone cannot be trusted in
+a room: thresholds calibrated on other meetings still named 11 of 131 far-field
+stranger pair-tests. So a name is given unasked only when CAM++ scores the pair
+above every stranger seen (0.721: the closest AMI stranger pair was 0.720) and
+the d-vector agrees at least as far as a suggestion (0.70): held out, no AMI or
+LibriSpeech stranger was named, and 85% of enrolled close-talk voices were (the
+rest suggested). Without the d-vector's agreement 1 of 68 AMI stranger pairs
+passed. ``suggest`` stays the d-vector's close-talk 99th percentile of
+strangers (0.70). Profiles enrolled before samples were kept have no CAM++
+vector: they are only ever suggested until enrolled again.
 """
 
 from __future__ import annotations
@@ -35,8 +35,13 @@ Decision = Literal["assign", "suggest", "unknown"]
 
 @dataclass(frozen=True)
 class Thresholds:
-    assign: float = 0.91
+    """``assign`` and ``suggest`` are d-vector scores. With ``campplus`` set, assigning
+    also needs the CAM++ score of the same pair at least that high (no CAM++ vector: a
+    suggestion at most); ``None`` is the d-vector alone (the benchmark's older rows)."""
+
+    assign: float = 0.70
     suggest: float = 0.70
+    campplus: float | None = 0.721
 
 
 @dataclass
@@ -44,7 +49,8 @@ class SpeakerMatch:
     speaker: str
     decision: Decision
     name: str | None  # best profile, even for "unknown", so the UI can show it
-    score: float
+    score: float  # d-vector
+    campplus: float | None = None  # the same pair's CAM++ score, where both sides had one
 
 
 def _unit(x: np.ndarray) -> np.ndarray:
@@ -56,10 +62,15 @@ def profile_vector(embeddings: Sequence[np.ndarray]) -> np.ndarray:
     return _unit(np.mean([_unit(np.asarray(e, dtype=np.float32)) for e in embeddings], axis=0))
 
 
-def decide(score: float, thresholds: Thresholds) -> Decision:
-    if score >= thresholds.assign:
+def decide(score: float, thresholds: Thresholds, campplus: float | None = None) -> Decision:
+    """``score`` is the d-vector's, ``campplus`` the same pair's CAM++ score if known.
+
+    Strong CAM++ evidence that the d-vector does not back is still worth a question."""
+    th = thresholds
+    cam_ok = th.campplus is None or (campplus is not None and campplus >= th.campplus)
+    if score >= th.assign and cam_ok:
         return "assign"
-    if score >= thresholds.suggest:
+    if score >= th.suggest or (th.campplus is not None and cam_ok):
         return "suggest"
     return "unknown"
 
@@ -68,8 +79,14 @@ def identify_speakers(
     centroids: dict[str, np.ndarray],
     profiles: dict[str, Sequence[np.ndarray]],
     thresholds: Thresholds | None = None,
+    voices_campplus: dict[str, np.ndarray] | None = None,
+    profiles_campplus: dict[str, np.ndarray] | None = None,
 ) -> dict[str, SpeakerMatch]:
-    """Decision for every meeting speaker against every known profile."""
+    """Decision for every meeting speaker against every known profile.
+
+    Pairs are chosen on the d-vectors (every profile has them); the pair's CAM++ score,
+    where both sides have a CAM++ vector, decides whether the name is given unasked.
+    """
     th = thresholds or Thresholds()
     speakers = list(centroids)
     names = [n for n, embs in profiles.items() if len(embs)]
@@ -88,8 +105,23 @@ def identify_speakers(
             out[s] = SpeakerMatch(s, "unknown", names[best], float(scores[i, best]))
         else:
             score = float(scores[i, j])
-            out[s] = SpeakerMatch(s, decide(score, th), names[j], score)
+            cam = _pair_score(s, names[j], voices_campplus, profiles_campplus)
+            out[s] = SpeakerMatch(s, decide(score, th, cam), names[j], score, cam)
     return out
+
+
+def _pair_score(
+    speaker: str,
+    name: str,
+    voices: dict[str, np.ndarray] | None,
+    profiles: dict[str, np.ndarray] | None,
+) -> float | None:
+    """The CAM++ cosine of a speaker and a profile; None when either has no CAM++ vector."""
+    v = (voices or {}).get(speaker)
+    q = (profiles or {}).get(name)
+    if v is None or q is None:
+        return None
+    return float(_unit(np.asarray(v, dtype=np.float32)) @ _unit(np.asarray(q, dtype=np.float32)))
 
 
 def calibrate_thresholds(
@@ -109,4 +141,4 @@ def calibrate_thresholds(
         raise ValueError("calibration needs impostor scores")
     suggest = float(np.quantile(imp, 1.0 - max_false_suggest))
     assign = max(suggest, float(np.nextafter(np.quantile(imp, 1.0 - max_false_assign), np.inf)))
-    return Thresholds(assign=assign, suggest=suggest)
+    return Thresholds(assign=assign, suggest=suggest, campplus=None)
