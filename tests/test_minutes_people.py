@@ -472,3 +472,38 @@ def test_key_points_leave_out_requests_and_closings() -> None:
     )
     points = build_minutes(segs, MONDAY, "general").key_points
     assert not any("cement" in p.text or "Saturday" in p.text for p in points)
+
+
+def test_other_ways_to_hand_over_take_on_and_decide() -> None:
+    """Phrasings none of the scripted meetings use: a task handed over ("you're on"),
+    an open request someone takes, "X's going to", "Action item: X to", "after
+    lunch"; decisions "settled on", "the plan is to", "go ahead with", "off the
+    table", "hold off on"; and a recap introduced by "Let me summarise"."""
+    segs = _segments(
+        [
+            ("Ann", "Sam, you're on the login bug."),
+            ("Ann", "Can someone update the wiki page?"),
+            ("Ben", "I'll do it by Thursday."),
+            ("Ann", "Sam's going to call the vendor tomorrow."),
+            ("Ann", "Action item: Cal to renew the domain by Friday."),
+            ("Cal", "I need to leave early today."),
+            ("Ben", "We've settled on the blue design."),
+            ("Cal", "The plan is to launch in the spring."),
+            ("Ann", "We're going to go ahead with the second supplier."),
+            ("Ben", "The mobile app is off the table for this year."),
+            ("Cal", "We'll hold off on the redesign until March."),
+            ("Ben", "I'm going to take a look at the logs after lunch."),
+            ("Ann", "Let me summarise the actions."),
+            ("Ann", "Ben looks at the logs today, and I chase the printer by Thursday."),
+        ]
+    )
+    sentences = split_sentences(segs)
+    assert [(a.owner, a.task, a.due) for a in extract_actions(sentences, MONDAY)] == [
+        ("Sam", "handle the login bug", None),
+        ("Ben", "update the wiki page", "2026-12-10"),
+        ("Sam", "call the vendor", "2026-12-08"),
+        ("Cal", "renew the domain", "2026-12-11"),
+        ("Ben", "take a look at the logs", "2026-12-07"),
+        ("Ann", "chase the printer", "2026-12-10"),
+    ]
+    assert len(extract_decisions(sentences)) == 5

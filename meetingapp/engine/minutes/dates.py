@@ -43,7 +43,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     (r"end of (?:the |this )?month", "end_month"),
     (
         r"end of (?:the |this )?day|eod|tonight|today|this (?:morning|afternoon|evening)"
-        r"|within (?:the|an) hour|in an hour|by lunch(?:time)?",
+        r"|within (?:the|an) hour|in an hour|(?:by|after) lunch(?:time)?",
         "today",
     ),
     # work due "by Christmas" is due before the holiday, on Christmas Eve

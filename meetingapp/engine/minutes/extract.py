@@ -48,7 +48,8 @@ _NAME = r"[A-Z][a-z]+"
 #: should rerun...", "I need to", "I'm happy to").
 _MODAL_1P = (
     r"(?:will|'ll|’ll|can|shall|am going to|'m going to|am gonna|'m gonna|should|"
-    r"need to|have to|'d better|had better|ought to|am happy to|'m happy to)"
+    r"need to|have to|'d better|had better|ought to|am happy to|'m happy to|'d be happy to|"
+    r"would be happy to)"
 )
 _FIRST_PERSON = re.compile(rf"\b(?:I\s*{_MODAL_1P}|let me)\s+(?P<rest>.+)", re.IGNORECASE)
 #: "Then I write the design by Monday", "..., I renew the certificate today": a
@@ -74,7 +75,17 @@ _LEAVE_WITH_ME = re.compile(
 )
 _WILL_BE_DONE = re.compile(r"\b(?:they|it)(?:'ll|’ll| will) be (?P<done>[a-z]+ed)\b", re.IGNORECASE)
 _SECOND_PERSON = re.compile(
-    r"\b(?:(?:can|could|would|will) you|please)\s+(?:please\s+)?(?P<rest>.+)", re.IGNORECASE
+    r"\b(?:(?:can|could|would|will) you(?: two| both| all)?|please)\s+(?:please\s+)?(?P<rest>.+)",
+    re.IGNORECASE,
+)
+#: "Sam, you're on the login bug": a task handed over.
+_YOURE_ON = re.compile(
+    r"\byou(?:'re| are) (?:on|taking|handling|in charge of|responsible for) (?P<rest>the .+)",
+    re.IGNORECASE,
+)
+#: "Can someone update the wiki?": a request to whoever takes it on.
+_ANYONE = re.compile(
+    r"\b(?:can|could|would) (?:someone|somebody|anyone|anybody)\s+(?P<rest>[^?]+)", re.IGNORECASE
 )
 #: Indirect requests: the cue itself is conditional ("would", "if"), the request is not.
 _POLITE = re.compile(
@@ -90,16 +101,24 @@ _SUGGEST = re.compile(
 )
 #: "would you be able to ring them": the ability or willingness, not the task.
 _ABLE = re.compile(
-    r"^(?:be able to|be happy to|have time to|find time to|get a chance to)\s+", re.I
+    r"^(?:be able to|be happy to|have time to|find time to|get a chance to|need to|have to)\s+",
+    re.IGNORECASE,
 )
+#: Going somewhere is not a task: "I need to leave early", "I have to go".
+_MOVES = word_set("leave go come fly travel arrive head")
+_OBJECT_START = word_set("the a an my our your this that these those it them")
 #: "Would you mind letting them know": the task is the -ing verb's plain form.
 _MIND = re.compile(r"\b(?:would|do) you mind\s+(?P<rest>[a-z]+ing\b.*)", re.IGNORECASE)
 _ACTION_FOR = re.compile(
     rf"\baction(?: item)?s? for (?P<name>{_NAME})\s*[:,]?\s+(?P<rest>.+)", re.IGNORECASE
 )
-_NAME_TO = re.compile(rf"^(?:(?:and|so|then|also|ok|okay),?\s+)*(?P<name>{_NAME}) to (?P<rest>.+)")
+_NAME_TO = re.compile(
+    rf"^(?:(?:and|so|then|also|ok|okay|(?i:action(?: item)?)),?:?\s+)*(?P<name>{_NAME}) to "
+    r"(?P<rest>.+)"
+)
 _NAMED_MODAL = re.compile(
-    rf"\b(?P<name>{_NAME})\s+(?:will|'ll|can|is going to)\s+(?:also\s+)?(?P<rest>.+)"
+    rf"\b(?P<name>{_NAME})(?:\s+(?:will|can|is going to)|'ll|'s going to|’s going to)\s+"
+    r"(?:also\s+)?(?P<rest>.+)"
 )
 _SHOULD_I = re.compile(r"\b(?:should|shall) I (?P<rest>[^?]+)\?", re.IGNORECASE)
 #: Taking a request on without a "yes": "Happy to.", "Will do.", "On it."
@@ -121,7 +140,7 @@ _NOT_TASKS = word_set(
 _PROCEDURE = word_set(
     "go start begin kick move wrap recap review see look talk discuss continue jump dive "
     "hear turn circle call get finish walk hold bear proceed introduce welcome thank come "
-    "speak meet reconvene regroup sync"
+    "speak meet reconvene regroup sync summarise summarize sum"
 )
 #: Objects that point back to what was just asked ("get that done", "have something
 #: by Monday") rather than name a task.
@@ -138,7 +157,8 @@ _LEADING_FILLER = re.compile(
     re.IGNORECASE,
 )
 _RECAP = re.compile(
-    r"\b(?:to recap|recap|to summari[sz]e|in summary|to sum up|summing up|to wrap up)\b[,:.]?\s*",
+    r"\b(?:to recap|recap|(?:to )?summari[sz]e(?: the actions)?|in summary|(?:to )?sum up"
+    r"|summing up|to wrap up)\b[,:.]?\s*",
     re.IGNORECASE,
 )
 _RECAP_ITEM = re.compile(
@@ -146,9 +166,12 @@ _RECAP_ITEM = re.compile(
     r"(?P<verb>[A-Za-z][a-z]+)\s+(?P<rest>.+)"  # ASR capitalises a verb now and then
 )
 _DECISION_CUES = (
-    r"\bwe(?:'ve| have)? (?:decided|agreed)\b",
+    r"\bwe(?:'ve| have)? (?:decided|agreed|settled on)\b",
+    r"\bthe plan is (?:to|that)\b|\boff the table\b",
     r"\b(?:decided|agreed) (?:to|that|on)\b",
     r"\b(?:it is|it's) agreed\b",
+    r"\b(?:that|it)(?:'s| is) (?:decided|settled|final)\b",
+    r"\bhold(?:ing)? off (?:on|until)\b|\bon hold\b",
     r"\bdecision\b",
     r"\bwe(?: will|'ll| are|'re) not\b|\bwe won't\b",
     r"\bwe(?:'re| are) (?:keeping|going with|sticking with|dropping|using|moving)\b",
@@ -310,7 +333,8 @@ def _is_decision(text: str, min_words: int = 2) -> bool:
         ):
             continue
         verb, after = m.group("verb").lower(), tokens(text[m.end() :])
-        choosing = verb == "go" and after[:1] in (["with"], ["for"])  # "let's go with X"
+        # "let's go with X", "we're going to go ahead with X"
+        choosing = verb == "go" and after[:1] in (["with"], ["for"], ["ahead"])
         if verb in _DELEGATING or (m.re is _LETS and verb in _LETS_DO):
             return False
         if choosing or verb not in _PROCEDURE | _NOT_TASKS:
@@ -357,12 +381,20 @@ def _action_in(
             return None
     elif kind != "polite" and _CONDITIONAL.search(before):
         return None
-    if kind in ("request", "suggest", "polite", "mind") and not _vocative(clause, speaker, people):
+    if kind in ("request", "suggest", "polite", "mind", "handover") and not _vocative(
+        clause, speaker, people
+    ):
         owner = _accepted_by(sentences, k, people) or owner
+    if kind == "anyone":  # only someone's yes makes it anyone's task
+        owner = _accepted_by(sentences, k, people)
+        if owner is None:
+            return None
     if kind == "leave":
         rest, rest_at = _left_with(m, clause), len(clause)
     else:
         rest, rest_at = m.group("rest"), m.start("rest")
+    if kind == "handover":  # "you're on the login bug": the task is handling it
+        rest, rest_at = f"handle {rest}", rest_at - len("handle ")
     if able := _ABLE.match(rest):
         rest, rest_at = rest[able.end() :], rest_at + able.end()
     if kind in ("mind", "volunteer"):
@@ -372,6 +404,8 @@ def _action_in(
         rest_at += len(first) - len(base)  # the due phrase's span is in the clause's terms
     words = tokens(rest)
     if len(words) < 2 or words[0] in ("not", "never") or words[0] in _NOT_TASKS:
+        return None
+    if words[0] in _MOVES and words[1] not in _OBJECT_START:  # "leave early", not "leave the keys"
         return None
     if words[:2] == ["tell", "you"]:  # "I'll tell you what..."
         return None
@@ -460,6 +494,8 @@ def _commitment(
         (_POLITE, "polite"),
         (_MIND, "mind"),
         (_SECOND_PERSON, "request"),
+        (_YOURE_ON, "handover"),
+        (_ANYONE, "anyone"),
         (_SUGGEST, "suggest"),
     )
     for pattern, kind in requests:
@@ -680,8 +716,12 @@ def _recap_item(
     part: str, s: Sentence, k: int, speaker: str | None, people: People, meeting_date: dt.date
 ) -> _Found | None:
     owner: str | None
+    bare = re.match(r"(?:and\s+)?I\s+(?P<rest>(?P<verb>[a-z]+)\s.+)", part)
     if m := _FIRST_PERSON.search(part):
         owner, rest, kind = speaker, m.group("rest"), "self"
+    elif bare and bare.group("verb") not in _NOT_BARE | _NOT_TASKS:
+        # in a recap, "and I chase the printer" is a commitment even without a date
+        owner, rest, kind = speaker, bare.group("rest"), "self"
     elif (m := _RECAP_ITEM.match(part)) and name_word(m.group("name")):
         verb = m.group("verb")
         if not m.group("modal"):
