@@ -507,3 +507,25 @@ def test_other_ways_to_hand_over_take_on_and_decide() -> None:
         ("Ann", "chase the printer", "2026-12-10"),
     ]
     assert len(extract_decisions(sentences)) == 5
+
+
+def test_talk_that_sounds_like_commitments_is_not() -> None:
+    """Speech verbs, regrets, undated obligations, open offers, suggestions nobody
+    takes up, and a proposal met with "Yeah, maybe." give no items."""
+    segs = _segments(
+        [
+            ("Ben", "I should mention that the client called yesterday."),
+            ("Cal", "You should have seen the queue this morning."),
+            ("Ann", "Maybe you could argue that the price is too high."),
+            ("Cal", "We should probably think about hiring at some point."),
+            ("Ann", "Yeah, maybe."),
+            ("Ben", "I'll let you get on with your day."),
+            ("Ann", "I'm happy to help if anyone needs it."),
+            ("Ben", "I need to check my calendar."),
+            ("Cal", "You might want to mute your microphone."),
+            ("Ann", "Let's move on to the next item."),
+        ]
+    )
+    sentences = split_sentences(segs)
+    assert extract_actions(sentences, MONDAY) == []
+    assert extract_decisions(sentences) == []

@@ -33,9 +33,9 @@ _ASSENT = re.compile(
     r"|none from me|happy with that)\b",
     re.IGNORECASE,
 )
-_DISSENT = re.compile(
-    r"^\W*(?:no\b|not sure|i disagree|i don't think|hmm|wait)|\bbut\b", re.IGNORECASE
-)
+_DISSENT = re.compile(r"^\W*(?:no\b|not sure|i disagree|i don't think|hmm|wait)", re.IGNORECASE)
+#: What turns a "yes" lukewarm or conditional: "Yeah, maybe.", "Sure, but not now."
+_LUKEWARM = re.compile(r"\bbut\b|\bmaybe\b|\bperhaps\b|\bnot sure\b|\bI guess\b", re.IGNORECASE)
 #: How many sentences after the proposal the room's answer may come.
 _WINDOW = 4
 
@@ -63,9 +63,9 @@ def _assented(sentences: list[Sentence], k: int) -> bool:
             if _ASKING_ROOM.search(s.text):
                 continue
             break  # the proposer carries on: the room's answer, if any, has been given
-        if _DISSENT.search(s.text):
+        if _DISSENT.match(s.text) or (_ASSENT.match(s.text) and _LUKEWARM.search(s.text)):
             return False
         if not _ASSENT.match(s.text):
-            break
+            break  # the talk moved on
         yes = True
     return yes

@@ -134,8 +134,16 @@ _YES = re.compile(
 #: Verbs after a modal that state or perceive rather than commit to work.
 _NOT_TASKS = word_set(
     "be been say admit see hear think guess imagine remember bet need like love agree "
-    "believe wonder know mean feel hope understand suppose confess repeat"
+    "believe wonder know mean feel hope understand suppose confess repeat mention argue claim"
 )
+#: "I should", "I need to": an obligation is a commitment only with a date to it
+#: ("I guess I should rerun it before Friday"), not "I should mention that...".
+_OBLIGED = re.compile(r"\bI\s*(?:should|need to|have to|'d better|had better|ought to)\b", re.I)
+#: "I'm happy to help if anyone needs it": an offer left open, not a task.
+_OPEN_OFFER = re.compile(
+    r"\bif (?:anyone|anybody|someone|needed|necessary|you (?:want|need|like))\b", re.IGNORECASE
+)
+_PARTICIPLES = word_set("been had made got sent seen done told said thought known heard")
 #: Verbs of running the meeting itself: "let's go around", "can you walk us through it".
 _PROCEDURE = word_set(
     "go start begin kick move wrap recap review see look talk discuss continue jump dive "
@@ -409,8 +417,19 @@ def _action_in(
         return None
     if words[:2] == ["tell", "you"]:  # "I'll tell you what..."
         return None
-    if words[0] == "have" and (words[1] == "been" or words[1].endswith("ed")):
-        return None  # "I should have checked": a regret, not a task
+    if words[0] == "have" and (
+        words[1] in _PARTICIPLES or words[1].endswith(("ed", "en", "wn"))
+    ):  # "I should have checked", "you should have seen": regrets, not tasks
+        return None
+    if words[:2] == ["let", "you"] and words[2:3] in (["go"], ["get"]):
+        return None  # "I'll let you get on with your day"
+    if _OPEN_OFFER.search(rest):
+        return None
+    dated = find_due(clause) is not None
+    if kind == "self" and _OBLIGED.search(clause[: m.start("rest")]) and not dated:
+        return None
+    if kind == "suggest" and not dated and not _accepted_by(sentences, k, people):
+        return None  # a suggestion nobody took up and nobody dated
     if re.match(r"do\b\s*(?:[,.!?]|$)", rest, re.IGNORECASE):  # "Please do, can you?"
         return None
     if words[0] in _PROCEDURE and words[1] in ("us", "ahead", "around", "on", "through"):
