@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import shutil
 import sqlite3
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -116,6 +117,7 @@ def test_migration_keeps_old_profiles(home: Path) -> None:
     assert (home / "backups" / "meetings-before-v8.db").is_file()
     [ann] = sp.list_profiles(db)
     assert (ann.name, ann.embeddings, ann.needs_reenrollment) == ("Ann", 1, True)
+    assert asdict(ann)["needs_reenrollment"] is True  # what the API's JSON says
     # the very voice it was enrolled from: still found, but only suggested (no CAM++)
     centroids, voices = probe(utterances("367")[1])
     got = identify(db, home, centroids, campplus_voices=voices)["X"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -17,12 +17,13 @@ class Profile:
     meetings: int
     #: speech kept to compute new voice vectors from (store/voice_samples.py)
     sample_seconds: float = 0.0
+    #: enrolled before voice samples were kept: its d-vectors still suggest the name, but
+    #: it is never named automatically until enrolled again (identify.py). A field, not a
+    #: property, so the API's JSON carries it too.
+    needs_reenrollment: bool = field(init=False)
 
-    @property
-    def needs_reenrollment(self) -> bool:
-        """Enrolled before voice samples were kept: its d-vectors still suggest the name,
-        but it is never named automatically until enrolled again (identify.py)."""
-        return self.sample_seconds <= 0.0
+    def __post_init__(self) -> None:
+        self.needs_reenrollment = self.sample_seconds <= 0.0
 
 
 @dataclass
