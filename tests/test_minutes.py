@@ -53,6 +53,13 @@ def scripted(tmp_path_factory: pytest.TempPathFactory) -> list[Meeting]:
         ("before the end of the month", "2026-11-30"),
         ("in two weeks", "2026-11-30"),
         ("by March 3rd", "2027-03-03"),
+        ("within the hour", "2026-11-16"),
+        ("before the weekend", "2026-11-20"),
+        ("in a fortnight", "2026-11-30"),
+        ("within ten days", "2026-11-26"),
+        ("by the fifteenth", "2026-12-15"),
+        ("before Christmas", "2026-12-24"),
+        ("the second on January", "2027-01-02"),
         ("once the vendor replies", "once the vendor replies"),
     ],
 )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = tuple(m.lower() for m in calendar.month_name[1:])
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_NUMBERS |= {"seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "fourteen": 14}
 _PREP = r"(?:(?:by|before|on|until|till|for|at|no later than)\s+)?(?:the\s+)?"
 _WD = "|".join(WEEKDAYS)
 _MO = "|".join(MONTHS)
@@ -39,11 +40,12 @@ _DAY = rf"\d{{1,2}}(?:st|nd|rd|th)|{_ORD}"
 _PATTERNS: tuple[tuple[str, str], ...] = (
     (r"(?:right |straight |immediately |directly )?after (?:this|the) (?:call|meeting)", "today"),
     (r"end of next week", "end_next_week"),
-    (r"end of (?:the |this )?week", "end_week"),
+    # "before the weekend" (and the phrase alone again, when it is resolved)
+    (r"end of (?:the |this )?week|(?<=before )the weekend|^the weekend$", "end_week"),
     (r"end of (?:the |this )?month", "end_month"),
     (
         r"end of (?:the |this )?day|eod|tonight|today|this (?:morning|afternoon|evening)"
-        r"|within (?:the|an) hour|in an hour|(?:by|after) lunch(?:time)?",
+        r"|within (?:the|an) hour|in an hour|(?:by|after) lunch(?:time)?|noon|midday",
         "today",
     ),
     # work due "by Christmas" is due before the holiday, on Christmas Eve
@@ -59,7 +61,10 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     # "by the 18th": the next such day of a month; only digits, as "the second"
     # alone is rarely a date ("the second supplier")
     (r"(?<=the )\d{1,2}(?:st|nd|rd|th)", "day"),
-    (rf"in (?:{_NUM}) (?:days?|weeks?)", "in_n"),
+    # "by the fifteenth": a day in words only after "by/before/until the"
+    (rf"(?:(?<=by the )|(?<=before the )|(?<=until the ))(?:{_ORD})|(?<=^the )(?:{_ORD})$", "day"),
+    (rf"(?:in|within) (?:{_NUM}) (?:days?|weeks?)", "in_n"),
+    (r"in a fortnight|within a fortnight", "fortnight"),
     (r"next week", "next_week"),
     (r"this week", "end_week"),
     (r"next month", "next_month"),
@@ -122,6 +127,8 @@ def _resolve(p: str, kind: str, d: dt.date) -> dt.date | None:
         return d + dt.timedelta(days=7 - d.weekday())
     if kind == "next_month":
         return (d.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    if kind == "fortnight":
+        return d + dt.timedelta(days=14)
     if kind == "in_n":
         n_word, unit = p.split()[1:3]
         n = int(n_word) if n_word.isdigit() else _NUMBERS[n_word]
