@@ -529,3 +529,15 @@ def test_talk_that_sounds_like_commitments_is_not() -> None:
     sentences = split_sentences(segs)
     assert extract_actions(sentences, MONDAY) == []
     assert extract_decisions(sentences) == []
+
+
+def test_a_request_by_name_taken_on_by_the_next_voice_names_it() -> None:
+    learnt = _learnt(
+        [
+            ("Speaker 1", "Kofi, order forty bags of cement."),
+            ("Speaker 2", "Will do."),
+            ("Speaker 1", "Jules, please update the handbook."),
+            ("Speaker 3", "The handbook is out of date anyway."),  # not taking it on
+        ]
+    )
+    assert learnt == {"Speaker 2": "Kofi"}

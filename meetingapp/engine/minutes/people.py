@@ -66,6 +66,12 @@ _VOCATIVE_START = re.compile(rf"^{_OPENERS}(?P<name>{_NAME}),\s", re.IGNORECASE)
 _VOCATIVE_END = re.compile(rf",\s*(?P<name>{_NAME})\s*(?P<end>[.?!]?)\s*$")
 #: A sentence that hands the word to someone: a question, or "you" ("Bob, you first").
 _ASKING = re.compile(r"\?\s*$|\byou\b", re.IGNORECASE)
+#: A reply that takes a request on: "Sure.", "Will do.", "Of course, I'll ...".
+_TAKES_IT = re.compile(
+    r"^\W*(?:yes|yeah|yep|sure|of course|will do|we'll do|on it|no problem|happy to|absolutely"
+    r"|definitely|I'll|I will|I can)\b",
+    re.IGNORECASE,
+)
 _LABEL = re.compile(r"(?i)speaker[\s_]*\d+$")
 #: Weights of the evidence kinds (see the module docstring).
 INTRO_WEIGHT = 3.0
@@ -144,7 +150,8 @@ def learn_people(sentences: list[Sentence]) -> People:
     for t, turn in enumerate(turns):
         before = turns[t - 1][0].speaker if t > 0 else None
         after = turns[t + 1][0].speaker if t + 1 < len(turns) else None
-        _read_turn([s.text for s in turn], turn[0].speaker, before, after, ev)
+        reply = turns[t + 1][0].text if t + 1 < len(turns) else ""
+        _read_turn([s.text for s in turn], turn[0].speaker, before, after, ev, reply)
     enrolled = {s.speaker for s in sentences if s.speaker and not is_label(s.speaker)}
     spellings = _spellings(ev.heard, enrolled)
     return People(
@@ -164,7 +171,12 @@ def vocatives(text: str) -> list[str]:
 
 
 def _read_turn(
-    texts: list[str], speaker: str | None, before: str | None, after: str | None, ev: _Evidence
+    texts: list[str],
+    speaker: str | None,
+    before: str | None,
+    after: str | None,
+    ev: _Evidence,
+    reply: str = "",
 ) -> None:
     """Collect the name evidence of one turn: ``texts`` said by ``speaker`` between
     the turns of ``before`` and ``after``.
@@ -172,7 +184,8 @@ def _read_turn(
     A question or a "you" that ends the turn hands the word to the next speaker,
     so a name in it, or in the sentence just before it ("Okay, Felix. When can
     you …?"), names that speaker; a plain request ("Jules, please update …")
-    does not, as nobody need answer it. A turn that opens by thanking or answering someone by
+    does not, as nobody need answer it, unless the next voice takes it on (``reply``
+    "Will do."). A turn that opens by thanking or answering someone by
     name ("Thanks, Zoe", "Not at all, Harriet.") names the previous speaker.
     """
     for text in texts:
@@ -191,6 +204,8 @@ def _read_turn(
     asked: list[str] = []
     if _ASKING.search(texts[-1]):
         asked = said[-1] or (said[-2] if len(texts) > 1 else [])
+    elif _TAKES_IT.match(reply):
+        asked = [n for names in said[-2:] for n in names]
     if len(asked) == 1 and after is not None and after != speaker:
         ev.add(after, asked[0], TURN_WEIGHT, f'answered "{_quote(texts[-2:], asked[0])}"')
     first = texts[0]
