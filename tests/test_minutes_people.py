@@ -541,3 +541,31 @@ def test_a_request_by_name_taken_on_by_the_next_voice_names_it() -> None:
         ]
     )
     assert learnt == {"Speaker 2": "Kofi"}
+
+
+def test_plans_in_the_present_and_recaps_listed_as_actions() -> None:
+    """ "I'm booking the room for Thursday" (with a date) is a commitment; a pronoun
+    points back within the sentence ("Dana, the floor plan, can you send it
+    round?"); "So the actions are:" opens a recap whose "Ben is drafting" and
+    "Also Ben will" lines confirm or add items; "No more X" is a decision."""
+    segs = _segments(
+        [
+            ("Ben", "I'll draft the letter to the council by Wednesday."),
+            ("Cal", "I'm booking the room for Thursday."),
+            ("Ann", "I'm hoping for good weather on Saturday."),  # a hope, not a plan
+            ("Ann", "No more deploys on Fridays."),
+            ("Cal", "Dana, the floor plan, can you send it round tomorrow?"),
+            ("Dana", "Yes."),
+            ("Ann", "So the actions are:"),
+            ("Ann", "Ben is drafting the letter to the council, and Cal books the room."),
+            ("Ann", "Also Ben will chase the caterer next week."),
+        ]
+    )
+    sentences = split_sentences(segs)
+    assert [(a.owner, a.task, a.due) for a in extract_actions(sentences, MONDAY)] == [
+        ("Ben", "draft the letter to the council", "2026-12-09"),
+        ("Cal", "book the room", "2026-12-10"),
+        ("Dana", "send the floor plan round", "2026-12-08"),
+        ("Ben", "chase the caterer", "2026-12-14"),
+    ]
+    assert [d.text for d in extract_decisions(sentences)] == ["No more deploys on Fridays"]

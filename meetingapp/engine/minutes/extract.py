@@ -58,6 +58,12 @@ _BARE_1P = re.compile(
     r"(?:^|[,;:]\s*)(?:(?:then|so|and|ok|okay|fine|right)\W+)*I\s+(?P<rest>(?P<verb>[a-z]+)\s.+)",
     re.IGNORECASE,
 )
+#: "I'm booking the room for Thursday": a plan in the present, taken with a due phrase.
+_PROGRESSIVE_1P = re.compile(r"\bI(?:'m|’m| am)\s+(?P<rest>(?P<verb>[a-z]+ing)\s.+)", re.I)
+_NOT_PROGRESSIVE = word_set(
+    "going thinking hoping wondering feeling trying looking saying guessing meaning getting "
+    "having being struggling waiting"
+)
 #: Verbs after a bare "I" that are states, habits or moves, not work taken on.
 _NOT_BARE = word_set(
     "am was have had do did don't didn't just also really still only never always usually "
@@ -166,16 +172,18 @@ _LEADING_FILLER = re.compile(
 )
 _RECAP = re.compile(
     r"\b(?:to recap|recap|(?:to )?summari[sz]e(?: the actions)?|in summary|(?:to )?sum up"
-    r"|summing up|to wrap up)\b[,:.]?\s*",
+    r"|summing up|to wrap up|(?:the )?action(?: item)?s (?:are|were)|(?:just )?to confirm)\b"
+    r"[,:.]?\s*",
     re.IGNORECASE,
 )
 _RECAP_ITEM = re.compile(
-    rf"^(?:and\s+)?(?P<name>{_NAME})\s+(?:(?P<modal>will|'ll|is going to|to)\s+)?"
+    rf"^(?:(?i:and|also|then|plus)\s+)?(?P<name>{_NAME})\s+"
+    r"(?:(?P<modal>will|'ll|is going to|to|is)\s+)?"
     r"(?P<verb>[A-Za-z][a-z]+)\s+(?P<rest>.+)"  # ASR capitalises a verb now and then
 )
 _DECISION_CUES = (
     r"\bwe(?:'ve| have)? (?:decided|agreed|settled on)\b",
-    r"\bthe plan is (?:to|that)\b|\boff the table\b",
+    r"\bthe plan is (?:to|that)\b|\boff the table\b|^\W*no more\b",
     r"\b(?:decided|agreed) (?:to|that|on)\b",
     r"\b(?:it is|it's) agreed\b",
     r"\b(?:that|it)(?:'s| is) (?:decided|settled|final)\b",
@@ -405,7 +413,7 @@ def _action_in(
         rest, rest_at = f"handle {rest}", rest_at - len("handle ")
     if able := _ABLE.match(rest):
         rest, rest_at = rest[able.end() :], rest_at + able.end()
-    if kind in ("mind", "volunteer"):
+    if kind in ("mind", "volunteer", "progressive"):
         first = rest.split()[0]
         base = gerund_base(first)
         rest = base + rest[len(first) :]
@@ -436,7 +444,7 @@ def _action_in(
         return None
     task, due = _task_and_due(rest, clause, rest_at, swap, people)
     if kind != "self":
-        task = _resolve_pronoun(task, sentences, k, people)
+        task = _resolve_pronoun(task, sentences, k, people, before)
     item = ActionItem(
         owner=owner,
         task=task,
@@ -445,7 +453,7 @@ def _action_in(
         start=s.start,
         segment_index=s.segment_index,
     )
-    mine = kind in ("self", "volunteer", "leave")
+    mine = kind in ("self", "volunteer", "leave", "progressive")
     return _Found(item, k, "self" if mine else kind if kind == "named" else "request", s.speaker)
 
 
@@ -525,6 +533,9 @@ def _commitment(
     m = _BARE_1P.search(clause)
     if m and _bare_commitment(m, clause):
         return speaker, {"you": addressee, "your": _possessive(addressee)}, m, "self"
+    m = _PROGRESSIVE_1P.search(clause)
+    if m and m.group("verb").lower() not in _NOT_PROGRESSIVE and _dated_after(m, clause):
+        return speaker, {"you": addressee, "your": _possessive(addressee)}, m, "progressive"
     for pattern in (_ACTION_FOR, _NAME_TO):
         m = pattern.search(clause)
         if m and name_word(m.group("name")):
@@ -534,6 +545,11 @@ def _commitment(
         if name_word(name) and (people.person(name) or name in people.proper):
             return people.person(name) or name, to_them, m, "named"
     return None
+
+
+def _dated_after(m: re.Match[str], clause: str) -> bool:
+    due = find_due(clause)
+    return due is not None and due.span[0] > m.start("rest")
 
 
 def _bare_commitment(m: re.Match[str], clause: str) -> bool:
@@ -615,15 +631,18 @@ def _addressee(sentences: list[Sentence], k: int, people: People) -> str | None:
     return people.voice(next(later, None))
 
 
-def _resolve_pronoun(task: str, sentences: list[Sentence], k: int, people: People) -> str:
+def _resolve_pronoun(
+    task: str, sentences: list[Sentence], k: int, people: People, before: str = ""
+) -> str:
     """ "review them" -> "review the portfolios": the object a request points back to
-    is the last noun phrase said just before it."""
+    is the last noun phrase said just before it, in the same sentence ("Dana, the
+    floor plan, can you send it round?") or the two before."""
     words = task.split()
     if len(words) < 2 or words[1].lower() not in _PRONOUN_OBJECTS - {"so", "something"}:
         return task
     stop = STOP_WORDS | {n.lower() for n in people.names}
-    for j in range(k - 1, max(-1, k - 3), -1):
-        runs = candidate_runs(sentences[j].text, stop)
+    for text in [before, *(sentences[j].text for j in range(k - 1, max(-1, k - 3), -1))]:
+        runs = candidate_runs(text, stop)
         if runs:
             words[1] = "the " + " ".join(runs[-1])
             return " ".join(words)
@@ -735,7 +754,7 @@ def _recap_item(
     part: str, s: Sentence, k: int, speaker: str | None, people: People, meeting_date: dt.date
 ) -> _Found | None:
     owner: str | None
-    bare = re.match(r"(?:and\s+)?I\s+(?P<rest>(?P<verb>[a-z]+)\s.+)", part)
+    bare = re.match(r"(?:(?i:and|also|then|plus)\s+)?I\s+(?P<rest>(?P<verb>[a-z]+)\s.+)", part)
     if m := _FIRST_PERSON.search(part):
         owner, rest, kind = speaker, m.group("rest"), "self"
     elif bare and bare.group("verb") not in _NOT_BARE | _NOT_TASKS:
@@ -743,7 +762,11 @@ def _recap_item(
         owner, rest, kind = speaker, bare.group("rest"), "self"
     elif (m := _RECAP_ITEM.match(part)) and name_word(m.group("name")):
         verb = m.group("verb")
-        if not m.group("modal"):
+        if m.group("modal") == "is":  # "Ben is drafting the letter"
+            if not verb.endswith("ing"):
+                return None
+            verb = gerund_base(verb)
+        elif not m.group("modal"):
             if not verb.endswith("s") or verb in ("is", "was", "has"):
                 return None
             verb = base_verb(verb)
