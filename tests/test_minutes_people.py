@@ -569,3 +569,16 @@ def test_plans_in_the_present_and_recaps_listed_as_actions() -> None:
         ("Ben", "chase the caterer", "2026-12-14"),
     ]
     assert [d.text for d in extract_decisions(sentences)] == ["No more deploys on Fridays"]
+
+
+def test_conditions_after_the_task_and_open_requests_taken_with_i_can() -> None:
+    segs = _segments(
+        [
+            ("Ann", "I'll look at the logs if I have time."),
+            ("Ben", "I can probably do the slides, unless Cal wants them."),
+            ("Ann", "Would anyone be able to cover reception on Monday?"),
+            ("Cal", "I can, yes."),
+        ]
+    )
+    items = extract_actions(split_sentences(segs), MONDAY)
+    assert [(a.owner, a.task, a.due) for a in items] == [("Cal", "cover reception", "2026-12-14")]

@@ -129,7 +129,8 @@ _NAMED_MODAL = re.compile(
 _SHOULD_I = re.compile(r"\b(?:should|shall) I (?P<rest>[^?]+)\?", re.IGNORECASE)
 #: Taking a request on without a "yes": "Happy to.", "Will do.", "On it."
 _ACCEPT = re.compile(
-    r"^\W*(?:happy to|will do|on it|no problem|leave it with me|consider it done|can do)\b",
+    r"^\W*(?:happy to|will do|on it|no problem|leave it with me|consider it done|can do"
+    r"|I can|I will|I'll|me)\b",
     re.IGNORECASE,
 )
 _YES = re.compile(
@@ -145,9 +146,12 @@ _NOT_TASKS = word_set(
 #: "I should", "I need to": an obligation is a commitment only with a date to it
 #: ("I guess I should rerun it before Friday"), not "I should mention that...".
 _OBLIGED = re.compile(r"\bI\s*(?:should|need to|have to|'d better|had better|ought to)\b", re.I)
-#: "I'm happy to help if anyone needs it": an offer left open, not a task.
+#: "I'm happy to help if anyone needs it", "I'll look at it if I have time", "..., unless
+#: Cal wants them": an offer left open or a condition after the task, not a task.
 _OPEN_OFFER = re.compile(
-    r"\bif (?:anyone|anybody|someone|needed|necessary|you (?:want|need|like))\b", re.IGNORECASE
+    r"\bif (?:anyone|anybody|someone|needed|necessary|you (?:want|need|like))\b"
+    r"|\bif I (?:have|get|find) (?:the )?(?:time|a chance|a minute)\b|\bunless\b",
+    re.IGNORECASE,
 )
 _PARTICIPLES = word_set("been had made got sent seen done told said thought known heard")
 #: Verbs of running the meeting itself: "let's go around", "can you walk us through it".
