@@ -582,3 +582,12 @@ def test_conditions_after_the_task_and_open_requests_taken_with_i_can() -> None:
     )
     items = extract_actions(split_sentences(segs), MONDAY)
     assert [(a.owner, a.task, a.due) for a in items] == [("Cal", "cover reception", "2026-12-14")]
+
+
+def test_the_team_takes_a_verb_that_agrees() -> None:
+    assert third_person("We train on Sunday mornings from March.", "Ann") == (
+        "The team trains on Sunday mornings from March"
+    )
+    assert third_person("we need a second tester", "Ann") == "The team needs a second tester"
+    assert third_person("we agreed to ship it", "Ann") == "The team agreed to ship it"
+    assert third_person("we don't ship on Fridays", "Ann") == "The team does not ship on Fridays"

@@ -765,7 +765,7 @@ def _recap_item(
         # in a recap, "and I chase the printer" is a commitment even without a date
         owner, rest, kind = speaker, bare.group("rest"), "self"
     elif (m := _RECAP_ITEM.match(part)) and name_word(m.group("name")):
-        verb = m.group("verb")
+        verb = m.group("verb").lower()
         if m.group("modal") == "is":  # "Ben is drafting the letter"
             if not verb.endswith("ing"):
                 return None

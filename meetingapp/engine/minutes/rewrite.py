@@ -24,6 +24,8 @@ _INVARIANT = word_set(
     spent built lost read brought bought caught taught gave kept held let cut hit shut
     """
 )
+#: Plain verbs that end in -ed like a past form: "we need" is "the team needs".
+_EED = word_set("need feed seed bleed breed speed proceed succeed exceed heed shed embed")
 _IRREGULAR_3RD = {"have": "has", "do": "does", "go": "goes", "be": "is", "am": "is"}
 _IRREGULAR_BASE = {"has": "have", "does": "do", "goes": "go", "is": "be"}
 _HEDGE = re.compile(
@@ -32,11 +34,25 @@ _HEDGE = re.compile(
     r"numbers|just so you know|realistically|honestly|i think|i guess|i believe)\b[,.]?\s+)+",
     re.IGNORECASE,
 )
+#: Words after "we" that are not its verb ("we also need", "we all agree").
+_NOT_VERBS = word_set("also still just really only all both never always probably actually then")
+
+
+def _team_does(m: re.Match[str]) -> str:
+    """ "we train" -> "the team trains": the verb agrees with its new subject."""
+    verb = m.group(1)
+    if verb.lower() in _NOT_VERBS or "'" in verb or "’" in verb:
+        return m.group(0).replace(m.group(0).split()[0], "the team", 1)
+    return f"the team {third_person_verb(verb)}"
+
+
 _WE = (
     (r"\bwe're\b|\bwe are\b", "the team is"),
     (r"\bwe've\b|\bwe have\b", "the team has"),
     (r"\bwe'll\b|\bwe will\b", "the team will"),
     (r"\bwe won't\b", "the team will not"),
+    (r"\bwe don't\b|\bwe do not\b", "the team does not"),
+    (r"\bwe ([a-z'’]+)\b", _team_does),
     (r"\bwe\b", "the team"),
     (r"\bour\b", "the team's"),
     (r"\bus\b", "the team"),
@@ -50,7 +66,7 @@ def third_person_verb(verb: str) -> str:
     low = verb.lower()
     if low in _IRREGULAR_3RD:
         return _IRREGULAR_3RD[low]
-    if low in _INVARIANT or low.endswith(("ed", "s")):
+    if low in _INVARIANT or low.endswith("s") or (low.endswith("ed") and low not in _EED):
         return verb
     if re.search(r"[^aeiou]y$", low):
         return verb[:-1] + "ies"
