@@ -591,3 +591,22 @@ def test_the_team_takes_a_verb_that_agrees() -> None:
     assert third_person("we need a second tester", "Ann") == "The team needs a second tester"
     assert third_person("we agreed to ship it", "Ann") == "The team agreed to ship it"
     assert third_person("we don't ship on Fridays", "Ann") == "The team does not ship on Fridays"
+
+
+def test_more_ways_a_room_decides() -> None:
+    segs = _segments(
+        [
+            ("Ann", "Right, final answer: we go with the cheaper quote."),
+            ("Ben", "The vote passed, we're switching to the new payroll system."),
+            ("Ben", "How about we move standup to ten?"),
+            ("Cal", "Sounds good, let's do that."),
+            ("Ben", "Noted, the deadline is Friday."),  # a deadline
+            ("Cal", "Fair enough."),  # an acknowledgement
+            ("Ann", "Okay, we can revisit this next month."),
+        ]
+    )
+    assert [d.text for d in extract_decisions(split_sentences(segs))] == [
+        "The team goes with the cheaper quote",
+        "The team is switching to the new payroll system",
+        "The team will move standup to ten",
+    ]

@@ -16,8 +16,9 @@ from meetingapp.engine.minutes.text import Sentence
 #: "I think we should drop X", "I suggest we move to Y", "why don't we keep Z".
 _PROPOSAL = re.compile(
     r"\b(?:(?:I think|I suggest|I propose|I'd suggest|I would suggest|maybe|perhaps)"
-    r"(?: that)?\s+)?we (?:should|ought to)\s+(?P<rest>[^?]+)$"
-    r"|\b(?:I (?:suggest|propose)(?: that)? we|why don't we)\s+(?P<rest2>[^?]+)$",
+    r"(?: that)?\s+)?we (?:should|ought to)\s+(?P<rest>[^?]+)\??$"
+    r"|\b(?:I (?:suggest|propose)(?: that)? we|why don't we|how about we|what if we)\s+"
+    r"(?P<rest2>[^?]+)\??$",
     re.IGNORECASE,
 )
 #: Asking the room: "Does everyone agree?", "Any objections?", "Are we all okay with that?"

@@ -194,7 +194,9 @@ _DECISION_CUES = (
     r"\bhold(?:ing)? off (?:on|until)\b|\bon hold\b",
     r"\bdecision\b",
     r"\bwe(?: will|'ll| are|'re) not\b|\bwe won't\b",
-    r"\bwe(?:'re| are) (?:keeping|going with|sticking with|dropping|using|moving)\b",
+    r"\bwe(?:'re| are) (?:keeping|going with|sticking with|dropping|using|moving|switching"
+    r"|changing|replacing|cancell?ing|postponing|pausing|stopping|adopting)\b",
+    r"\b(?:we're|we are|we're all|we are all|all) agreed\b|\b(?:the )?consensus is\b",
     r"\b(?:moves?|moved|postponed|pushed|rescheduled|delayed) (?:to|until|back)\b",
     r"\bwaits? (?:until|till)\b",  # "the backfill waits until after the inspection"
     r"\bwe(?:'re| are) \w+ing\b[^?]*\b(?:instead|rather than)\b",  # "we're submitting to X instead"
@@ -220,7 +222,8 @@ _NOT_DECISION = re.compile(
 _LETS = re.compile(r"\blet(?:'s|’s| us)\s+(?P<verb>[a-z]+)", re.IGNORECASE)
 #: "Fine, we cut the travel budget in half": a plain present said as the outcome.
 _WE_DO = re.compile(
-    r"^\W*(?:(?:fine|ok|okay|so|right|good|then|and|yes|no|agreed)\W+)*(?P<we>we)\s+(?P<verb>[a-z]+)",
+    r"(?:^|:\s*)\W*(?:(?:fine|ok|okay|so|right|good|then|and|yes|no|agreed)\W+)*"  # "final answer:"
+    r"(?P<we>we)\s+(?P<verb>[a-z]+)",
     re.IGNORECASE,
 )
 _NOT_WE_DO = word_set(
@@ -370,7 +373,7 @@ def _from_cue(text: str) -> str:
     cues += [m.start("we") for m in (_WE_DO.search(text),) if m]
     if not cues:
         return text
-    comma = text.rfind(", ", 0, min(cues))
+    comma = max(text.rfind(", ", 0, min(cues)), text.rfind(": ", 0, min(cues)))
     return text[comma + 2 :] if comma >= 0 else text
 
 
