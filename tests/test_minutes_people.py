@@ -610,3 +610,29 @@ def test_more_ways_a_room_decides() -> None:
         "The team is switching to the new payroll system",
         "The team will move standup to ten",
     ]
+
+
+def test_indirect_requests_their_answers_and_refusals() -> None:
+    """ "I was wondering if you could", "if someone could", "any chance you could",
+    "Mind sending..."; the answer's date completes the request, a refusal voids it."""
+    segs = _segments(
+        [
+            ("Ann", "Ben, I was wondering if you could check the invoices by Thursday."),
+            ("Ben", "Sure."),
+            ("Ann", "It would be great if someone could book the train tickets."),
+            ("Cal", "I'll do that this afternoon."),
+            ("Ann", "Cal, any chance you could proofread the report?"),
+            ("Cal", "Yes, by tomorrow."),
+            ("Ben", "Mind sending me the file, Ann?"),
+            ("Ann", "Of course."),
+            ("Ben", "Do you think you could call the landlord on Monday, Cal?"),
+            ("Cal", "No, sorry, I'm away."),
+        ]
+    )
+    items = extract_actions(split_sentences(segs), MONDAY)
+    assert [(a.owner, a.task, a.due) for a in items] == [
+        ("Ben", "check the invoices", "2026-12-10"),
+        ("Cal", "book the train tickets", "2026-12-07"),
+        ("Cal", "proofread the report", "2026-12-08"),
+        ("Ann", "send Ben the file", None),
+    ]

@@ -91,13 +91,17 @@ _YOURE_ON = re.compile(
 )
 #: "Can someone update the wiki?": a request to whoever takes it on.
 _ANYONE = re.compile(
-    r"\b(?:can|could|would) (?:someone|somebody|anyone|anybody)\s+(?P<rest>[^?]+)", re.IGNORECASE
+    r"\b(?:(?:can|could|would) (?:someone|somebody|anyone|anybody)"
+    r"|if (?:someone|somebody|anyone|anybody) could)\s+(?P<rest>[^?]+)",
+    re.IGNORECASE,
 )
 #: Indirect requests: the cue itself is conditional ("would", "if"), the request is not.
 _POLITE = re.compile(
     r"\b(?:it(?:'d| would) be (?:good|great|helpful|nice|ideal|useful) if you could"
     r"|(?:could|can|may) I ask you to|I(?:'d| would) like you to|I (?:need|want) you to"
-    r"|would it be possible for you to)\s+(?P<rest>.+)",
+    r"|would it be possible for you to|(?:I was|I'm|I am) wondering if you could"
+    r"|I wonder if you could|do you think you could|any chance you could"
+    r"|(?:could|can) I get you to)\s+(?P<rest>.+)",
     re.IGNORECASE,
 )
 #: "Maybe you could take a look at...", "you might want to...": a hedged request.
@@ -114,7 +118,7 @@ _ABLE = re.compile(
 _MOVES = word_set("leave go come fly travel arrive head")
 _OBJECT_START = word_set("the a an my our your this that these those it them")
 #: "Would you mind letting them know": the task is the -ing verb's plain form.
-_MIND = re.compile(r"\b(?:would|do) you mind\s+(?P<rest>[a-z]+ing\b.*)", re.IGNORECASE)
+_MIND = re.compile(r"(?:\b(?:would|do) you mind|^\W*mind)\s+(?P<rest>[a-z]+ing\b.*)", re.IGNORECASE)
 _ACTION_FOR = re.compile(
     rf"\baction(?: item)?s? for (?P<name>{_NAME})\s*[:,]?\s+(?P<rest>.+)", re.IGNORECASE
 )
@@ -131,6 +135,12 @@ _SHOULD_I = re.compile(r"\b(?:should|shall) I (?P<rest>[^?]+)\?", re.IGNORECASE)
 _ACCEPT = re.compile(
     r"^\W*(?:happy to|will do|on it|no problem|leave it with me|consider it done|can do"
     r"|I can|I will|I'll|me)\b",
+    re.IGNORECASE,
+)
+#: Turning a request down: "No, sorry, I'm away.", "I can't this week."
+_REFUSE = re.compile(
+    r"^\W*(?:no\b(?!\s+(?:problem|worries|bother))|sorry\b|I can't|I cannot|I won't"
+    r"|unfortunately|not (?:this|that|today|tomorrow)\b)",
     re.IGNORECASE,
 )
 _YES = re.compile(
@@ -402,8 +412,12 @@ def _action_in(
     if kind == "suggest":  # a suggestion is hedged by nature; only a condition voids it
         if re.search(r"\b(?:if|unless)\b", before, re.IGNORECASE):
             return None
-    elif kind != "polite" and _CONDITIONAL.search(before):
-        return None
+    elif kind not in ("polite", "anyone") and _CONDITIONAL.search(before):
+        return None  # "polite" and "anyone" cues are conditional themselves ("if someone could")
+    asked = kind in ("request", "suggest", "polite", "mind", "handover", "anyone")
+    answer = _answer(sentences, k)
+    if asked and answer is not None and _REFUSE.match(answer.text):
+        return None  # "Could you call the landlord?" - "No, sorry, I'm away."
     if kind in ("request", "suggest", "polite", "mind", "handover") and not _vocative(
         clause, speaker, people
     ):
@@ -450,6 +464,9 @@ def _action_in(
     if words[0] in _PROCEDURE and words[1] in ("us", "ahead", "around", "on", "through"):
         return None
     task, due = _task_and_due(rest, clause, rest_at, swap, people)
+    if asked and due is None and answer is not None and _YES.match(answer.text):
+        said = find_due(answer.text)  # "Any chance you could...?" - "Yes, by tomorrow."
+        due = said.phrase if said else None
     if kind != "self":
         task = _resolve_pronoun(task, sentences, k, people, before)
     item = ActionItem(
@@ -472,6 +489,13 @@ def _left_with(m: re.Match[str], clause: str) -> str:
     if done:
         return f"{participle_base(done.group('done'))} {thing}"
     return f"take care of {thing}"
+
+
+def _answer(sentences: list[Sentence], k: int) -> Sentence | None:
+    """The sentence that answers sentence ``k``: the next one, said by another voice."""
+    if k + 1 < len(sentences) and sentences[k + 1].speaker != sentences[k].speaker:
+        return sentences[k + 1]
+    return None
 
 
 def _accepted_by(sentences: list[Sentence], k: int, people: People) -> str | None:
