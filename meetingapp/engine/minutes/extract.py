@@ -2,14 +2,21 @@
 
 Meetings phrase commitments in a few recurring ways ("I'll...", "can you...",
 "it would be good if you could...", "Bob will...", "Action for Tom:",
-"Grace to revise...") and decisions likewise ("we decided...", "let's...",
-"X is not in the beta"). Rules on those cues, with filters for the look-alikes
-(stative verbs, conditional offers, negations, meeting procedure, bare
-acceptances such as "I can do that", deadlines, acknowledgements), give usable
-minutes on any machine and a candidate list an LLM can refine.
+"Grace to revise...", hedged: "I guess I should... before Friday", "maybe you
+could...", volunteered: "Count me in for...", "Leave the flyers with me") and
+decisions likewise ("we decided...", "let's...", "X is not in the beta", "X
+waits until after Y", and a proposal the room agrees to, :mod:`.agreement`).
+Rules on those cues, with filters for the look-alikes (stative verbs,
+conditional offers, negations, meeting procedure, bare acceptances such as "I
+can do that", undated obligations, refused requests, deadlines,
+acknowledgements), give usable minutes on any machine and a candidate list an
+LLM can refine. The rules are on the grammar of commitment (who says which
+modal to whom, who answers yes), not on the words of particular meetings, so
+that they carry over to meetings nobody tuned them for.
 
 Owners are people: the one addressed ("Dana, can you..." is Dana's, whoever
-speaks), else the speaker's name when the meeting taught it
+speaks), else the one who takes an unnamed request on ("Maybe you could..." -
+"Happy to."), else the speaker's name when the meeting taught it
 (:mod:`.people`), else the voice label. A reply that accepts a request ("Yes,
 I'll get that done by Friday") completes that request instead of becoming a
 second item, and a closing recap ("So to recap: Ines finishes the screens
