@@ -4,7 +4,10 @@ Run from the repository root: ``PYTHONPATH=. python benchmarks/diarization.py``
 (``--no-asr`` skips the split-vs-majority part, which transcribes with Whisper).
 ``--lomo`` runs only the leave-one-meeting-out selection (see :func:`lomo_part`);
 its per-file work (VAD, segmentation, voice vectors, Whisper words) is kept in
-``--cache`` so a rerun only clusters.
+``--cache`` so a rerun only clusters. ``--voices`` runs the synthetic meetings of
+tests/data/voices (4-6 voices, pairs alike, names spoken) through ``meetingapp
+transcribe`` and scores the diarization and the names it applies or offers, then
+chooses the apply rule leave-one-meeting-out (:func:`voices_part`).
 DER uses md-eval's 0.25 s collar with overlapping speech scored; "mean" is
 the plain mean over the ten AMI clips, "pooled" sums errors and reference
 time over them (short clips with 0.2 s of speech weigh less). The synthetic meetings
@@ -33,7 +36,9 @@ from evaluation.der import DerResult, Turn, diarization_error, read_rttm, read_u
 from meetingapp.domain.audio import Audio
 from meetingapp.domain.transcript import Segment, Word
 from meetingapp.engine.audio import load_audio
+from meetingapp.engine.minutes.people import same_name
 from meetingapp.engine.speakers.assign import assign_speakers
+from meetingapp.engine.speakers.conversation import proposed_names
 from meetingapp.engine.speakers.diarize import (
     Diarization,
     DiarizationSettings,
@@ -702,8 +707,6 @@ def names_part(splits: list[str], work: Path) -> None:
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from meetingapp.domain.speakers import MeetingSpeaker
-    from meetingapp.engine.minutes.people import same_name
-    from meetingapp.engine.speakers.conversation import proposed_names
     from tests import minutes_data
 
     print("\n== Names from the conversation (scripted meetings, every voice anonymous)")
@@ -745,6 +748,233 @@ def names_part(splits: list[str], work: Path) -> None:
             print(f"  {line}")
 
 
+# --- synthetic meetings with names spoken (tests/data/voices) -------------------------
+
+#: Rules for applying a name from the conversation: (least confidence, someone else must
+#: confirm it, not when more people are named than voices found), strictest first; the
+#: product's is (1.0, True, True) (conversation.py).
+NameRule = tuple[float, bool, bool]
+NAME_RULES: list[NameRule] = [
+    (c, confirmed, crowd)
+    for c in (1.0, 0.67, 0.33)
+    for confirmed in (True, False)
+    for crowd in (True, False)
+]
+#: The issue-15 scripted meetings the rule is chosen on besides the synthetic ones; its
+#: "unseen" set is left for issue 15 to score once.
+NAME_SPLITS = ("dev", "heldout", "fresh")
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One voice's proposed name, scored against who the voice is."""
+
+    meeting: str
+    voice: str
+    person: str
+    name: str
+    confidence: float
+    confirmed: bool
+    crowded: bool
+
+    @property
+    def right(self) -> bool:
+        """The person's name, allowing ASR's spelling (people.same_name)."""
+        return same_name(self.name, self.person)
+
+    def applied_by(self, rule: NameRule) -> bool:
+        least, confirmed, crowd = rule
+        return (
+            self.confidence >= least - 1e-6
+            and (self.confirmed or not confirmed)
+            and not (crowd and self.crowded)
+        )
+
+
+def _majority(turns: list[Turn], ref: list[Turn]) -> dict[str, str]:
+    """Diarization label -> the reference person its ``turns`` (here: its transcript
+    lines, what the name is shown on) overlap most."""
+    talk: dict[str, dict[str, float]] = {}
+    for a, b, label in turns:
+        for c, d, person in ref:
+            per = talk.setdefault(label, {})
+            per[person] = per.get(person, 0.0) + max(0.0, min(b, d) - max(a, c))
+    return {label: max(per, key=per.__getitem__) for label, per in talk.items() if per}
+
+
+def voices_part(work: Path, scripted_work: Path) -> None:
+    """The synthetic meetings of tests/data/voices through the whole import pipeline
+    (``meetingapp transcribe``: VAD, Whisper base, diarization, profiles, names from the
+    conversation) in a data folder of its own under ``work``; a meeting already imported
+    there is read back, not imported again (delete ``work`` after changing the code).
+
+    Per meeting: DER of the diarization's turns (0.25 s collar), speakers found, and the
+    names the pipeline applied (status "heard") or only offered, against the person each
+    voice mostly is. Then the apply rule is chosen leave-one-meeting-out over these and
+    the issue-15 scripted meetings (:func:`rule_lomo`, their ASR kept in ``scripted_work``).
+    """
+    import os
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from meetingapp.cli import main as cli_main
+    from meetingapp.engine.pipeline import name_speakers
+    from meetingapp.library import Library
+    from meetingapp.store.db import open_db
+    from meetingapp.store.jobs import load_artifacts
+    from tests import voices_data
+
+    print("\n== Synthetic meetings with names spoken (tests/data/voices, whole pipeline)")
+    if not voices_data.can_synthesise():
+        print("skipped: espeak-ng and sox are needed")
+        return
+    home = work / "home"
+    os.environ["MEETINGAPP_HOME"] = str(home)
+    library = Library(home)
+    made = {name: voices_data.synthesise(name, work) for name in voices_data.meetings()}
+    have = {m.title for m in library.meetings()}
+    missing = [str(wav) for name, (wav, _) in made.items() if name not in have]
+    if missing and cli_main(["transcribe", *missing]) != 0:
+        raise SystemExit("meetingapp transcribe failed")
+    ids = {m.title: m.id for m in library.meetings()}
+    jobs = {j.meeting_id: j.id for j in library.jobs() if j.meeting_id is not None}
+    nobody = open_db(work / "empty")  # no profiles: every voice is "Speaker N"
+    print(
+        f"{'meeting':<18}{'DER':>7}{'miss':>7}{'FA':>7}{'conf':>7}{'spk':>5}{'found':>6}"
+        f"{'named':>7}{'wrong':>6}{'offered':>8}{'wrong':>6}{'nameable':>9}"
+    )
+    proposals: list[Proposal] = []
+    ders: list[DerResult] = []
+    count_err: list[int] = []
+    named_all = named_right = offered_all = offered_right = 0
+    people_named = people_any = nameable_all = 0
+    for name, (_, rttm) in made.items():
+        ref = read_rttm(rttm)[name]
+        with library.connect() as db:
+            artifact = load_artifacts(db, jobs[ids[name]])["speakers"][1]
+        turns = [(a, b, str(label)) for a, b, label in artifact["turns"]]
+        r = diarization_error(ref, turns)
+        ders.append(r)
+        found = len({t[2] for t in turns})
+        count_err.append(abs(found - len(voices_data.people(name))))
+        lines = [Segment.from_dict(x) for x in artifact["segments"]]
+        who = _majority([(x.start, x.end, x.speaker) for x in lines if x.speaker], ref)
+        segments, speakers = name_speakers(nobody, work / "empty", artifact)
+        stored = {s.label: s for s in library.meeting_speakers(ids[name])}
+        nameable = voices_data.spoken_names(name)
+        named: list[Proposal] = []
+        offered: list[Proposal] = []
+        for shown, p in proposed_names(segments, speakers).items():
+            voice = next(s.label for s in speakers if s.name == shown)
+            prop = Proposal(name, voice, who[voice], p.name, p.confidence, p.confirmed, p.crowded)
+            proposals.append(prop)
+            (named if stored[voice].heard is not None else offered).append(prop)
+        tot = max(r.total, 1e-9)
+        print(
+            f"{name:<18}{r.der:>7.1%}{r.missed / tot:>7.1%}{r.false_alarm / tot:>7.1%}"
+            f"{r.confusion / tot:>7.1%}{len(voices_data.people(name)):>5}{found:>6}"
+            f"{len(named):>7}{sum(not p.right for p in named):>6}{len(offered):>8}"
+            f"{sum(not p.right for p in offered):>6}{len(nameable):>9}"
+        )
+        for p in named + offered:
+            if not p.right:
+                how = "named" if p in named else "offered"
+                print(f"    {p.person}'s voice {how} {p.name} ({p.confidence:.2f})")
+        named_all += len(named)
+        named_right += sum(p.right for p in named)
+        offered_all += len(offered)
+        offered_right += sum(p.right for p in offered)
+        people_named += len({p.person for p in named if p.right} & nameable)
+        people_any += len({p.person for p in named + offered if p.right} & nameable)
+        nameable_all += len(nameable)
+    nobody.close()
+    print(
+        f"pooled DER {_pooled(ders):.1%}, mean {np.mean([r.der for r in ders]):.1%}; "
+        f"speaker-count error mean {np.mean(count_err):.2f} (exact {count_err.count(0)}/"
+        f"{len(count_err)})"
+    )
+    print(
+        f"names applied by the pipeline: {named_right} right of {named_all} "
+        f"(precision {named_right / max(named_all, 1):.0%}); recall {people_named} of "
+        f"{nameable_all} people whose name is said ({people_named / nameable_all:.0%})"
+    )
+    print(
+        f"names offered (suggestions): {offered_right} right of {offered_all} (precision "
+        f"{offered_right / max(offered_all, 1):.0%}); people with their name applied or "
+        f"offered: {people_any} of {nameable_all} ({people_any / nameable_all:.0%})"
+    )
+    rule_lomo(proposals, scripted_work)
+
+
+def rule_lomo(synthetic: list[Proposal], scripted_work: Path) -> None:
+    """Choose the apply rule leave one meeting out over the synthetic meetings and the
+    issue-15 scripted ones (reference speakers, Whisper base): for each held-out meeting,
+    the rule naming the most voices rightly on the others among those that named no voice
+    wrongly there (ties: the stricter), scored on the held-out meeting."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from meetingapp.domain.speakers import MeetingSpeaker
+    from tests import minutes_data
+
+    proposals = list(synthetic)
+    for split in NAME_SPLITS:
+        for name in minutes_data.new_set(split):
+            m = minutes_data.scripted(name, scripted_work)
+            segs = minutes_data.anonymous(m.segments)
+            truth = {a.speaker: b.speaker for a, b in zip(segs, m.segments, strict=True)}
+            labels = sorted({s.speaker for s in segs if s.speaker})
+            speakers = [MeetingSpeaker(x, x, None, "unknown", None, None, None) for x in labels]
+            for label, p in proposed_names(segs, speakers).items():
+                proposals.append(
+                    Proposal(
+                        name,
+                        label,
+                        str(truth[label]),
+                        p.name,
+                        p.confidence,
+                        p.confirmed,
+                        p.crowded,
+                    )
+                )
+    meetings = list(dict.fromkeys(p.meeting for p in proposals))
+    print(
+        f"\napply rule, leave one meeting out over {len(meetings)} meetings with proposals "
+        f"({len({p.meeting for p in synthetic})} synthetic, the rest issue-15 scripted):"
+    )
+    for rule in NAME_RULES:
+        applied = [p for p in proposals if p.applied_by(rule)]
+        wrong = sorted({p.meeting for p in applied if not p.right})
+        print(
+            f"  rule conf >= {rule[0]:.2f}{', confirmed' if rule[1] else ''}"
+            f"{', not crowded' if rule[2] else ''}: all meetings "
+            f"{sum(p.right for p in applied)} right, {len(applied) - sum(p.right for p in applied)}"
+            f" wrong{' (' + ', '.join(wrong) + ')' if wrong else ''}"
+        )
+    chosen: dict[NameRule | None, int] = {}
+    held_right = held_wrong = 0
+    held_synth = [0, 0]
+    for meeting in meetings:
+        train = [p for p in proposals if p.meeting != meeting]
+        safe = [r for r in NAME_RULES if all(p.right for p in train if p.applied_by(r))]
+        rule = max(
+            safe, key=lambda r: sum(p.applied_by(r) for p in train), default=None
+        )  # max keeps the first (stricter) of equals
+        chosen[rule] = chosen.get(rule, 0) + 1
+        for p in (p for p in proposals if p.meeting == meeting):
+            if rule is not None and p.applied_by(rule):
+                held_right += p.right
+                held_wrong += not p.right
+                if p in synthetic:
+                    held_synth[0] += p.right
+                    held_synth[1] += not p.right
+    print(f"  chosen per fold: { {str(k): v for k, v in chosen.items()} }")
+    print(
+        f"  held out: {held_right} names applied rightly, {held_wrong} wrongly "
+        f"(synthetic meetings: {held_synth[0]} right, {held_synth[1]} wrong)"
+    )
+
+
 def lines_part(
     work: dict[Path, FileWork],
     held: dict[Path, tuple[int, DerResult]],
@@ -773,7 +1003,18 @@ def main() -> None:
     parser.add_argument("--long", action="store_true", help="with --lomo: the 5-minute file")
     parser.add_argument("--names", help="only the names part, on these issue-15 splits (dev,...)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/meetingapp-names-work"))
+    parser.add_argument(
+        "--voices",
+        action="store_true",
+        help="only the synthetic meetings of tests/data/voices (whole pipeline, names)",
+    )
+    parser.add_argument("--voices-work", type=Path, default=Path("/tmp/meetingapp-voices-work"))
     args = parser.parse_args()
+    if args.voices:
+        args.voices_work.mkdir(parents=True, exist_ok=True)
+        args.work.mkdir(parents=True, exist_ok=True)
+        voices_part(args.voices_work, args.work)
+        return
     if args.names:
         args.work.mkdir(parents=True, exist_ok=True)
         names_part(args.names.split(","), args.work)
