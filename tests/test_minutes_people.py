@@ -636,3 +636,17 @@ def test_indirect_requests_their_answers_and_refusals() -> None:
         ("Cal", "proofread the report", "2026-12-08"),
         ("Ann", "send Ben the file", None),
     ]
+
+
+def test_a_name_before_can_you_is_the_addressee_without_a_comma() -> None:
+    segs = _segments(
+        [
+            ("Speaker 1", "Right, the venue."),
+            ("Speaker 2", "Priya can you prepare the budget by Friday?"),
+            ("Speaker 3", "Yes."),
+        ]
+    )
+    items = extract_actions(split_sentences(segs), MONDAY)
+    assert [(a.owner, a.task, a.due) for a in items] == [
+        ("Priya", "prepare the budget", "2026-12-11")
+    ]

@@ -630,9 +630,12 @@ def _vocative(clause: str, speaker: str | None, people: People) -> str | None:
 
     A name opening or closing the request is a person even when the meeting
     never heard it before, and ASR's spelling of a known person ("Ferrer" for
-    Farah) is taken as that person when the consonants agree.
+    Farah) is taken as that person when the consonants agree. ASR often drops
+    the comma: "Dana can you..." opening the request names Dana too.
     """
-    for word in vocatives(clause):
+    bare = re.match(rf"^\W*(?P<name>{_NAME})\s+(?:can|could|would|will) you\b", clause)
+    said = [bare.group("name")] if bare and name_word(bare.group("name")) else []
+    for word in [*vocatives(clause), *said]:
         person = people.person(word) or _sounds_like(word, people.names, speaker) or word
         if person != speaker:
             return person
