@@ -192,9 +192,9 @@ _LEADING_FILLER = re.compile(
     re.IGNORECASE,
 )
 _RECAP = re.compile(
-    r"\b(?:to recap|recap|(?:to )?summari[sz]e(?: the actions)?|in summary|(?:to )?sum up"
-    r"|summing up|to wrap up|(?:the )?action(?: item)?s (?:are|were)|(?:just )?to confirm)\b"
-    r"[,:.]?\s*",
+    r"\b(?:to recap|recap|(?:to|let me|let's) (?:summari[sz]e|sum up)|in summary|to sum up"
+    r"|summing up|to wrap up|(?:the )?action(?: item)?s (?:are|were)"
+    r"|^\W*(?:(?:so|ok|okay)\W+)?just to confirm)\b[,:.]?\s*",  # not "I'll call to confirm"
     re.IGNORECASE,
 )
 _RECAP_ITEM = re.compile(
