@@ -69,7 +69,8 @@ _BARE_1P = re.compile(
 _PROGRESSIVE_1P = re.compile(r"\bI(?:'m|’m| am)\s+(?P<rest>(?P<verb>[a-z]+ing)\s.+)", re.I)
 _NOT_PROGRESSIVE = word_set(
     "going thinking hoping wondering feeling trying looking saying guessing meaning getting "
-    "having being struggling waiting"
+    "having being struggling waiting working travelling traveling flying leaving coming heading "
+    "staying visiting"
 )
 #: Verbs after a bare "I" that are states, habits or moves, not work taken on.
 _NOT_BARE = word_set(
