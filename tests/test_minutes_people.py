@@ -18,7 +18,7 @@ from meetingapp.domain.minutes import action_sentence
 from meetingapp.domain.transcript import Segment
 from meetingapp.engine.minutes import build_minutes
 from meetingapp.engine.minutes.extract import extract_actions, extract_decisions
-from meetingapp.engine.minutes.people import is_label, learn_people, same_name
+from meetingapp.engine.minutes.people import alike_name, is_label, learn_people, same_name
 from meetingapp.engine.minutes.rewrite import base_verb, gerund_base, participle_base, third_person
 from meetingapp.engine.minutes.text import split_sentences
 from meetingapp.engine.minutes.topics import extract_topics
@@ -650,3 +650,18 @@ def test_a_name_before_can_you_is_the_addressee_without_a_comma() -> None:
     assert [(a.owner, a.task, a.due) for a in items] == [
         ("Priya", "prepare the budget", "2026-12-11")
     ]
+
+
+def test_a_misheard_name_close_to_one_enrolled_person_is_that_person() -> None:
+    segs = _segments(
+        [
+            ("Martin", "Payful, can you find savings of ten thousand by the 18th?"),
+            ("Pavel", "Okay, will do."),
+            ("Aisha", "Paul from finance is off this week."),  # not close enough to one
+        ]
+    )
+    people = learn_people(split_sentences(segs))
+    assert people.person("Payful") == "Pavel"
+    items = extract_actions(split_sentences(segs), MONDAY)
+    assert [a.owner for a in items] == ["Pavel"]
+    assert alike_name("Paul", ["Pavel", "Martin"]) is None

@@ -35,10 +35,10 @@ from meetingapp.engine.minutes.agreement import agreed_proposals
 from meetingapp.engine.minutes.dates import find_due, resolve_due
 from meetingapp.engine.minutes.people import (
     People,
+    alike_name,
     is_label,
     learn_people,
     name_word,
-    sound,
     vocatives,
 )
 from meetingapp.engine.minutes.rewrite import (
@@ -578,11 +578,11 @@ def _commitment(
     for pattern in (_ACTION_FOR, _NAME_TO):
         m = pattern.search(clause)
         if m and name_word(m.group("name")):
-            return people.person(m.group("name")) or m.group("name"), to_them, m, "named"
+            return _named(m.group("name"), people, speaker), to_them, m, "named"
     for m in _NAMED_MODAL.finditer(clause):
         name = m.group("name")
         if name_word(name) and (people.person(name) or name in people.proper):
-            return people.person(name) or name, to_them, m, "named"
+            return _named(name, people, speaker), to_them, m, "named"
     return None
 
 
@@ -646,9 +646,16 @@ def _vocative(clause: str, speaker: str | None, people: People) -> str | None:
     return None
 
 
+def _named(word: str, people: People, speaker: str | None) -> str:
+    """The person a name said in the meeting stands for (ASR's spelling mapped to a
+    known person), else the name as said."""
+    return people.person(word) or _sounds_like(word, people.names, speaker) or word
+
+
 def _sounds_like(word: str, names: frozenset[str], speaker: str | None) -> str | None:
-    alike = [n for n in names if n != speaker and sound(n) == sound(word)]
-    return alike[0] if len(alike) == 1 else None
+    """The one known person other than the speaker ``word`` may be ASR's spelling of
+    (someone addressed or named is nearly always in the room)."""
+    return alike_name(word, sorted(n for n in names if n != speaker))
 
 
 def _mentions(text: str, people: People) -> list[str]:
@@ -812,7 +819,7 @@ def _recap_item(
             if not verb.endswith("s") or verb in ("is", "was", "has"):
                 return None
             verb = base_verb(verb)
-        owner = people.person(m.group("name")) or m.group("name")
+        owner = _named(m.group("name"), people, speaker)
         rest, kind = f"{verb} {m.group('rest')}", "recap"
     else:
         return None

@@ -248,6 +248,22 @@ def sound(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1", skeleton)
 
 
+def alike_name(word: str, names: list[str]) -> str | None:
+    """The one name in ``names`` that ``word`` may be ASR's spelling of: the same
+    consonants ("Ferrer" for Farah), else the same first letter and most of the
+    consonants ("Payful" for Pavel); None when no name, or several, fit."""
+    alike = [n for n in names if sound(n) == sound(word)]
+    if not alike:
+        alike = [
+            n
+            for n in names
+            if n[:1].lower() == word[:1].lower()
+            and min(len(sound(n)), len(sound(word))) >= 3  # "Paul" is not "Pavel"
+            and SequenceMatcher(None, sound(n), sound(word)).ratio() >= 0.6
+        ]
+    return alike[0] if len(alike) == 1 else None
+
+
 def _spellings(heard: Counter[str], enrolled: set[str]) -> dict[str, str]:
     """Each spelling heard -> its person's name: enrolled spelling, else the most heard.
 
@@ -258,9 +274,9 @@ def _spellings(heard: Counter[str], enrolled: set[str]) -> dict[str, str]:
     groups: list[list[str]] = [[e] for e in sorted(enrolled)]
     for word, _ in heard.most_common():
         group = next((g for g in groups if any(same_name(word, w) for w in g)), None)
-        alike = [g for g in groups[: len(enrolled)] if sound(g[0]) == sound(word)]
-        if group is None and len(alike) == 1:
-            group = alike[0]
+        alike = alike_name(word, [g[0] for g in groups[: len(enrolled)]])
+        if group is None and alike is not None:
+            group = next(g for g in groups if g[0] == alike)
         if group is None:
             groups.append([word])
         elif word not in group:
