@@ -665,3 +665,20 @@ def test_a_misheard_name_close_to_one_enrolled_person_is_that_person() -> None:
     items = extract_actions(split_sentences(segs), MONDAY)
     assert [a.owner for a in items] == ["Pavel"]
     assert alike_name("Paul", ["Pavel", "Martin"]) is None
+
+
+def test_courtesies_are_not_tasks_and_tries_are() -> None:
+    segs = _segments(
+        [
+            ("Sam", "I'll keep you posted."),
+            ("Ann", "I'll have a think about it."),
+            ("Sam", "I'll make a note of that."),
+            ("Ann", "Okay, I'll leave it there."),
+            ("Sam", "Let's take five minutes."),
+            ("Sam", "I'll try to finish the draft by Friday."),
+        ]
+    )
+    sentences = split_sentences(segs)
+    items = extract_actions(sentences, MONDAY)
+    assert [(a.owner, a.task, a.due) for a in items] == [("Sam", "finish the draft", "2026-12-11")]
+    assert extract_decisions(sentences) == []

@@ -119,7 +119,8 @@ _SUGGEST = re.compile(
 )
 #: "would you be able to ring them": the ability or willingness, not the task.
 _ABLE = re.compile(
-    r"^(?:be able to|be happy to|have time to|find time to|get a chance to|need to|have to)\s+",
+    r"^(?:be able to|be happy to|have time to|find time to|get a chance to|need to|have to"
+    r"|try to|try and)\s+",
     re.IGNORECASE,
 )
 #: Going somewhere is not a task: "I need to leave early", "I have to go".
@@ -169,6 +170,13 @@ _OBLIGED = re.compile(r"\bI\s*(?:should|need to|have to|'d better|had better|oug
 _OPEN_OFFER = re.compile(
     r"\bif (?:anyone|anybody|someone|needed|necessary|you (?:want|need|like))\b"
     r"|\bif I (?:have|get|find) (?:the )?(?:time|a chance|a minute)\b|\bunless\b",
+    re.IGNORECASE,
+)
+#: Talk that sounds like a task and is courtesy or the meeting's own running.
+_COURTESY = re.compile(
+    r"(?:keep \w+ (?:posted|updated|informed|in the loop)|have a think|make a note"
+    r"|take (?:that|it) as|take (?:a|five|ten|\w+ minutes?)(?: short| quick)? ?(?:break|minutes?)"
+    r"|leave it (?:there|at that))\b",
     re.IGNORECASE,
 )
 _PARTICIPLES = word_set("been had made got sent seen done told said thought known heard")
@@ -362,6 +370,8 @@ def _is_decision(text: str, min_words: int = 2) -> bool:
         return False
     if _NOT_DECISION.search(_from_cue(text)):  # "I agree, from now on we ..." is one
         return False
+    if (lets := _LETS.search(text)) and _COURTESY.match(text[lets.start("verb") :]):
+        return False  # "let's take five minutes"
     if _DECISION_RE.search(text) and not re.search(
         r"\b(?:would|could|might)\b", text, re.IGNORECASE
     ):
@@ -453,6 +463,8 @@ def _action_in(
     if words[0] in _MOVES and words[1] not in _OBJECT_START:  # "leave early", not "leave the keys"
         return None
     if words[:2] == ["tell", "you"]:  # "I'll tell you what..."
+        return None
+    if _COURTESY.match(rest):  # "I'll keep you posted", "I'll make a note of that"
         return None
     if words[0] == "have" and (
         words[1] in _PARTICIPLES or words[1].endswith(("ed", "en", "wn"))
