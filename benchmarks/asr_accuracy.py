@@ -13,8 +13,10 @@ Reported per file and pooled per group: WER split into substitutions,
 deletions and insertions, the longest run of one sentence repeated in a row,
 seconds (decode + VAD + ASR; the model is loaded before the clock starts),
 × realtime, CPU seconds (all threads: steadier than the wall clock when other
-work shares the machine), the process's peak memory after that file (files run
-shortest first, so the long files' figure is their own), and the language
+work shares the machine), the process's peak memory while that file was decoded
+(the high-water mark is reset before each file, so neither the model's loading,
+whose transient copy of the weights tops every decode of plain faster-whisper, nor
+an earlier file counts; memory a variant keeps between files does), and the language
 decided with its probability.
 
     .venv/bin/python benchmarks/asr_accuracy.py [--model base] [--variants plain,meetingapp]
@@ -24,6 +26,7 @@ decided with its probability.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import multiprocessing as mp
 import os
@@ -58,6 +61,13 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def reset_peak() -> None:
+    """Start the process's peak memory afresh (Linux), so a file's figure is its own
+    decode's, not the model loading's or an earlier file's."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
 def reference(file: Path) -> str:
     return file.with_suffix(".txt").read_text()
 
@@ -75,6 +85,7 @@ def run_variant(variant: str, files: list[str], args: dict[str, Any], out: mp.Qu
     batched = BatchedInferencePipeline(whisper)
     for name in files:
         path = EVAL / name
+        reset_peak()
         t, cpu = time.perf_counter(), time.process_time()
         if variant == "meetingapp":
             audio = load_audio(path)
@@ -174,6 +185,20 @@ def main() -> None:
             chosen = [r for r in rows if r["file"] in members]
             if chosen:
                 print(fmt(f"{g}: {v}", chosen))
+    if {"plain", "batched", "meetingapp"} <= results.keys():
+        print("\n== the issue's ratios: meetingapp's time against the stock batched pipeline's,")
+        print("   its peak memory against plain's (goals: time <= 1.0, memory <= 1.3)")
+        by_file = {v: {r["file"]: r for r in rows} for v, rows in results.items()}
+        for name in GROUPS["long"]:
+            ours, stock = by_file["meetingapp"].get(name), by_file["batched"].get(name)
+            plain = by_file["plain"].get(name)
+            if ours and stock and plain:
+                print(
+                    f"{name:<34} time {ours['seconds'] / stock['seconds']:.2f}"
+                    f"  cpu {ours['cpu_seconds'] / stock['cpu_seconds']:.2f}"
+                    f"  memory {ours['peak_mb'] / plain['peak_mb']:.2f}"
+                    f" (stock batched {stock['peak_mb'] / plain['peak_mb']:.2f})"
+                )
     worst = {v: max(rows, key=lambda r: r["repeat"]) for v, rows in results.items()}
     for v, r in worst.items():
         print(f"longest repeat, {v}: {r['repeat']}× in {r['file']}: {r['repeat_text'][:60]!r}")

@@ -127,7 +127,8 @@ def test_skipped_speech_is_decoded_again_and_put_back_in_order(whisper) -> None:
     (full,) = decoder.batch([window])
     heard = [w for w in full.words if w.end < 4.0]  # "And so, my fellow Americans"
     partial = WindowText(list(heard), full.avg_logprob, 1.5, full.no_speech_prob)
-    decoder.fill_skipped([(window, partial)])
+    decoder.note_skipped(window, partial)
+    decoder.refill_rest(batch=4)
     added = partial.words[len(heard) :]
     assert partial.words[: len(heard)] == heard
     text = "".join(w.word for w in added).lower()
@@ -174,3 +175,26 @@ def test_a_window_that_loops_in_batched_decoding_is_decoded_again(
     ours = transcribe_audio(whisper, audio, AsrSettings(language="cy"))
     assert again, "the looping window was kept instead of decoded again"
     assert longest_repeat("\n".join(s.text for s in ours.segments))[0] < 3
+
+
+def test_the_language_is_detected_on_the_encoding_the_decode_uses(
+    whisper, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Detecting the language costs no encoder pass of its own: the first batch's
+    encoding is computed once and read by both (faster-whisper's pipeline runs the
+    encoder twice on the first window). The standup is three windows: two batches."""
+    passes: list[int] = []
+    encode = whisper.encode
+
+    def counting(features: np.ndarray):
+        passes.append(len(features))
+        return encode(features)
+
+    monkeypatch.setattr(whisper, "encode", counting)
+    standup = load_audio(EVAL / "meeting" / "standup.wav")
+    result = transcribe_audio(whisper, standup, AsrSettings(batch_size=2))
+    assert result.language == "en" and result.language_probability > 0.9
+    assert passes == [2, 1]
+    # the reused encoding is the decode's own: the text is the standup's, not noise
+    text = "\n".join(s.text for s in result.segments)
+    assert errors(EVAL.joinpath("meeting/standup.txt").read_text(), text).wer < 0.2

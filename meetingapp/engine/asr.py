@@ -18,9 +18,12 @@ import logging
 import math
 import threading
 from dataclasses import dataclass
+from typing import Any, cast
 
+import ctranslate2
 import numpy as np
 from faster_whisper import BatchedInferencePipeline, WhisperModel
+from faster_whisper.audio import pad_or_trim
 from faster_whisper.transcribe import Segment as FwSegment
 
 from meetingapp.domain.audio import SAMPLE_RATE, Audio, SpeechRegion
@@ -51,12 +54,17 @@ LOG_PROB_MIN = -1.0
 NO_SPEECH_MIN = 0.6
 #: This much speech with no word on it, anywhere in a window, means the decode skipped it.
 SKIPPED_SPEECH_S = 3.0
-#: The language is detected on this many windows of speech (faster-whisper's way).
+#: The language is detected on up to this many windows (faster-whisper's rule).
 LANGUAGE_WINDOWS = 3
 #: Below this probability a first window that fails Whisper's checks is tried in the
 #: runner-up language. Whisper's language ID gives close-talk speech >= 0.9; set
 #: before trying it, not tuned (benchmarks/asr_accuracy.py's lang column shows it).
 SURE_LANGUAGE = 0.8
+#: Windows decoded together on a CPU. Each one in a batch holds its beams' attention
+#: caches: four (faster-whisper's default) raise the peak memory of a decode to
+#: 1.4-1.7x plain faster-whisper's, two to 1.2-1.3x, and decode about as fast on 2-4
+#: cores (benchmarks/asr_accuracy.py).
+CPU_BATCH = 2
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +73,7 @@ log = logging.getLogger(__name__)
 class AsrSettings:
     language: str | None = None
     beam_size: int = 5
-    #: 0: by device — 2 windows on a CPU, 16 on a GPU
+    #: 0: by device — :data:`CPU_BATCH` windows on a CPU, 16 on a GPU
     batch_size: int = 0
     #: "auto" uses the GPU when CTranslate2 sees one.
     device: str = "auto"
@@ -187,98 +195,172 @@ def _speech_between(window: SpeechWindow, start: float, end: float) -> float:
     return sum(max(min(p.end, end) - max(p.start, start), 0.0) for p in window.pieces)
 
 
+class _KeptEncoding:
+    """The Whisper model as the batched pipeline sees it, except that one encoder
+    output computed beforehand (for language detection) is used by the decode of
+    the same features instead of being computed again: the encoder is about 40%
+    of a CPU decode, and faster-whisper's pipeline would run it twice on the
+    first windows."""
+
+    def __init__(self, whisper: WhisperModel) -> None:
+        self._whisper = whisper
+        self._kept: tuple[np.ndarray, ctranslate2.StorageView] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._whisper, name)
+
+    def keep(self, features: np.ndarray, encoded: ctranslate2.StorageView) -> None:
+        self._kept = (features, encoded)
+
+    def encode(self, features: np.ndarray) -> ctranslate2.StorageView:
+        kept, self._kept = self._kept, None
+        same = kept is not None and kept[0].shape == features.shape
+        if kept is not None and same and np.array_equal(kept[0], features):
+            return kept[1]
+        return self._whisper.encode(features)
+
+
+def _clip_bounds(windows: list[SpeechWindow], audio: Audio) -> tuple[np.ndarray, list[dict]]:
+    """The windows' speech joined end to end, and each window's span in it (seconds),
+    as the batched pipeline's ``clip_timestamps`` take them."""
+    clips = [w.samples(audio) for w in windows]
+    offsets = np.cumsum([0, *(len(c) for c in clips)])
+    bounds = [
+        {"start": a / SAMPLE_RATE, "end": b / SAMPLE_RATE}
+        for a, b in zip(offsets[:-1], offsets[1:])
+    ]
+    return np.concatenate(clips), bounds
+
+
+def _decide_language(per_window: list[list[tuple[str, float]]]) -> tuple[str, float]:
+    """faster-whisper's rule over several windows: the first one whose top language
+    passes 0.5 decides; otherwise the language on top most often, at its best."""
+    seen: dict[str, list[float]] = {}
+    for ranked in per_window:
+        language, probability = ranked[0]
+        if probability > 0.5:
+            return language, probability
+        seen.setdefault(language, []).append(probability)
+    language = max(seen, key=lambda lang: len(seen[lang]))
+    return language, max(seen[language])
+
+
 class WindowDecoder:
-    """Decodes windows in batches, and one by one with fallback when a batch fails."""
+    """Decodes windows in batches, and one by one with fallback when a batch fails.
+
+    It also keeps the stretches of speech a decode skipped (:func:`skipped_spans`)
+    until they are decoded again: packed end to end into windows of their own,
+    which ride in the last batch of the recording when it has room, so the second
+    look costs no batch of its own on most recordings.
+    """
 
     def __init__(self, whisper: WhisperModel, audio: Audio, settings: AsrSettings) -> None:
         self.whisper = whisper
         self.audio = audio
         self.settings = settings
-        self.pipeline = BatchedInferencePipeline(whisper)
+        self.encoding = _KeptEncoding(whisper)
+        self.pipeline = BatchedInferencePipeline(cast(WhisperModel, self.encoding))
         self.language = settings.language if whisper.model.is_multilingual else "en"
         self.language_probability = 1.0 if self.language else 0.0
+        #: every skipped stretch so far, in time order, with the text its words join
+        self.skipped: list[tuple[SpeechRegion, WindowText]] = []
+        #: how many of :attr:`skipped` are decoded (or in a batch being decoded)
+        self.taken = 0
 
-    def detect_language(self, windows: list[SpeechWindow]) -> WindowText | None:
-        """The language of the first windows' speech, decided once for the recording.
+    def detect_language(self, windows: list[SpeechWindow]) -> list[WindowText]:
+        """Decide the language once for the recording, and decode ``windows`` in it.
 
-        Detected on the speech alone: the batched pipeline's detection on joined
-        window features took English meetings for Welsh. Far-field speech can still
+        Detected on the first windows' own features, the ones their decode reads (its
+        encoder output is reused): the batched pipeline's detection on joined window
+        features took English meetings for Welsh. Far-field speech can still
         leave it a coin toss between two languages (English or Welsh near 0.5 on
         two AMI clips, which one depending on how the audio is cut), and English
         decoded as Welsh loops. So when the guess is unsure and the first window's
         text in it fails Whisper's checks, the runner-up language is tried on that
         window, like a temperature fallback for the language; it wins only if its
-        text passes. That window's text is returned, so it is not decoded again.
+        text passes, and then the rest of the batch is decoded again in it.
         """
-        speech = np.concatenate([w.samples(self.audio) for w in windows[:LANGUAGE_WINDOWS]])
-        language, probability, ranked = self.whisper.detect_language(
-            speech, language_detection_segments=LANGUAGE_WINDOWS
-        )
+        joined, bounds = _clip_bounds(windows, self.audio)
+        features = self._features(joined, bounds)
+        encoded = self.whisper.encode(features)
+        self.encoding.keep(features, encoded)  # the decode below reuses it
+        per_window = [
+            [(token[2:-2], p) for token, p in scores]  # "<|en|>" -> "en"
+            for scores in self.whisper.model.detect_language(encoded)[:LANGUAGE_WINDOWS]
+        ]
+        language, probability = _decide_language(per_window)
+        ranked = per_window[0]
         self.language, self.language_probability = language, probability
-        if probability >= SURE_LANGUAGE or len(ranked) < 2:
-            return None
-        first = self.decode(windows[:1], language)[0]
-        if not first.garbled:
-            return first  # the unsure guess reads well (or is silence): keep it
+        texts = self.decode(windows, language)
+        if probability >= SURE_LANGUAGE or len(ranked) < 2 or not texts[0].garbled:
+            return texts  # a sure guess, or an unsure one that reads well (or is silence)
         other = next(lang for lang, _ in ranked if lang != language)
-        second = self.decode(windows[:1], other)[0]
-        if second.garbled:
-            return first
+        first = self.decode(windows[:1], other)[0]
+        if first.garbled:
+            return texts
         self.language, self.language_probability = other, dict(ranked)[other]
-        return second
+        return [first, *(self.decode(windows[1:], other) if windows[1:] else [])]
 
     def batch(self, windows: list[SpeechWindow]) -> list[WindowText]:
         """One text per window; the first batch decides the language first."""
-        first = self.detect_language(windows) if self.language is None else None
-        if first is None:
-            return self.decode(windows, self.language)
-        return [first, *(self.decode(windows[1:], self.language) if windows[1:] else [])]
+        if self.language is None:
+            return self.detect_language(windows)
+        return self.decode(windows, self.language)
 
     def decode(self, windows: list[SpeechWindow], language: str | None) -> list[WindowText]:
-        clips = [w.samples(self.audio) for w in windows]
-        offsets = np.cumsum([0, *(len(c) for c in clips)])
+        joined, bounds = _clip_bounds(windows, self.audio)
         pieces, _ = self.pipeline.transcribe(
-            np.concatenate(clips),
+            joined,
             language=language,
             beam_size=self.settings.beam_size,
             batch_size=len(windows),
             word_timestamps=True,
             without_timestamps=True,
             vad_filter=False,
-            clip_timestamps=[
-                {"start": a / SAMPLE_RATE, "end": b / SAMPLE_RATE}
-                for a, b in zip(offsets[:-1], offsets[1:])
-            ],
+            clip_timestamps=bounds,
         )
         found: list[list[FwSegment]] = [[] for _ in windows]
         for piece in pieces:
             # a window's text starts at its offset, give or take rounding
-            k = int(np.argmin(np.abs(offsets[:-1] - piece.start * SAMPLE_RATE)))
+            k = int(np.argmin([abs(b["start"] - piece.start) for b in bounds]))
             found[k].append(piece)
         return [
-            _window_text(w, got, offsets[k] / SAMPLE_RATE)
+            _window_text(w, got, bounds[k]["start"])
             for k, (w, got) in enumerate(zip(windows, found))
         ]
 
-    def fill_skipped(self, decoded: list[tuple[SpeechWindow, WindowText]]) -> None:
-        """Decode again only the speech the windows' decodes skipped, packed end to end
-        into as few windows as it needs (one batch for a whole recording, as a rule),
-        and put its words back into the windows they came from, in time order.
+    def _features(self, joined: np.ndarray, bounds: list[dict]) -> np.ndarray:
+        """The batched pipeline's features for these windows, computed its way
+        (it cuts ``joined`` at ``int(seconds * rate)``), so its encode can reuse ours."""
+        extract = self.whisper.feature_extractor
+        clips = [
+            joined[int(b["start"] * SAMPLE_RATE) : int(b["end"] * SAMPLE_RATE)] for b in bounds
+        ]
+        return np.stack([pad_or_trim(extract(c)[..., :-1]) for c in clips])
+
+    def note_skipped(self, window: SpeechWindow, text: WindowText) -> None:
+        """Keep the stretches of ``window``'s speech its (final) text skipped.
 
         Re-decoding whole windows (in halves, then alone) recovered the same words
         for several windows' worth of work on far-field meetings; what a skipped
         stretch needed was a decode of its own, without the speech Whisper
         followed instead.
         """
-        owners: list[tuple[SpeechRegion, WindowText]] = []
-        for window, text in decoded:
-            if not text.silent and not text.garbled:
-                owners += [(span, text) for span in skipped_spans(window, text.words)]
-        if not owners:
-            return
-        refill = pack_windows([span for span, _ in owners])
-        starts = [span.start for span, _ in owners]
-        for gap, got in zip(refill, self.batch(refill)):
+        if not text.silent and not text.garbled:
+            self.skipped += [(span, text) for span in skipped_spans(window, text.words)]
+
+    def take_refill(self, room: int | None = None) -> list[SpeechWindow]:
+        """Up to ``room`` windows (all when None) of skipped speech not yet taken."""
+        refill = pack_windows([span for span, _ in self.skipped[self.taken :]])
+        refill = refill if room is None else refill[:room]
+        # skipped stretches are parts of one window's speech, so none is split
+        self.taken += sum(len(w.pieces) for w in refill)
+        return refill
+
+    def put_back(self, refill: list[SpeechWindow], texts: list[WindowText]) -> None:
+        """Put the words of refill windows into the texts whose speech they are, in time order."""
+        starts = [span.start for span, _ in self.skipped]
+        for gap, got in zip(refill, texts):
             if got.garbled:
                 got = self.alone(gap)
             if got.silent:
@@ -286,9 +368,15 @@ class WindowDecoder:
             for word in got.words:
                 # the skipped stretch the word's time falls in (or the one before it)
                 k = bisect.bisect_right(starts, word.start) - 1
-                owners[max(k, 0)][1].words.append(word)
-        for _, text in owners:
-            text.words.sort(key=lambda w: w.start)
+                owner = self.skipped[max(k, 0)][1]
+                bisect.insort(owner.words, word, key=lambda w: w.start)
+
+    def refill_rest(self, batch: int) -> None:
+        """Decode every skipped stretch not yet taken, ``batch`` windows at a time."""
+        refill = self.take_refill()
+        for i in range(0, len(refill), batch):
+            group = refill[i : i + batch]
+            self.put_back(group, self.batch(group))
 
     def alone(self, window: SpeechWindow) -> WindowText:
         """Plain sequential decoding: timestamps, seeking, temperature fallback."""
@@ -354,8 +442,7 @@ def transcribe(
             f"this Whisper model is English-only; choose a multilingual model for {s.language!r}"
         )
     windows = pack_windows(clip_regions(regions, audio.duration))
-    # On a CPU, batches of two decode as fast as four and hold less memory.
-    batch = s.batch_size or (16 if pick_device(s.device)[0] == "cuda" else 2)
+    batch = s.batch_size or (16 if pick_device(s.device)[0] == "cuda" else CPU_BATCH)
     decoder = WindowDecoder(whisper, audio, s)
     decoded: list[tuple[SpeechWindow, WindowText]] = []
     # One batch at a time: cancelling waits for at most one batch.
@@ -363,17 +450,22 @@ def transcribe(
         if cancel is not None:
             cancel.check()
         group = windows[i : i + batch]
-        for window, text in zip(group, decoder.batch(group)):
+        # the last batch takes the skipped speech found so far, as far as it has room
+        refill = decoder.take_refill(batch - len(group)) if i + batch >= len(windows) else []
+        texts = decoder.batch(group + refill)
+        for window, text in zip(group, texts):
             if text.garbled or text.heard_little(window):
                 if cancel is not None:
                     cancel.check()
                 text = decoder.alone(window)
             decoded.append((window, text))
+            decoder.note_skipped(window, text)
+        decoder.put_back(refill, texts[len(group) :])
         if progress is not None:
             progress(min(1.0, group[-1].end / max(audio.duration, 1e-6)))
     if cancel is not None:
         cancel.check()
-    decoder.fill_skipped(decoded)
+    decoder.refill_rest(batch)
     segments: list[Segment] = []
     for _, text in decoded:
         if not text.silent:
