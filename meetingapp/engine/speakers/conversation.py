@@ -15,16 +15,16 @@ on those same meetings: the third set ("fresh") gave no name above 0.33.
 
 Nor is any name applied when more people were named than voices were found: then
 some voice is two people (alike voices the diarization merged) and a name confirmed
-for one of them is shown on the other's lines too. On the synthetic meetings of
-tests/data/voices (pairs of alike voices) the book club's two voices for five people
-had one named "Tariq", mostly Ed's lines; the guard was added then, and chosen
-leave-one-meeting-out with the rule over those and the scripted meetings
-(benchmarks/diarization.py --voices; results in benchmarks/results/diarization.txt).
-Four meetings written after that falsified the rule: in the residents' meeting two alike
-voices were one, named Helen from Helen's introduction though most of its lines were
-Irene's, who asked "Can Helen put that in the minutes?". So a voice that says the name
-itself, beyond introducing itself, is not named either: people do not speak of
-themselves in the third person.
+for one of them is shown on the other's lines too; nor when the voice itself says the
+name besides introducing itself, as people do not speak of themselves in the third
+person. Each guard was added after a meeting written for it falsified the rule before
+it (tests/data/voices, pairs of alike voices): the book club's merged Ed+Tariq voice
+was named Tariq; then, on meetings written after that, the residents' merged
+Helen+Irene voice was named Helen though it asked "Can Helen put that in the
+minutes?". Chosen leave-one-meeting-out over those and the scripted meetings, one
+applied name in four was still wrong held out (benchmarks/diarization.py --voices,
+benchmarks/results/diarization.txt): on alike voices a name is only safe on a voice
+that is one person, which the diarization does not promise.
 
 The import pipeline applies such names (:func:`apply_heard_names`); the others stay
 offers for the window and ``speakers list --meeting``.
