@@ -20,7 +20,7 @@ an earlier file counts; memory a variant keeps between files does), and the lang
 decided with its probability.
 
     .venv/bin/python benchmarks/asr_accuracy.py [--model base] [--variants plain,meetingapp]
-        [--device auto] [--batch-size 0] [--json out.json]
+        [--device auto] [--batch-size 0] [--json out.json] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -125,6 +125,19 @@ def measure(variant: str, files: list[str], args: dict[str, Any]) -> list[dict[s
     return rows
 
 
+def best_of(kept: list[dict[str, Any]] | None, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each file's fastest round: this VM's speed drifts by a third from minute to
+    minute, so one round can flip a comparison; rounds interleave the variants. The
+    text (and so the WER) is the first round's, memory the highest seen."""
+    if kept is None:
+        return rows
+    for old, new in zip(kept, rows):
+        old["seconds"] = min(old["seconds"], new["seconds"])
+        old["cpu_seconds"] = min(old["cpu_seconds"], new["cpu_seconds"])
+        old["peak_mb"] = max(old["peak_mb"], new["peak_mb"])
+    return kept
+
+
 def score(rows: list[dict[str, Any]]) -> None:
     from wer import errors
 
@@ -158,15 +171,23 @@ def main() -> None:
     ap.add_argument("--variants", default=",".join(VARIANTS))
     ap.add_argument("--groups", default=",".join(GROUPS))
     ap.add_argument("--json", type=Path, help="also write every row (texts included) here")
+    ap.add_argument(
+        "--repeat", type=int, default=1, help="rounds of every variant, interleaved; best time kept"
+    )
     a = ap.parse_args()
     files = [f for g in a.groups.split(",") for f in GROUPS[g]]
     files.sort(key=lambda f: (EVAL / f).stat().st_size)
     args = {"model": a.model, "device": a.device, "batch_size": a.batch_size}
-    print(f"model {a.model}, beam {BEAM}, device {a.device}, CPU threads {os.cpu_count()}")
-    results = {}
-    for v in a.variants.split(","):
-        results[v] = measure(v, files, args)
-        score(results[v])
+    print(
+        f"model {a.model}, beam {BEAM}, device {a.device}, CPU threads {os.cpu_count()}, "
+        f"best of {a.repeat} interleaved round(s)"
+    )
+    results: dict[str, list[dict[str, Any]]] = {}
+    for _ in range(a.repeat):
+        for v in a.variants.split(","):
+            results[v] = best_of(results.get(v), measure(v, files, args))
+    for rows in results.values():
+        score(rows)
     head = (
         f"{'':<34}{'WER%':>7}{'sub':>5}{'del':>5}{'ins':>5}{'rep':>5}{'sec':>8}{'×rt':>8}"
         f"{'cpu s':>8}{'MB':>8}{'lang':>9}"
