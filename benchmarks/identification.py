@@ -21,14 +21,12 @@ training genuine voices. Diarization and vectors are cached under ``--cache``.
 from __future__ import annotations
 
 import argparse
-import pickle
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from benchmarks.diarization import EVAL, FOLDS, file_work
+from benchmarks.diarization import EVAL, FOLDS, _cached, file_work
 from meetingapp.engine.audio import load_audio
 from meetingapp.engine.speakers.campplus import default_campplus
 from meetingapp.engine.speakers.diarize import DiarizationSettings, diarize, speaker_voices
@@ -50,15 +48,6 @@ class Trial:
     dvec: float
     cam: float
     kind: str  # "ami", "libri-enrolled" or "libri-stranger"
-
-
-def _cached(cache: Path, key: str, make: Callable[[], object]) -> object:
-    path = cache / f"{key}.pkl"
-    if path.exists():
-        return pickle.loads(path.read_bytes())
-    value = make()
-    path.write_bytes(pickle.dumps(value))
-    return value
 
 
 def ami_voices(cache: Path) -> list[tuple[str, str, str, np.ndarray, np.ndarray]]:
