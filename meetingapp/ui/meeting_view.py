@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -35,7 +36,7 @@ from meetingapp.domain.times import clock
 from meetingapp.domain.transcript import Segment
 from meetingapp.engine.audio import load_audio
 from meetingapp.engine.waveform import peak_envelope
-from meetingapp.errors import MeetingAppError
+from meetingapp.errors import MeetingAppError, NotFoundError
 from meetingapp.library import Library
 from meetingapp.ui.bridge import Task
 from meetingapp.ui.edit_dialogs import SegmentTextDialog
@@ -321,7 +322,10 @@ class MeetingView(QWidget):
         library = self.library
 
         def work(_progress: ProgressFn) -> tuple[int, dict[str, ProposedName]]:
-            return meeting_id, library.proposed_names(meeting_id)
+            try:
+                return meeting_id, library.proposed_names(meeting_id)
+            except NotFoundError:  # deleted meanwhile: nothing to propose, nothing to say
+                return meeting_id, {}
 
         task = Task(work, self)
         task.done.connect(self._proposals_done)
@@ -332,7 +336,9 @@ class MeetingView(QWidget):
         meeting_id, proposals = result
         if self.meeting is not None and self.meeting.id == meeting_id:
             self.proposals = proposals
-            self._recolor()
+            # deleted while its names were learnt: the window moves on to another
+            with contextlib.suppress(NotFoundError):
+                self._recolor()
 
     def _peaks_done(self, result: tuple[int, np.ndarray]) -> None:
         meeting_id, peaks = result

@@ -203,6 +203,20 @@ def test_edit_menu_acts_on_the_meeting_shown(qtbot: QtBot, meeting_window: MainW
     assert window.stack.currentWidget() is window.library_page  # the meeting is gone
 
 
+def test_names_learnt_for_a_meeting_deleted_meanwhile_are_dropped_quietly(
+    qtbot: QtBot, meeting_window: MainWindow
+) -> None:
+    """The names a meeting's conversation proposes are learnt off the GUI thread; when
+    the meeting is deleted before they arrive (a race CI hit), nothing is raised."""
+    window = meeting_window
+    (meeting,) = window.library.meetings()
+    window.open_meeting(meeting.id)
+    window.library.delete_meeting(meeting.id)
+    window.meeting_view._proposals_done((meeting.id, {}))
+    window.meeting_view._load_proposals(meeting.id)  # the worker, on a meeting that is gone
+    qtbot.wait(500)
+
+
 # -- item 7: focus marker, remembered size and splitters --------------------------------
 
 
