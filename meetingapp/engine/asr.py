@@ -214,8 +214,7 @@ class _KeptEncoding:
 
     def encode(self, features: np.ndarray) -> ctranslate2.StorageView:
         kept, self._kept = self._kept, None
-        same = kept is not None and kept[0].shape == features.shape
-        if kept is not None and same and np.array_equal(kept[0], features):
+        if kept is not None and np.array_equal(kept[0], features):  # False on other shapes
             return kept[1]
         return self._whisper.encode(features)
 
