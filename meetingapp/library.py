@@ -312,6 +312,25 @@ class Library:
             add_samples(db, self.data, profile.id, [voice.speech], source)
             return speakerstore.get_profile(db, profile.name)
 
+    def enroll_again(self, name: str) -> Profile:
+        """Give a profile enrolled before voice samples were kept the speech of the meetings
+        where the user named it, so it can be named automatically again (identify.py). The
+        speech is cut now (a decode per meeting, so off the window's thread): a recording
+        gone since gives nothing, and the user hears so now rather than never."""
+        from meetingapp.engine.speakers.profile_voices import cut_pending
+
+        with self.connect() as db:
+            speakerstore.samples_from_named_meetings(db, name)
+            profile = speakerstore.get_profile(db, name)
+            cut_pending(db, self.data, [profile.id])
+            profile = speakerstore.get_profile(db, name)
+        if profile.needs_reenrollment:
+            raise MeetingAppError(
+                f"no meeting has {profile.name}'s voice named by you: enroll {profile.name}"
+                " from a recording of them alone, or name their voice in a meeting"
+            )
+        return profile
+
     def rename_profile(self, old: str, new: str) -> None:
         with self.connect() as db:
             speakerstore.rename_profile(db, old, new.strip())

@@ -27,6 +27,7 @@ from meetingapp.engine.speakers.known_voices import identify
 from meetingapp.engine.speakers.profile_voices import meeting_campplus, profile_campplus
 from meetingapp.engine.speakers.segmentation import default_segmentation
 from meetingapp.engine.vad import detect_speech
+from meetingapp.errors import MeetingAppError
 from meetingapp.library import Library
 from meetingapp.store import speakers as sp
 from meetingapp.store.db import open_db
@@ -179,3 +180,55 @@ def test_naming_a_meeting_speaker_keeps_its_speech(home: Path) -> None:
     [cut] = samples(db)
     assert cut.path is not None and (home / cut.path).is_file() and cut.campplus is not None
     assert sp.get_profile(db, "Dana").sample_seconds > 1.0
+
+
+def _meeting_of(db: object, home: Path, clip: Path, name: str, status: str) -> int:
+    """A meeting whose one voice, ``name``, talks through ``clip`` (named with ``status``)."""
+    (home / "originals").mkdir(parents=True, exist_ok=True)
+    shutil.copy(clip, home / "originals" / clip.name)
+    audio = load_audio(clip)
+    lines = [Segment(0.0, audio.duration, " words", [], name)]
+    profile = sp.get_profile(db, name)
+    with db.conn:
+        new = NewMeeting(
+            clip.stem, "general", "2026-01-01", "x", clip.name, f"originals/{clip.name}"
+        )
+        meeting = insert_meeting(db, new, Transcript("en", audio.duration, lines))
+        voice = default_embedder().embed(audio.samples)
+        sp.save_meeting_speakers(
+            db, meeting, [MeetingSpeaker("S1", name, profile.id, status, None, None, voice)]
+        )
+    return meeting
+
+
+def test_an_old_profile_is_enrolled_again_from_the_meetings_where_it_was_named(
+    home: Path,
+) -> None:
+    """A profile from before voice samples gets them from the meetings where the user named
+    its voice (never from names given automatically), and is then named unasked again."""
+    _old_database(home)
+    db = open_db(home)
+    library = Library(home)
+    auto = _meeting_of(db, home, utterances("367")[2], "Ann", "auto")
+    with pytest.raises(MeetingAppError, match="no meeting has Ann's voice named by you"):
+        library.enroll_again("Ann")
+    assert samples(db) == [] and sp.get_profile(db, "Ann").needs_reenrollment
+    named = _meeting_of(db, home, utterances("367")[3], "Ann", "confirmed")
+    profile = library.enroll_again("Ann")
+    assert not profile.needs_reenrollment
+    [sample] = samples(db)
+    assert sample.meeting_id == named != auto and (home / str(sample.path)).is_file()
+    centroids, voices = probe(utterances("367")[1])
+    assert identify(db, home, centroids, campplus_voices=voices)["X"].decision == "assign"
+    # again: nothing new to take, the samples are kept
+    assert library.enroll_again("Ann").sample_seconds == profile.sample_seconds
+
+
+def test_enrolling_again_from_a_recording_gone_since_says_so(home: Path) -> None:
+    _old_database(home)
+    db = open_db(home)
+    _meeting_of(db, home, utterances("367")[3], "Ann", "confirmed")
+    (home / "originals" / utterances("367")[3].name).unlink()
+    with pytest.raises(MeetingAppError, match="Ann"):
+        Library(home).enroll_again("Ann")
+    assert samples(db) == []

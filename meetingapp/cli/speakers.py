@@ -35,13 +35,16 @@ def cmd_list(args: argparse.Namespace) -> int:
         )
         if p.needs_reenrollment:
             print(f"{'':<20} enrolled before voice samples were kept: only suggested, never")
-            print(f"{'':<20} named automatically, until enrolled again (speakers enroll)")
+            print(f"{'':<20} named automatically, until enrolled again: speakers enroll")
+            print(f"{'':<20} {p.name!r} --again (from the meetings where you named it) or FILE")
     return 0
 
 
 def cmd_enroll(args: argparse.Namespace) -> int:
     library = Library()
-    if args.meeting is not None:
+    if args.again:
+        profile = library.enroll_again(args.name)
+    elif args.meeting is not None:
         profile = library.enroll_segments(args.name, args.meeting, args.segment or [])
     else:
         profile = library.enroll_files(args.name, [Path(f) for f in args.files])
@@ -93,6 +96,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("files", nargs="*", metavar="FILE")
     p.add_argument("--meeting", type=int, help="take the voice from this meeting…")
     p.add_argument("--segment", type=int, action="append", help="…these segment numbers")
+    p.add_argument(
+        "--again", action="store_true", help="from every meeting where you named this voice"
+    )
     p.set_defaults(func=cmd_enroll)
 
     p = ss.add_parser("rename", help="rename a profile, or name a speaker in a meeting (--meeting)")

@@ -32,7 +32,7 @@ from meetingapp.ui.tables import style_table
 #: evidence that names someone unasked (identify.py): the user is told how to fix it.
 REENROLL_HINT = (
     "Enrolled before voice samples were kept: this voice is suggested, never named"
-    " automatically. Enroll it again (from recordings, or by naming it in a meeting)."
+    " automatically. Select it and press Enroll again."
 )
 
 
@@ -46,11 +46,18 @@ class SpeakersPage(QWidget):
         self.library, self.pool = library, pool
         #: asks before deleting voice data (tests answer for the user)
         self.confirm_forget: Callable[[str], bool] = self._ask_forget
+        #: asks for recordings of one person when no meeting has their voice (tests answer)
+        self.choose_recordings: Callable[[str], list[Path]] = self._ask_recordings
 
         title = QLabel("Speakers")
         title.setObjectName("pageTitle")
         self.enroll_button = QPushButton("Enroll from recordings…")
         self.enroll_button.clicked.connect(self.enroll_dialog)
+        self.again_button = QPushButton("Enroll again")
+        self.again_button.setToolTip(
+            "Learn the selected person's voice anew from the meetings where you named it"
+        )
+        self.again_button.clicked.connect(self._again_selected)
         self.rename_button = QPushButton("Rename…")
         self.rename_button.clicked.connect(self._ask_rename)
         self.merge_button = QPushButton("Merge")
@@ -61,7 +68,14 @@ class SpeakersPage(QWidget):
         head = QHBoxLayout()
         head.addWidget(title)
         head.addStretch(1)
-        for b in (self.enroll_button, self.rename_button, self.merge_button, self.forget_button):
+        buttons = (
+            self.enroll_button,
+            self.again_button,
+            self.rename_button,
+            self.merge_button,
+            self.forget_button,
+        )
+        for b in buttons:
             head.addWidget(b)
 
         self.hint = QLabel(
@@ -92,7 +106,7 @@ class SpeakersPage(QWidget):
         for row, p in enumerate(profiles):
             cells = [
                 p.name,
-                str(p.embeddings),
+                f"{p.embeddings} · enroll again" if p.needs_reenrollment else str(p.embeddings),
                 str(p.meetings),
                 p.updated_at[:16].replace("T", " "),
             ]
@@ -114,6 +128,8 @@ class SpeakersPage(QWidget):
 
     def _update_buttons(self) -> None:
         n = len(self.selected())
+        stale = {p.name for p in self.library.profiles() if p.needs_reenrollment}
+        self.again_button.setEnabled(n == 1 and self.selected()[0] in stale)
         self.rename_button.setEnabled(n == 1)
         self.forget_button.setEnabled(n == 1)
         self.merge_button.setEnabled(n == 2)
@@ -130,17 +146,21 @@ class SpeakersPage(QWidget):
 
     # -- enrolling ----------------------------------------------------------
     def enroll_dialog(self) -> None:
-        patterns = " ".join(f"*{e}" for e in sorted(MEDIA_EXTENSIONS))
-        files, _ = QFileDialog.getOpenFileNames(
-            self, "Recordings of one person", "", f"Audio and video ({patterns});;All files (*)"
-        )
+        files = self._recordings("Recordings of one person")
         if not files:
             return
         name, ok = QInputDialog.getItem(
             self, "Enroll a voice", "Whose voice is this?", self.names(), editable=True
         )
         if ok and name.strip():
-            self.enroll_files(name.strip(), [Path(f) for f in files])
+            self.enroll_files(name.strip(), files)
+
+    def _recordings(self, title: str) -> list[Path]:
+        patterns = " ".join(f"*{e}" for e in sorted(MEDIA_EXTENSIONS))
+        files, _ = QFileDialog.getOpenFileNames(
+            self, title, "", f"Audio and video ({patterns});;All files (*)"
+        )
+        return [Path(f) for f in files]
 
     def enroll_files(self, name: str, paths: list[Path]) -> Task:
         """Learn ``name``'s voice from recordings of them alone (off the GUI thread)."""
@@ -156,6 +176,46 @@ class SpeakersPage(QWidget):
         task.failed.connect(self._enroll_failed)
         task.start(self.pool)
         return task
+
+    def enroll_again(self, name: str) -> Task:
+        """Learn ``name``'s voice anew from the meetings where the user named it (off the
+        GUI thread: it decodes those recordings); with none, from recordings chosen now."""
+        library = self.library
+
+        def work(_progress: ProgressFn) -> str:
+            return library.enroll_again(name).name
+
+        task = Task(work, self)
+        self.again_button.setEnabled(False)
+        self.again_button.setText("Learning the voice…")
+        task.done.connect(self._enrolled_again)
+        task.failed.connect(lambda message: self._again_failed(name, message))
+        task.start(self.pool)
+        return task
+
+    def _again_selected(self) -> None:
+        if len(selected := self.selected()) == 1:
+            self.enroll_again(selected[0])
+
+    def _end_again(self) -> None:
+        self.again_button.setText("Enroll again")
+        self._update_buttons()
+
+    def _enrolled_again(self, _name: str) -> None:
+        self._end_again()
+        self._enrolled(_name)
+
+    def _again_failed(self, name: str, message: str) -> None:
+        """No meeting held the voice: recordings of the person are the other way."""
+        self._end_again()
+        paths = self.choose_recordings(name)
+        if paths:
+            self.enroll_files(name, paths)
+        else:
+            self.error.emit(message)
+
+    def _ask_recordings(self, name: str) -> list[Path]:
+        return self._recordings(f"No meeting has {name}'s voice named: recordings of {name} alone")
 
     def _end_enroll(self) -> None:
         self.enroll_button.setEnabled(True)

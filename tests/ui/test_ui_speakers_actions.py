@@ -181,3 +181,40 @@ def test_names_heard_in_the_meeting_are_offered(
     assert proposal.name in speakers_of(db_of(window), meeting_id)
     assert label not in speakers_of(db_of(window), meeting_id)
     qtbot.waitUntil(lambda: label not in view.proposals, timeout=60_000)
+
+
+def test_enroll_again_from_meetings_or_recordings(qtbot: QtBot, meeting_window: MainWindow) -> None:
+    """A profile from before voice samples is marked and can be enrolled again: from the
+    meeting where the user named it, or, with none, from recordings the user picks."""
+    window, page = meeting_window, meeting_window.speakers_page
+    db = db_of(window)
+    meeting = list_meetings(db)[0].id
+    window.open_meeting(meeting)
+    window.meeting_view.name_voice(speakers_of(db, meeting)[0], "JFK")
+    with db.conn:  # as if named before samples were kept; and one never named anywhere
+        db.execute("DELETE FROM voice_samples")
+        db.execute("INSERT INTO profiles (name, created_at, updated_at) VALUES ('Ann', 'x', 'x')")
+    window.show_page("Speakers")
+    page.refresh()
+    rows = {page.table.item(r, 0).text(): r for r in range(page.table.rowCount())}
+    assert page.table.item(rows["JFK"], 1).text().endswith("enroll again")
+    page.table.selectRow(rows["JFK"])
+    assert page.again_button.isEnabled()
+    with qtbot.waitSignal(page.changed, timeout=120_000):
+        qtbot.mouseClick(page.again_button, Qt.MouseButton.LeftButton)
+    stale = {p.name: p.needs_reenrollment for p in list_profiles(db)}
+    assert stale == {"Ann": True, "JFK": False}
+    page.table.selectRow(rows["JFK"])
+    assert not page.again_button.isEnabled() and page.again_button.text() == "Enroll again"
+
+    asked: list[str] = []
+    page.choose_recordings = lambda name: asked.append(name) or [ENROLL]
+    with qtbot.waitSignal(page.changed, timeout=120_000):
+        page.enroll_again("Ann")
+    assert asked == ["Ann"] and not any(p.needs_reenrollment for p in list_profiles(db))
+    page.choose_recordings = lambda _name: []
+    db.execute("DELETE FROM voice_samples")
+    db.conn.commit()
+    with qtbot.waitSignal(page.error, timeout=30_000) as sig:
+        page.enroll_again("Ann")
+    assert sig.args[0].startswith("no meeting has Ann's voice")

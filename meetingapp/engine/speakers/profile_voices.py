@@ -12,7 +12,6 @@ meeting's recording, in the identify stage, off the window's thread.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from itertools import groupby
 from pathlib import Path
 
@@ -28,7 +27,6 @@ from meetingapp.engine.speakers.identify import profile_vector
 from meetingapp.errors import MeetingAppError
 from meetingapp.store.meetings import get_meeting
 from meetingapp.store.voice_samples import (
-    Sample,
     cache_campplus,
     drop_sample,
     fill_pending,
@@ -49,8 +47,7 @@ def profile_campplus(
     db: sqlite_utils.Database, data: Path, profile_ids: list[int], embedder: SpeakerEmbedder
 ) -> dict[str, np.ndarray]:
     """Profile name -> its CAM++ vector, for those of ``profile_ids`` with usable samples."""
-    kept = samples(db, profile_ids)
-    _cut_pending(db, data, [s for s in kept if s.path is None])
+    cut_pending(db, data, profile_ids)
     kept = samples(db, profile_ids)
     fresh: dict[int, np.ndarray] = {}
     for s in kept:
@@ -69,10 +66,11 @@ def profile_campplus(
     return {name: profile_vector(vs) for name, vs in vectors.items()}
 
 
-def _cut_pending(db: sqlite_utils.Database, data: Path, pending: Sequence[Sample]) -> None:
-    """Cut samples learnt from meetings out of their recordings, one decode per meeting.
-    A meeting deleted since, or whose recording cannot be read, gives no sample: one line
-    says so, and the person keeps their d-vector from it."""
+def cut_pending(db: sqlite_utils.Database, data: Path, profile_ids: list[int]) -> None:
+    """Cut these profiles' samples learnt from meetings out of their recordings, one decode
+    per meeting. A meeting deleted since, or whose recording cannot be read, gives no
+    sample: one line says so, and the person keeps their d-vector from it."""
+    pending = [s for s in samples(db, profile_ids) if s.path is None]
     by_meeting = sorted(pending, key=lambda s: s.meeting_id or 0)
     for meeting_id, group in groupby(by_meeting, key=lambda s: s.meeting_id):
         todo = list(group)
