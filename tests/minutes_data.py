@@ -22,6 +22,12 @@ meeting), lives apart in ``tests/data/meetings_unseen/``: written by a different
 author from the one developing the rules, who never reads them, and scored once
 (``benchmarks/minutes.py --sets unseen``) after the rules are frozen. No test and
 no default benchmark run loads it.
+
+A fifth set, ``"blind"`` (eight meetings: a wedding call, a farm co-op, a museum
+exhibition install, a cricket club AGM, a release go/no-go, a house share, a
+conference programme committee, a legal case prep), lives in
+``tests/data/meetings_blind/``: held out like ``"unseen"``, by yet another author,
+committed before any code was run on it.
 """
 
 from __future__ import annotations
@@ -46,8 +52,12 @@ EVAL = ROOT.parent / "shared" / "eval" / "meeting"
 SCRIPTS = ROOT / "tests" / "data" / "meetings"
 #: The "unseen" split, kept out of the folder the rules are developed on.
 UNSEEN = ROOT / "tests" / "data" / "meetings_unseen"
+#: The "blind" split, a second held-out set in its own folder.
+BLIND = ROOT / "tests" / "data" / "meetings_blind"
+#: The splits kept in a folder of their own.
+SPLIT_DIRS = {"unseen": UNSEEN, "blind": BLIND}
 SCRIPTED = ("planning", "retrospective", "one_on_one", "review")
-SPLITS = ("dev", "heldout", "fresh", "unseen")
+SPLITS = ("dev", "heldout", "fresh", "unseen", "blind")
 #: The eval standup has no date; a Monday makes "tomorrow" and "Tuesday" distinct.
 STANDUP_DATE = dt.date(2026, 11, 16)
 
@@ -128,11 +138,11 @@ def anonymous(segments: list[Segment]) -> list[Segment]:
 
 
 def new_set(split: str) -> list[str]:
-    """Names of the issue-15 meetings in ``split`` ("dev", "heldout", "fresh" or
-    "unseen", the last read from its own folder)."""
+    """Names of the issue-15 meetings in ``split`` ("dev", "heldout", "fresh",
+    "unseen" or "blind", the last two read from their own folders)."""
     if split not in SPLITS:
         raise ValueError(f"unknown split {split!r}; expected one of {SPLITS}")
-    folder = UNSEEN if split == "unseen" else SCRIPTS
+    folder = SPLIT_DIRS.get(split, SCRIPTS)
     return sorted(
         p.name.removesuffix("_expected.json")
         for p in folder.glob("*_expected.json")
@@ -142,7 +152,10 @@ def new_set(split: str) -> list[str]:
 
 def script_dir(name: str) -> Path:
     """The folder holding the scripted meeting ``name`` (its TSV and expected JSON)."""
-    return SCRIPTS if (SCRIPTS / f"{name}.tsv").is_file() else UNSEEN
+    for folder in (SCRIPTS, BLIND):
+        if (folder / f"{name}.tsv").is_file():
+            return folder
+    return UNSEEN
 
 
 def synthesise(script: Path, out: Path) -> tuple[Path, Path]:
