@@ -129,7 +129,11 @@ def test_heard_name_is_stored_and_can_be_undone_or_renamed(tmp_path: Path) -> No
     assert heard["Lena"] and heard["Omar"] and heard["Dana"] is None
     assert unname_heard(db, meeting, "Lena") == "Speaker 1"
     assert load_segments(db, meeting)[0].speaker == "Speaker 1"
-    assert next(s for s in meeting_speakers(db, meeting) if s.label == "SPEAKER_00").heard is None
+    undone = next(s for s in meeting_speakers(db, meeting) if s.label == "SPEAKER_00")
+    assert (undone.heard, undone.declined) == (None, "Lena")
+    # the user said no: the name is still offered, but never as sure again
+    offer = proposed_names(load_segments(db, meeting), meeting_speakers(db, meeting))["Speaker 1"]
+    assert offer.name == "Lena" and not offer.applied
     with pytest.raises(SpeakerError):
         unname_heard(db, meeting, "Dana")  # a profile's name is no heard name
     name_speaker(db, meeting, "Omar", "Omar Haddad", learn=False)

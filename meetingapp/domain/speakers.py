@@ -38,3 +38,5 @@ class MeetingSpeaker:
     #: why the name was learnt from the conversation (its evidence), when it was: such a
     #: name is no profile's, so the user is told where it came from and may undo it
     heard: str | None = None
+    #: a name learnt from the conversation that the user undid on this voice
+    declined: str | None = None

@@ -273,6 +273,12 @@ CREATE TABLE voice_samples (
 CREATE INDEX voice_samples_profile ON voice_samples (profile_id)
 """
 
+# A name learnt from the conversation that the user undid on this voice: it is still
+# offered (it may be right after all), but never again shown as sure.
+V9 = """
+ALTER TABLE meeting_speakers ADD COLUMN declined TEXT
+"""
+
 MIGRATIONS: list[tuple[int, str]] = [
     (1, V1),
     (2, V2),
@@ -282,4 +288,5 @@ MIGRATIONS: list[tuple[int, str]] = [
     (6, V6),
     (7, V7),
     (8, V8),
+    (9, V9),
 ]

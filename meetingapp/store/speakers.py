@@ -224,6 +224,7 @@ def meeting_speakers(db: sqlite_utils.Database, meeting_id: int) -> list[Meeting
             r["score"],
             from_blob(r["centroid"]) if r["centroid"] else None,
             r["heard"],
+            r["declined"],
         )
         for r in rows
     ]
@@ -378,6 +379,11 @@ def unname_heard(db: sqlite_utils.Database, meeting_id: int, who: str) -> str:
         n += 1
     label = f"Speaker {n}"
     name_speaker(db, meeting_id, speaker.name, label, learn=False)
+    with db.conn:  # the user said no: the name stays an offer, never shown as sure
+        db.execute(
+            "UPDATE meeting_speakers SET declined = ? WHERE meeting_id = ? AND label = ?",
+            [speaker.name, meeting_id, speaker.label],
+        )
     return label
 
 

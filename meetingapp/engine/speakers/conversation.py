@@ -62,6 +62,8 @@ class ProposedName:
     #: the minutes?"): people do not speak of themselves so, so the voice is someone
     #: else too (two alike voices merged)
     says_it: bool = False
+    #: the user undid this name on this voice: it stays an offer, never shown as sure
+    declined: bool = False
 
     @property
     def applied(self) -> bool:
@@ -71,6 +73,7 @@ class ProposedName:
             and self.confirmed
             and not self.crowded
             and not self.says_it
+            and not self.declined
         )
 
     @property
@@ -94,7 +97,13 @@ def proposed_names(
         intros = sum(e.startswith(SELF_EVIDENCE) for e in learnt.evidence)
         says_it = _mentions(segments, s.name, learnt.name) > intros
         out[s.name] = ProposedName(
-            s.name, learnt.name, learnt.confidence, learnt.evidence, crowded, says_it
+            s.name,
+            learnt.name,
+            learnt.confidence,
+            learnt.evidence,
+            crowded,
+            says_it,
+            declined=s.declined is not None and same_name(s.declined, learnt.name),
         )
     return out
 
