@@ -61,6 +61,12 @@ def scripted(tmp_path_factory: pytest.TempPathFactory) -> list[Meeting]:
         ("before Christmas", "2026-12-24"),
         ("the second on January", "2027-01-02"),
         ("once the vendor replies", "once the vendor replies"),
+        ("before three", "2026-11-16"),
+        ("by 11 am", "2026-11-16"),
+        ("straight away", "2026-11-16"),
+        ("right after the briefing", "2026-11-16"),
+        ("by the end of June", "2027-06-30"),
+        ("before ten people", "before ten people"),
     ],
 )
 def test_due_phrases_resolve_against_the_meeting_date(phrase: str, iso: str) -> None:

@@ -682,3 +682,28 @@ def test_courtesies_are_not_tasks_and_tries_are() -> None:
     items = extract_actions(sentences, MONDAY)
     assert [(a.owner, a.task, a.due) for a in items] == [("Sam", "finish the draft", "2026-12-11")]
     assert extract_decisions(sentences) == []
+
+
+def test_requests_answered_with_a_promise_and_conditional_commitments() -> None:
+    """ "will you mind" + gerund is the plain verb; "not at all, you'll have it by X"
+    dates the request; "If ..., I'll ..." commits, dated only by the main clause;
+    a contrast after the task and a reaction ("live with that") are not tasks; "her"
+    stands for the noun phrase said before it."""
+    segs = _segments(
+        [
+            ("Ann", "Tom, will you mind checking the rota?"),
+            ("Tom", "Not at all, you'll have it by Thursday."),
+            ("Ben", "If the quote comes in on Wednesday, I'll order the new chairs."),
+            ("Cal", "If anyone needs a lift, I'll drive."),
+            ("Cal", "I'll book the hall by Friday, but it depends on the caretaker."),
+            ("Ann", "Sure, I can live with that."),
+            ("Ben", "I know the site manager well, I'll phone her tomorrow."),
+        ]
+    )
+    items = extract_actions(split_sentences(segs), MONDAY)
+    assert [(a.owner, a.task, a.due) for a in items] == [
+        ("Tom", "check the rota", "2026-12-10"),
+        ("Ben", "order the new chairs", None),
+        ("Cal", "book the hall", "2026-12-11"),
+        ("Ben", "phone the site manager", "2026-12-08"),
+    ]

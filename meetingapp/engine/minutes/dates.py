@@ -35,14 +35,34 @@ ORDINALS = {w: i for i, w in enumerate(_ORDINAL_WORDS, 1)} | {
 ORDINALS["thirtieth"] = 30
 _ORD = "|".join(sorted(map(re.escape, ORDINALS), key=len, reverse=True))
 _DAY = rf"\d{{1,2}}(?:st|nd|rd|th)|{_ORD}"
+#: Hours of the clock, in digits or words ("before four", "by 10 am").
+_CLOCK = r"1[0-2]|[1-9]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+#: "before ten people arrive", "by 10 percent": a number that counts, not a time.
+_NOT_UNIT = (
+    r"(?![\d,.]*\d)(?!\s+(?:st|nd|rd|th|days?|weeks?|months?|years?|percent|pounds|dollars"
+    r"|euros|people|of|more|items?|points?|per|minutes?|hours?)\b)"
+)
 
 #: (pattern, kind) in priority order; the first kind that matches wins at a position.
 _PATTERNS: tuple[tuple[str, str], ...] = (
-    (r"(?:right |straight |immediately |directly )?after (?:this|the) (?:call|meeting)", "today"),
+    (
+        r"(?:right |straight |immediately |directly )?after (?:this|the) (?:call|meeting"
+        r"|briefing|huddle|session|standup|stand-up)|(?:right|straight) after this"
+        r"|(?:right|straight) away",
+        "today",
+    ),
+    # "before four", "by 10 am": a time of day is due the same day
+    (
+        rf"before (?:{_CLOCK})(?::[0-5]\d)?(?:\s?[ap]\.?m\b\.?|\s?o'clock)?{_NOT_UNIT}"
+        rf"|by (?:{_CLOCK})(?::[0-5]\d)?(?:\s?[ap]\.?m\b\.?|\s?o'clock)",
+        "today",
+    ),
     (r"end of next week", "end_next_week"),
     # "before the weekend" (and the phrase alone again, when it is resolved)
     (r"end of (?:the |this )?week|(?<=before )the weekend|^the weekend$", "end_week"),
     (r"end of (?:the |this )?month", "end_month"),
+    # "by the end of March" ("my end of May" is ASR's "by end of day")
+    (rf"(?<=the )end of (?:{_MO})", "end_named_month"),
     (
         r"end of (?:the |this )?day|eod|tonight|today|this (?:morning|afternoon|evening)"
         r"|within (?:the|an) hour|in an hour|(?:by|after) lunch(?:time)?|noon|midday",
@@ -93,7 +113,8 @@ def find_due(text: str) -> DueMatch | None:
         if m.group(f"k{i}"):
             said = m.group(f"k{i}")
             # "the 18th" keeps its article: the day alone is only a date after it
-            return DueMatch(f"the {said}" if kind == "day" else said, kind, m.span())
+            the = kind in ("day", "end_named_month")
+            return DueMatch(f"the {said}" if the else said, kind, m.span())
     return None
 
 
@@ -123,6 +144,10 @@ def _resolve(p: str, kind: str, d: dt.date) -> dt.date | None:
         return friday + dt.timedelta(days=7)
     if kind == "end_month":
         return d.replace(day=calendar.monthrange(d.year, d.month)[1])
+    if kind == "end_named_month":
+        month = next(i + 1 for i, m in enumerate(MONTHS) if m in p)
+        year = d.year if month >= d.month else d.year + 1
+        return dt.date(year, month, calendar.monthrange(year, month)[1])
     if kind == "next_week":
         return d + dt.timedelta(days=7 - d.weekday())
     if kind == "next_month":

@@ -126,8 +126,11 @@ _ABLE = re.compile(
 #: Going somewhere is not a task: "I need to leave early", "I have to go".
 _MOVES = word_set("leave go come fly travel arrive head")
 _OBJECT_START = word_set("the a an my our your this that these those it them")
-#: "Would you mind letting them know": the task is the -ing verb's plain form.
-_MIND = re.compile(r"(?:\b(?:would|do) you mind|^\W*mind)\s+(?P<rest>[a-z]+ing\b.*)", re.IGNORECASE)
+#: "Would you mind letting them know", "will you mind...": the task is the -ing verb's
+#: plain form, whichever auxiliary (or none) ASR wrote before "you mind".
+_MIND = re.compile(
+    r"(?:\b(?:[a-z]+\s+)?you mind|^\W*mind)\s+(?P<rest>[a-z]+ing\b.*)", re.IGNORECASE
+)
 _ACTION_FOR = re.compile(
     rf"\baction(?: item)?s? for (?P<name>{_NAME})\s*[:,]?\s+(?P<rest>.+)", re.IGNORECASE
 )
@@ -143,9 +146,11 @@ _SHOULD_I = re.compile(r"\b(?:should|shall) I (?P<rest>[^?]+)\?", re.IGNORECASE)
 #: Taking a request on without a "yes": "Happy to.", "Will do.", "On it."
 _ACCEPT = re.compile(
     r"^\W*(?:happy to|will do|on it|no problem|leave it with me|consider it done|can do"
-    r"|I can|I will|I'll|me)\b",
+    r"|not at all|I can|I will|I'll|me)\b",  # "not at all" answers "would you mind"
     re.IGNORECASE,
 )
+#: Promising the asker the result: "You'll have a draft by Tuesday."
+_YOU_WILL_HAVE = re.compile(r"\byou(?:'ll|’ll| will) (?:have|get)\b", re.IGNORECASE)
 #: Turning a request down: "No, sorry, I'm away.", "I can't this week."
 _REFUSE = re.compile(
     r"^\W*(?:no\b(?!\s+(?:problem|worries|bother))|sorry\b|I can't|I cannot|I won't"
@@ -186,10 +191,17 @@ _PROCEDURE = word_set(
     "hear turn circle call get finish walk hold bear proceed introduce welcome thank come "
     "speak meet reconvene regroup sync summarise summarize sum"
 )
+_DETERMINER = re.compile(r"\b(?:the|a|an|our|your|my|their|his)\s+", re.IGNORECASE)
+#: A verb with only a pronoun after its preposition reacts to what was said.
+_ABOUT_IT = re.compile(r"^[a-z]+ (?:with|about|on|over) (?:that|this|it)$", re.IGNORECASE)
 #: Objects that point back to what was just asked ("get that done", "have something
 #: by Monday") rather than name a task.
 _PRONOUN_OBJECTS = word_set("it that this so them those these something")
 _CONDITIONAL = re.compile(r"\b(?:if|unless|would|could|might|maybe|perhaps)\b", re.IGNORECASE)
+#: "If legal signs off, " / "Kofi, if you find the letter, ": a condition before the cue.
+_IF_CLAUSE = re.compile(r"(?:^|,\s*)\W*(?:and\s+|so\s+)?if\b[^,]+,\s*$", re.IGNORECASE)
+#: "..., but it depends on the auditor": a contrast after the task is not part of it.
+_BUT_TAIL = re.compile(r"\s*,\s*but\b.*$|\s+but (?:it|that|this) depends\b.*$", re.IGNORECASE)
 _CLAUSE_SPLIT = re.compile(
     r"(?:,\s*|\s+)(?:and|but|so|then)\s+(?=(?:i|we|you|he|she|they|today|tomorrow|also)\b)"
     r"|;\s*",
@@ -430,6 +442,10 @@ def _action_in(
     if kind == "suggest":  # a suggestion is hedged by nature; only a condition voids it
         if re.search(r"\b(?:if|unless)\b", before, re.IGNORECASE):
             return None
+    elif _if_clause(before, kind):
+        # "If the board approves it on Monday, I'll sign the form": the commitment
+        # stands on its condition; a date said in the condition is not its due date
+        return _action_in(clause[m.start() :], sentences, k, people, meeting_date)
     elif kind not in ("polite", "anyone") and _CONDITIONAL.search(before):
         return None  # "polite" and "anyone" cues are conditional themselves ("if someone could")
     asked = kind in ("request", "suggest", "polite", "mind", "handover", "anyone")
@@ -484,11 +500,14 @@ def _action_in(
     if words[0] in _PROCEDURE and words[1] in ("us", "ahead", "around", "on", "through"):
         return None
     task, due = _task_and_due(rest, clause, rest_at, swap, people)
-    if asked and due is None and answer is not None and _YES.match(answer.text):
+    if _ABOUT_IT.match(task):  # "I can live with that", "I'll sleep on it"
+        return None
+    if asked and due is None and answer is not None and _takes_on(answer.text):
         said = find_due(answer.text)  # "Any chance you could...?" - "Yes, by tomorrow."
         due = said.phrase if said else None
     if kind != "self":
         task = _resolve_pronoun(task, sentences, k, people, before)
+    task = _resolve_person(task, before)
     item = ActionItem(
         owner=owner,
         task=task,
@@ -499,6 +518,47 @@ def _action_in(
     )
     mine = kind in ("self", "volunteer", "leave", "progressive")
     return _Found(item, k, "self" if mine else kind if kind == "named" else "request", s.speaker)
+
+
+def _if_clause(before: str, kind: str) -> bool:
+    """Whether a first-person commitment follows a plain "if ..., " condition (not a
+    hypothetical "would", nor an open offer "if anyone needs...")."""
+    return (
+        kind == "self"
+        and _IF_CLAUSE.search(before) is not None
+        and not re.search(r"\b(?:would|could|might|maybe|perhaps)\b", before, re.IGNORECASE)
+        and not _OPEN_OFFER.search(before)
+    )
+
+
+def _takes_on(answer: str) -> bool:
+    """Whether an answer to a request takes it on ("Sure.", "Not at all, you'll have
+    it by Tuesday.", "I'll do it tonight."), so a date in it is the request's."""
+    return bool(
+        _YES.match(answer)
+        or _ACCEPT.match(answer)
+        or _FIRST_PERSON.search(answer)
+        or _YOU_WILL_HAVE.search(answer)
+    )
+
+
+def _resolve_person(task: str, before: str) -> str:
+    """ "I know the head teacher, I'll ask her" -> "ask the head teacher": "him" or
+    "her" as the object stands for the last noun phrase said earlier in the sentence
+    (only there: across sentences it is too often someone else), a determiner's noun,
+    not a word said to someone ("Yes, chef, I'll call him")."""
+    words = task.split()
+    if len(words) < 2 or words[1].lower() not in ("him", "her"):
+        return task
+    if len(words) > 2 and words[2].lower() not in STOP_WORDS:
+        return task  # "her" as a determiner: "call her manager"
+    for det in reversed(list(_DETERMINER.finditer(before))):
+        after = before[det.end() :]
+        runs = candidate_runs(after, STOP_WORDS)
+        if runs and after.lower().startswith(runs[0][0].lower()):
+            words[1] = "the " + " ".join(runs[0])
+            return " ".join(words)
+    return task
 
 
 def _left_with(m: re.Match[str], clause: str) -> str:
@@ -550,6 +610,7 @@ def _task_and_due(
         task = rest[:a] + rest[b:]
         # "before the next meeting, which is [on the 12th]": what is left of the date
         task = re.sub(r",?\s*which (?:is|are|was|will be)\s*(?:on|at|by)?[\s.!?]*$", "", task)
+    task = _BUT_TAIL.sub("", task)
     tail = re.search(rf",\s*(?P<name>{_NAME})\W*$", task)
     if tail and people.person(tail.group("name")):
         task = task[: tail.start()]
