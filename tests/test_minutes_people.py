@@ -707,3 +707,43 @@ def test_requests_answered_with_a_promise_and_conditional_commitments() -> None:
         ("Cal", "book the hall", "2026-12-11"),
         ("Ben", "phone the site manager", "2026-12-08"),
     ]
+
+
+def test_proposals_put_to_the_room_motions_options_and_shall_we() -> None:
+    """A statement with a tag to the room, a seconded motion run on over two
+    sentences, a gerund proposal, an option ("how about X?"), "shall we say X?"
+    answered "yes", a topic taken up by "it", and outcomes such as "stays open",
+    "is withdrawn", "approves"; "that is carried" and "will do" restate, not decide."""
+    segs = _segments(
+        [
+            ("Ann", "We hire two contractors for the spring. Is everyone okay with that?"),
+            ("Ben", "Yep."),
+            ("Cal", "I move that we accept the architect's revised plan"),
+            ("Cal", "for the north wing."),
+            ("Ann", "Seconded."),
+            ("Ben", "That is carried unanimously."),
+            ("Cal", "I'd suggest moving the launch party and inviting the press."),
+            ("Ann", "Yes, good idea."),
+            ("Ben", "Mondays are bad for me, how about Thursday mornings?"),
+            ("Cal", "Thursday mornings work."),
+            ("Ann", "Shall we say we publish the report on the 3rd?"),
+            ("Ben", "Yes."),
+            ("Cal", "And the old printer, we're not replacing it this year."),
+            (
+                "Ann",
+                "So the library stays open late on Fridays, and the fee increase is withdrawn.",
+            ),
+            ("Ben", "The panel approves the new grading scheme."),
+            ("Cal", "We'll do, I'll send the agenda."),
+        ]
+    )
+    assert [d.text for d in extract_decisions(split_sentences(segs))] == [
+        "The team hires two contractors for the spring",
+        "The team will accept the architect's revised plan for the north wing",
+        "The team will move the launch party and invite the press",
+        "Thursday mornings",
+        "The team will publish the report on the 3rd",
+        "The team is not replacing the old printer this year",
+        "The library stays open late on Fridays, and the fee increase is withdrawn",
+        "The panel approves the new grading scheme",
+    ]

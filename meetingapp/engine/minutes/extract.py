@@ -180,6 +180,7 @@ _OPEN_OFFER = re.compile(
 #: Talk that sounds like a task and is courtesy or the meeting's own running.
 _COURTESY = re.compile(
     r"(?:keep \w+ (?:posted|updated|informed|in the loop)|have a think|make a note"
+    r"|keep an eye on (?:it|that|this|them)"
     r"|take (?:that|it) as|take (?:a|five|ten|\w+ minutes?)(?: short| quick)? ?(?:break|minutes?)"
     r"|leave it (?:there|at that))\b",
     re.IGNORECASE,
@@ -238,13 +239,15 @@ _DECISION_CUES = (
     r"\b(?:moves?|moved|postponed|pushed|rescheduled|delayed) (?:to|until|back)\b",
     r"\bwaits? (?:until|till)\b",  # "the backfill waits until after the inspection"
     r"\bwe(?:'re| are) \w+ing\b[^?]*\b(?:instead|rather than)\b",  # "we're submitting to X instead"
-    r"\b(?:is|are|was|were|has been|have been|got) (?:approved|signed off|cancelled|dropped)\b",
+    r"\b(?:is|are|was|were|has been|have been|got) (?:approved|signed off|cancelled|dropped"
+    r"|withdrawn|carried|adopted|rejected)\b",
+    r"\b(?:approves|adopts)\b",  # "the committee approves progression"
     r"\b(?:is|are) not being \w+ed\b",
     r"\b(?:is|are)(?: not|n't) (?:in|part of|included in|going into)\b",
     r"\b(?:will|'ll) be (?:cut|kept|held|put|set|shut|\w+ed)\b",
     r"\bout of scope\b",
     r"\b(?:stays?|remains?) (?:in|out|at|on|with|as|inside|outside|within|below|under|above"
-    r"|the same|unchanged)\b",
+    r"|the same|unchanged|open|closed|shut)\b",
     r"\bit is\W*$",  # "a pilot with two partners it is"
     r"\bfrom now on\b|\bgoing forward\b",
 )
@@ -271,6 +274,22 @@ _NOT_WE_DO = word_set(
 #: Decisions are split at "..., we'll" too: "X is not part of it, we'll focus on Y" is two.
 _DECISION_SPLIT = re.compile(
     _CLAUSE_SPLIT.pattern + r"|,\s*(?=we(?: will|'ll|’ll| are|'re|’re)\b)", re.IGNORECASE
+)
+#: A noun phrase said as the topic before a comma: "And the rain machine, ..."
+_TOPIC = re.compile(
+    r"^\W*(?:(?:and|so|as for|now|then)\s+)?(?P<np>(?:the|this|that|our) [a-z][a-z -]+?),\s*$",
+    re.IGNORECASE,
+)
+#: An outcome said only of "that" ("That is carried unanimously") restates the
+#: decision just recorded.
+_BACK_REFERENCE = re.compile(
+    r"^\W*(?:that|it|this)(?:'s|’s| is| was| has been) \w+ed(?:\s+\w+ly)?\W*$", re.IGNORECASE
+)
+#: "Will do" (ASR: "We'll do") answering a request, not a plan of the team's.
+_WILL_DO = re.compile(r"^\W*(?:we(?:'ll|’ll| will) |will )do\b[,.!]\s*", re.IGNORECASE)
+#: "Shall we say we submit by the 19th?": the proposal inside the question.
+_SHALL_WE = re.compile(
+    r"\b(?:should|shall) we\s+(?:say\s+(?:that\s+)?(?:we\s+)?)?(?P<rest>[^?,]+)", re.IGNORECASE
 )
 _SHOULD_WE = re.compile(r"\b(?:should|shall) we\b[^?]*\?", re.IGNORECASE)
 _YES_NO = re.compile(r"^\W*(?:yes|yeah|no|nope)\b[,.!]?\s*", re.IGNORECASE)
@@ -335,7 +354,7 @@ def extract_decisions(sentences: list[Sentence], people: People | None = None) -
             clauses = [answer]
         clauses += [text for j, text in proposals if j == k]
         for c in clauses:
-            text = _clean_sentence(third_person(_from_cue(c), people.voice(s.speaker)))
+            text = _clean_sentence(third_person(_with_topic(c), people.voice(s.speaker)))
             if not any(text_match(text, d.text) >= 0.7 for d in out):
                 out.append(Item(text, s.start, s.segment_index))
     return out
@@ -351,6 +370,11 @@ def _answered(sentences: list[Sentence], k: int) -> str | None:
     if s.speaker == sentences[k - 1].speaker or not m or s.text.rstrip().endswith("?"):
         return None
     rest = s.text[m.end() :]
+    if _content_words(rest) < 2 and m.group(0).strip(" ,.!").lower() in ("yes", "yeah"):
+        # a bare "Yes." takes the question's own proposal
+        asked = _SHALL_WE.search(sentences[k - 1].text)
+        plan = f"we will {asked.group('rest').strip()}" if asked else ""
+        return plan if asked and _is_decision(plan) else None
     if _NOT_DECISION.search(rest) or _content_words(rest) < 2:
         return None
     return rest
@@ -378,9 +402,12 @@ def known_name(word: str, names: frozenset[str]) -> str | None:
 
 
 def _is_decision(text: str, min_words: int = 2) -> bool:
+    text = _WILL_DO.sub("", text)  # "We'll do, I'll send it": taking a request on
     if text.rstrip().endswith("?") or re.match(r"\s*(?:if|when|whether)\b", text, re.IGNORECASE):
         return False
     if _NOT_DECISION.search(_from_cue(text)):  # "I agree, from now on we ..." is one
+        return False
+    if _BACK_REFERENCE.match(_from_cue(text)):  # "That is carried unanimously."
         return False
     if (lets := _LETS.search(text)) and _COURTESY.match(text[lets.start("verb") :]):
         return False  # "let's take five minutes"
@@ -415,6 +442,18 @@ def _from_cue(text: str) -> str:
         return text
     comma = max(text.rfind(", ", 0, min(cues)), text.rfind(": ", 0, min(cues)))
     return text[comma + 2 :] if comma >= 0 else text
+
+
+def _with_topic(text: str) -> str:
+    """ "And the rain machine, we're not using it" -> "we're not using the rain
+    machine": a topic said first and taken up by "it" after the cue fills the "it"."""
+    decision = _from_cue(text)
+    topic = text[: len(text) - len(decision)]
+    det = _TOPIC.search(topic)
+    it = re.search(r"(?<=\s)(?:it|them)\b", decision)
+    if det is None or it is None:
+        return decision
+    return f"{decision[: it.start()]}{det.group('np')}{decision[it.end() :]}"
 
 
 def _contrasts(text: str) -> list[str]:

@@ -148,7 +148,7 @@ def third_person(text: str, speaker: str | None) -> str:
         out = re.sub(r"\bI don't\b|\bI do not\b", f"{speaker} does not", out)
         out = re.sub(r"\bI was\b", f"{speaker} was", out)
         out = re.sub(
-            r"\bI (not |also |really |just )?([a-z]+)\b",
+            r"(?<!-)\bI (not |also |really |just )?([a-z]+)\b",  # not "a C-I pipeline"
             lambda m: f"{speaker} {m.group(1) or ''}{third_person_verb(m.group(2))}",
             out,
         )
