@@ -747,3 +747,21 @@ def test_proposals_put_to_the_room_motions_options_and_shall_we() -> None:
         "The library stays open late on Fridays, and the fee increase is withdrawn",
         "The panel approves the new grading scheme",
     ]
+
+
+def test_titles_roles_possessives_and_thank_you_in_name_evidence() -> None:
+    """A title before a name ("Professor Lindqvist") still names; a role ("chef"), a
+    weekday in the plural and "This is Maria's review" do not; "thank you" does not
+    hand the word to the next voice."""
+    learnt = _learnt(
+        [
+            ("Speaker 1", "Welcome. This is Maria's final review."),
+            ("Speaker 2", "The results are in."),
+            ("Speaker 3", "Thank you, Professor Lindqvist, the second chapter is strong."),
+            ("Speaker 4", "I agree with that."),
+            ("Speaker 1", "Yes, chef."),
+            ("Speaker 5", "Fridays, are we still meeting then?"),
+            ("Speaker 2", "We are."),
+        ]
+    )
+    assert learnt == {"Speaker 2": "Lindqvist"}

@@ -51,21 +51,28 @@ _NOT_NAMES = (
         quickly maybe perhaps obviously personally frankly luckily sadly unfortunately
         yesterday tonight action item items update updates note notes question questions
         good bye goodbye bye great congratulations congrats happy
+        chef professor doctor dr councillor councilor sir madam chair chairman chairwoman
+        boss mate officer nurse sister coach captain
         """
     )
+    | frozenset(f"{day}s" for day in WEEKDAYS)  # "Wednesdays, are we still on?"
 )
 _NAME = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
 _INTRO = re.compile(
-    rf"\b(?:I'm|I’m|I am|[Tt]his is|[Mm]y name is|[Mm]y name's)\s+(?P<name>{_NAME})\b"
+    rf"\b(?:I'm|I’m|I am|[Tt]his is|[Mm]y name is|[Mm]y name's)\s+(?P<name>{_NAME})\b(?!['’]s)"
     rf"|^(?:(?:hi|hello|hey)\b[\s,]*)?(?P<here>{_NAME}) here\b",
     re.IGNORECASE,
 )
 _OPENERS = r"(?:(?:ok|okay|so|and|yes|yeah|right|great|good|well|now|then|cool|fine)[,.!]?\s+)*"
-_THANKS = re.compile(rf"^{_OPENERS}(?:thanks|thank you|cheers)[,\s]+(?P<name>{_NAME})\b", re.I)
-_VOCATIVE_START = re.compile(rf"^{_OPENERS}(?P<name>{_NAME}),\s", re.IGNORECASE)
-_VOCATIVE_END = re.compile(rf",\s*(?P<name>{_NAME})\s*(?P<end>[.?!]?)\s*$")
+#: A title before a name said to someone: "Thank you, Professor Lindqvist".
+_TITLE = r"(?:(?i:professor|prof|doctor|dr|councill?or|mr|mrs|ms|miss)\.?\s+)?"
+_THANKS = re.compile(
+    rf"^{_OPENERS}(?:thanks|thank you|cheers)[,\s]+{_TITLE}(?P<name>{_NAME})\b", re.I
+)
+_VOCATIVE_START = re.compile(rf"^{_OPENERS}{_TITLE}(?P<name>{_NAME}),\s", re.IGNORECASE)
+_VOCATIVE_END = re.compile(rf",\s*{_TITLE}(?P<name>{_NAME})\s*(?P<end>[.?!]?)\s*$")
 #: A sentence that hands the word to someone: a question, or "you" ("Bob, you first").
-_ASKING = re.compile(r"\?\s*$|\byou\b", re.IGNORECASE)
+_ASKING = re.compile(r"\?\s*$|(?<!thank )\byou\b", re.IGNORECASE)  # not "thank you"
 #: A reply that takes a request on: "Sure.", "Will do.", "Of course, I'll ...".
 _TAKES_IT = re.compile(
     r"^\W*(?:yes|yeah|yep|sure|of course|will do|we'll do|on it|no problem|happy to|absolutely"
