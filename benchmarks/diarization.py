@@ -56,6 +56,7 @@ from meetingapp.engine.speakers.segmentation import (
     default_segmentation,
     segment,
 )
+from meetingapp.engine.speakers.talk_count import ANSWERED, INTRO, THANKED, people_present
 from meetingapp.engine.vad import detect_speech
 
 EVAL = Path("../shared/eval")
@@ -400,6 +401,16 @@ GRID: dict[str, list[object]] = {
     "min_cluster_fraction": [0.1, 0.2],
     "split": [True, False],
 }
+#: The design the product ships (diarize.py's defaults, chosen by --lomo).
+SHIPPED_CHOICE: dict[str, object] = {
+    "embedding": "dvector",
+    "segmentation": True,
+    "min_speakers": None,
+    "count_rule": "threshold",
+    "relative_threshold": 0.9,
+    "min_cluster_fraction": 0.1,
+    "split": True,
+}
 #: What the threshold rules' parameters are set to when the eigengap counts.
 _UNUSED = {"relative_threshold": 1.0, "min_cluster_fraction": 0.2, "split": True}
 
@@ -438,7 +449,11 @@ def _cached(cache: Path, key: str, make: Callable[[], object]) -> object:
     return value
 
 
-def file_work(path: Path, cache: Path) -> FileWork:
+def file_work(
+    path: Path, cache: Path, words: Callable[[], list[Segment]] | None = None
+) -> FileWork:
+    """``path``'s work, kept in ``cache``; ``words`` the transcript when it is known
+    (the synthetic meetings': the pipeline's own), else Whisper tiny.en's."""
     audio = load_audio(path)
     ref, uem = reference(path, audio.duration)
     stem = f"{path.parent.name}-{path.stem}"
@@ -467,6 +482,8 @@ def file_work(path: Path, cache: Path) -> FileWork:
         f"{stem}.seg",
         timed("seg", lambda: segment(audio, default_segmentation(), step_s=base.window_step_s)),
     )
+    if words is not None:
+        return FileWork(audio, ref, uem, vectors, local, words(), seconds)
     words = _cached(cache, f"{stem}.words", lambda: transcribe(path))
     return FileWork(audio, ref, uem, vectors, local, words, seconds)
 
@@ -478,12 +495,13 @@ def settings_of(choice: dict[str, object]) -> DiarizationSettings:
         min_cluster_fraction=float(choice["min_cluster_fraction"]),
         split_max_spread_ratio=0.8 if choice["split"] else 0.0,
         count_rule=str(choice["count_rule"]),
+        turn_max_s=float(str(choice.get("turn_max_s", DiarizationSettings.turn_max_s))),
     )
 
 
 def run_choice(w: FileWork, choice: dict[str, object]) -> Diarization:
     s = settings_of(choice)
-    counts = (None, choice["min_speakers"], None)
+    counts = (choice.get("num_speakers"), choice["min_speakers"], None)
     local = w.local if choice["segmentation"] else None
     return cluster_speech(w.audio, w.vectors[s.embedding], local, counts, s)
 
@@ -567,6 +585,186 @@ def lomo_part(cache: Path, grid: dict[str, list[object]]) -> dict[str, object]:
     for voice in GRID["embedding"]:
         farfield_part(work, choices[final], str(voice))
     return choices[final]
+
+
+#: The synthetic meetings the count from the talk was chosen on (issue 14); meetings
+#: written after it are scored with ``--voices --only`` and never chosen on.
+VOICES_CHOSEN_ON = (
+    "book_club",
+    "film_production",
+    "football_halftime",
+    "kitchen_briefing",
+    "onboarding_day",
+    "pitch_practice",
+    "podcast_panel",
+    "project_kickoff",
+    "radio_callin",
+    "remote_standup",
+    "residents_meeting",
+    "shift_handover",
+    "sprint_retro",
+    "vet_case_review",
+)
+
+
+def voices_work(names: list[str], work: Path, cache: Path) -> dict[Path, FileWork]:
+    """The synthetic meetings' work, their transcripts the pipeline's own (Whisper base,
+    read from ``--voices``'s library in ``work``: run that first)."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from meetingapp.library import Library
+    from meetingapp.store.jobs import load_artifacts
+    from tests import voices_data
+
+    library = Library(work / "home")
+    ids = {m.title: m.id for m in library.meetings()}
+    jobs = {j.meeting_id: j.id for j in library.jobs() if j.meeting_id is not None}
+    out: dict[Path, FileWork] = {}
+    for name in names:
+        wav, _ = voices_data.synthesise(name, work)
+        with library.connect() as db:
+            art = load_artifacts(db, jobs[ids[name]])["transcribe"][1]
+        segs = [Segment.from_dict(x) for x in art["segments"]]
+        out[wav] = file_work(wav, cache, lambda segs=segs: segs)
+    return out
+
+
+def _n_ref(w: FileWork) -> int:
+    return len({s for *_, s in w.ref})
+
+
+def oracle_count_part(work: dict[Path, FileWork]) -> None:
+    """Feasibility: the synthetic meetings diarized automatically, told the reference
+    speaker count (Ward at that count), and given it as the least (min_speakers); Ward
+    over 1.5 s segments or over whole turns (VAD regions up to 10 s)."""
+    print("\n== Synthetic meetings: automatic count vs the reference count (oracle)")
+    modes = ("automatic", "num_speakers=N", "min_speakers=N")
+    for emb, turn, mode in itertools.product(GRID["embedding"], (0.0, 10.0), modes):
+        if turn and mode == "automatic":
+            continue
+        res, err = [], []
+        for w in work.values():
+            n = _n_ref(w)
+            choice = {**SHIPPED_CHOICE, "embedding": emb, "turn_max_s": turn}
+            if mode == "num_speakers=N":
+                choice["num_speakers"] = n
+            elif mode == "min_speakers=N":
+                choice["min_speakers"] = n
+            d = run_choice(w, choice)
+            res.append(diarization_error(w.ref, turns_of(d), w.uem))
+            err.append(abs(len({t.speaker for t in d.turns}) - n))
+        units = f"turns <= {turn:.0f} s" if turn else "segments"
+        print(
+            f"{emb:<9}{mode:<16}{units:<15} pooled DER {_pooled(res):.1%}, mean "
+            f"{np.mean([r.der for r in res]):.1%}, confusion "
+            f"{sum(r.confusion for r in res) / sum(r.total for r in res):.1%}; count error "
+            f"mean {np.mean(err):.2f} (exact {err.count(0)}/{len(err)})"
+        )
+
+
+#: A count from the talk (--count-from-talk): which evidence counts (talk_count.py's
+#: kinds), the least pieces of evidence per name, how many fewer than the names to ask
+#: for (slack, as ASR mishears one name as two), and "floor" (min_speakers: used only
+#: when the clustering finds fewer) or "exact" (num_speakers); None: no count.
+TalkRule = tuple[str, int, int, str, float] | None
+TALK_KINDS = {
+    "intro": frozenset({INTRO}),
+    "intro+addressed": frozenset({INTRO, ANSWERED, THANKED}),
+}
+TALK_RULES: list[TalkRule] = [None] + [
+    (kinds, least, slack, mode, turn)
+    for mode in ("floor",)
+    for turn in (0.0, 10.0)
+    for kinds in TALK_KINDS
+    for least in (1, 2)
+    for slack in (0, 1)
+]
+
+
+def talk_count(w: FileWork, rule: TalkRule) -> int | None:
+    """The speaker count ``rule`` takes from ``w``'s transcript (None: below two)."""
+    if rule is None:
+        return None
+    kinds, least, slack, *_ = rule
+    n = sum(len(p.evidence) >= least for p in people_present(w.words, TALK_KINDS[kinds])) - slack
+    return n if n >= 2 else None
+
+
+def run_talk_rule(w: FileWork, rule: TalkRule) -> Diarization:
+    """The shipped design, with the count ``rule`` reads from the talk."""
+    choice = dict(SHIPPED_CHOICE)
+    n = talk_count(w, rule)
+    if rule is not None and n is not None:
+        choice["num_speakers" if rule[3] == "exact" else "min_speakers"] = n
+        choice["turn_max_s"] = rule[4]
+    return run_choice(w, choice)
+
+
+def _rule_name(rule: TalkRule) -> str:
+    if rule is None:
+        return "no count from the talk"
+    kinds, least, slack, mode, turn = rule
+    units = f"turns <= {turn:.0f} s" if turn else "segments"
+    return f"{mode} = names ({kinds}, evidence >= {least}) - {slack}, Ward over {units}"
+
+
+def count_from_talk_part(cache: Path, voices: dict[Path, FileWork]) -> TalkRule:
+    """Choose the count from the talk leave one meeting out over the AMI folds (and the
+    sample and standup) and the synthetic meetings (one fold each): per fold, the rule
+    with the least pooled DER over the other folds' files (ties: the first listed, no
+    count first), scored on the fold. AMI words are Whisper tiny.en's (cached), the
+    synthetic meetings' the pipeline's (Whisper base)."""
+    folds: dict[str, list[Path]] = dict(FOLDS)
+    work = {p: file_work(p, cache) for fold in FOLDS.values() for p in fold}
+    for p, w in voices.items():
+        folds[f"voices {p.stem}"] = [p]
+        work[p] = w
+    files = list(work)
+    print(
+        f"\n== Count from the talk: {len(TALK_RULES)} rules, leave one meeting out over "
+        f"{len(folds)} folds ({len(voices)} synthetic meetings)"
+    )
+    der: dict[tuple[int, Path], DerResult] = {}
+    found: dict[tuple[int, Path], int] = {}
+    for i, rule in enumerate(TALK_RULES):
+        for p in files:
+            d = run_talk_rule(work[p], rule)
+            der[(i, p)] = diarization_error(work[p].ref, turns_of(d), work[p].uem)
+            found[(i, p)] = len({t.speaker for t in d.turns})
+    for i, rule in enumerate(TALK_RULES):
+        v = [der[(i, p)] for p in voices]
+        a = [der[(i, p)] for p in files if p.parent.name == "ami"]
+        print(f"  {_rule_name(rule):<78} voices {_pooled(v):6.1%}  AMI {_pooled(a):6.1%}")
+    held: dict[Path, int] = {}
+    chosen: dict[str, int] = {}
+    for paths in folds.values():
+        train = [p for p in files if p not in paths]
+        best = min(range(len(TALK_RULES)), key=lambda i: _pooled([der[(i, p)] for p in train]))
+        chosen[_rule_name(TALK_RULES[best])] = chosen.get(_rule_name(TALK_RULES[best]), 0) + 1
+        for p in paths:
+            held[p] = best
+    print(f"chosen per fold: {chosen}")
+    ami = [p for p in files if p.parent.name == "ami"]
+    for label, group in (("synthetic meetings", list(voices)), ("AMI clips", ami)):
+        for how, pick in (("held out", lambda p: held[p]), ("no count (before)", lambda p: 0)):
+            res = [der[(pick(p), p)] for p in group]
+            err = [abs(found[(pick(p), p)] - _n_ref(work[p])) for p in group]
+            print(
+                f"{label}, {how}: pooled DER {_pooled(res):.1%}, mean "
+                f"{np.mean([r.der for r in res]):.1%}; speaker-count error mean "
+                f"{np.mean(err):.2f} (exact {err.count(0)}/{len(err)})"
+            )
+    for p in voices:
+        n = talk_count(work[p], TALK_RULES[held[p]])
+        print(
+            f"  {p.stem:<18} ref {_n_ref(work[p])}  talk count {n}  found "
+            f"{found[(0, p)]} -> {found[(held[p], p)]}  DER {der[(0, p)].der:6.1%} -> "
+            f"{der[(held[p], p)].der:6.1%}"
+        )
+    final = min(range(len(TALK_RULES)), key=lambda i: _pooled([der[(i, p)] for p in files]))
+    print(f"chosen on all folds (what the product ships): {_rule_name(TALK_RULES[final])}")
+    return TALK_RULES[final]
 
 
 def farfield_part(
@@ -812,7 +1010,7 @@ def _majority(turns: list[Turn], ref: list[Turn]) -> dict[str, str]:
     return {label: max(per, key=per.__getitem__) for label, per in talk.items() if per}
 
 
-def voices_part(work: Path, scripted_work: Path) -> None:
+def voices_part(work: Path, scripted_work: Path, only: list[str] | None = None) -> None:
     """The synthetic meetings of tests/data/voices through the whole import pipeline
     (``meetingapp transcribe``: VAD, Whisper base, diarization, profiles, names from the
     conversation) in a data folder of its own under ``work``; a meeting already imported
@@ -841,7 +1039,7 @@ def voices_part(work: Path, scripted_work: Path) -> None:
     home = work / "home"
     os.environ["MEETINGAPP_HOME"] = str(home)
     library = Library(home)
-    made = {name: voices_data.synthesise(name, work) for name in voices_data.meetings()}
+    made = {name: voices_data.synthesise(name, work) for name in only or voices_data.meetings()}
     have = {m.title for m in library.meetings()}
     missing = [str(wav) for name, (wav, _) in made.items() if name not in have]
     if missing and cli_main(["transcribe", *missing]) != 0:
@@ -1037,11 +1235,25 @@ def main() -> None:
         help="only the synthetic meetings of tests/data/voices (whole pipeline, names)",
     )
     parser.add_argument("--voices-work", type=Path, default=Path("/tmp/meetingapp-voices-work"))
+    parser.add_argument(
+        "--only", help="with --voices: only these meetings of tests/data/voices (a,b,...)"
+    )
+    parser.add_argument(
+        "--count-from-talk",
+        action="store_true",
+        help="the oracle count and the count from the talk, chosen leave one meeting out "
+        "(on VOICES_CHOSEN_ON; run --voices first: their transcripts come from its library)",
+    )
     args = parser.parse_args()
+    if args.count_from_talk:
+        voices = voices_work(list(VOICES_CHOSEN_ON), args.voices_work, args.cache)
+        oracle_count_part(voices)
+        count_from_talk_part(args.cache, voices)
+        return
     if args.voices:
         args.voices_work.mkdir(parents=True, exist_ok=True)
         args.work.mkdir(parents=True, exist_ok=True)
-        voices_part(args.voices_work, args.work)
+        voices_part(args.voices_work, args.work, args.only.split(",") if args.only else None)
         return
     if args.names:
         args.work.mkdir(parents=True, exist_ok=True)

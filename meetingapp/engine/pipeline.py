@@ -35,6 +35,7 @@ from meetingapp.engine.speakers.diarize import diarize
 from meetingapp.engine.speakers.known_voices import VoicesFn, identify
 from meetingapp.engine.speakers.profile_voices import meeting_campplus
 from meetingapp.engine.speakers.segmentation import installed_segmentation
+from meetingapp.engine.speakers.talk_count import speaker_floor
 from meetingapp.engine.vad import detect_speech
 from meetingapp.engine.whisper_models import resolve_whisper
 from meetingapp.errors import BadInputError
@@ -155,13 +156,20 @@ def run_transcribe(ctx: JobContext, progress: ProgressFn, cancel: CancelToken) -
 
 
 def run_speakers(ctx: JobContext, progress: ProgressFn, cancel: CancelToken) -> Any:
+    """Who spoke when. The transcript is done by now, so the people it shows present
+    (self-introductions, people addressed who answered: talk_count.py) are the least
+    number of speakers, used when the clustering finds fewer (alike voices merged); the
+    user's own counts win."""
     opts = ctx.job.options
     segmentation = installed_segmentation(ctx.settings.model_path("segmentation"))
+    floor = speaker_floor(
+        ctx.transcript().segments, opts.num_speakers, opts.min_speakers, opts.max_speakers
+    )
     diar = diarize(
         ctx.audio(),
         ctx.regions(),
         num_speakers=opts.num_speakers,
-        min_speakers=opts.min_speakers,
+        min_speakers=floor,
         max_speakers=opts.max_speakers,
         segmentation=segmentation,
         progress=progress,
