@@ -765,3 +765,24 @@ def test_titles_roles_possessives_and_thank_you_in_name_evidence() -> None:
         ]
     )
     assert learnt == {"Speaker 2": "Lindqvist"}
+
+
+def test_due_after_the_cue_chained_due_words_and_two_commitments_in_one_breath() -> None:
+    """The due phrase after the commitment wins over one said before it for someone
+    else; "before nine this morning" is one due phrase, all of it left out of the
+    task; "I'll X, I'll Y" is two items; a segment ASR wrote twice counts once."""
+    segs = _segments(
+        [
+            ("Ann", "Raj checks the figures by the 20th, I'll draft the press release this week."),
+            ("Ben", "I'll visit the warehouse on my way in, so before nine this morning."),
+            ("Cal", "I'll tidy the slides, I'll email them to the client by Thursday."),
+            ("Cal", "I'll tidy the slides, I'll email them to the client by Thursday."),
+        ]
+    )
+    items = extract_actions(split_sentences(segs), MONDAY)
+    assert [(a.owner, a.task, a.due) for a in items] == [
+        ("Ann", "draft the press release", "2026-12-11"),
+        ("Ben", "visit the warehouse on my way in", "2026-12-07"),
+        ("Cal", "tidy the slides", None),
+        ("Cal", "email the slides to the client", "2026-12-10"),
+    ]

@@ -32,7 +32,7 @@ from difflib import SequenceMatcher
 
 from meetingapp.domain.minutes import ActionItem, Item
 from meetingapp.engine.minutes.agreement import agreed_proposals
-from meetingapp.engine.minutes.dates import find_due, resolve_due
+from meetingapp.engine.minutes.dates import DueMatch, find_due, resolve_due
 from meetingapp.engine.minutes.people import (
     People,
     alike_name,
@@ -208,6 +208,7 @@ _CLAUSE_SPLIT = re.compile(
     r"|;\s*",
     re.IGNORECASE,
 )
+_NEXT_COMMITMENT = re.compile(r",\s*(?=I(?:'ll|’ll| will)\b)", re.IGNORECASE)
 _LEADING_FILLER = re.compile(
     r"^(?:(?:so|then|and|also|ok|okay|right|good|great|alright|well|yes|sure|just|"
     r"definitely|probably|quickly|actually|after some discussion),?\s+)+",
@@ -322,7 +323,9 @@ def extract_actions(
     for k, s in enumerate(sentences):
         if k in recap:
             continue
-        for clause in _CLAUSE_SPLIT.split(s.text):
+        if any(s.text == x.text for x in sentences[max(0, k - 3) : k]):
+            continue  # ASR wrote the same segment twice
+        for clause in _clauses(s.text):
             f = _action_in(clause, sentences, k, people, meeting_date)
             if f:
                 found.append(f)
@@ -336,6 +339,19 @@ def extract_actions(
         if not _pronouns_only(f.item.task) and not _duplicate(f.item, items):
             items.append(f.item)
     return items
+
+
+def _clauses(text: str) -> list[str]:
+    """Clauses that may each hold a task: split at "and/but/so/then" before a new
+    subject, and between two commitments ("I'll do it, I'll send it round")."""
+    out: list[str] = []
+    for clause in _CLAUSE_SPLIT.split(text):
+        head, *tail = _NEXT_COMMITMENT.split(clause, maxsplit=1)
+        while tail and _FIRST_PERSON.search(head):
+            out.append(head)
+            head, *tail = _NEXT_COMMITMENT.split(tail[0], maxsplit=1)
+        out.append(", ".join([head, *tail]))
+    return out
 
 
 def extract_decisions(sentences: list[Sentence], people: People | None = None) -> list[Item]:
@@ -547,6 +563,10 @@ def _action_in(
     if kind != "self":
         task = _resolve_pronoun(task, sentences, k, people, before)
     task = _resolve_person(task, before)
+    said_before = s.text[: max(0, s.text.find(clause))]
+    if kind == "self" and _FIRST_PERSON.search(said_before):
+        # "I'll tidy the slides, I'll email them round": the first task's object
+        task = _resolve_person(task, said_before, ("it", "them"))
     item = ActionItem(
         owner=owner,
         task=task,
@@ -581,13 +601,14 @@ def _takes_on(answer: str) -> bool:
     )
 
 
-def _resolve_person(task: str, before: str) -> str:
+def _resolve_person(task: str, before: str, pronouns: tuple[str, ...] = ("him", "her")) -> str:
     """ "I know the head teacher, I'll ask her" -> "ask the head teacher": "him" or
-    "her" as the object stands for the last noun phrase said earlier in the sentence
-    (only there: across sentences it is too often someone else), a determiner's noun,
-    not a word said to someone ("Yes, chef, I'll call him")."""
+    "her" (or, after a first commitment, "it"/"them") as the object stands for the
+    last noun phrase said earlier in the sentence (only there: across sentences it is
+    too often someone else), a determiner's noun, not a word said to someone ("Yes,
+    chef, I'll call him")."""
     words = task.split()
-    if len(words) < 2 or words[1].lower() not in ("him", "her"):
+    if len(words) < 2 or words[1].lower() not in pronouns:
         return task
     if len(words) > 2 and words[2].lower() not in STOP_WORDS:
         return task  # "her" as a determiner: "call her manager"
@@ -632,8 +653,10 @@ def _accepted_by(sentences: list[Sentence], k: int, people: People) -> str | Non
 def _task_and_due(
     rest: str, clause: str, rest_at: int, swap: dict[str, str | None], people: People
 ) -> tuple[str, str | None]:
-    """The task without its due phrase or a trailing vocative, and the due phrase."""
-    due = find_due(clause)
+    """The task without its due phrase or a trailing vocative, and the due phrase:
+    the first said after the cue ("Ana reviews it by the 22nd, I'll write the report
+    this week" is due this week), else one said before it ("By Friday, I'll ...")."""
+    due = _due_from(clause, rest_at)
     task = rest
     # "take the Saturday morning shift": a date inside a noun phrase stays in the task
     attributive = (
@@ -643,10 +666,13 @@ def _task_and_due(
             r"\s+(?:and|or|so|then|if|as|at|after|before|when|because|but|to|for|please)\b",
             clause[due.span[1] :],
         )
+        and not _due_from(clause[due.span[1] :], 0, at_start=True)  # "before ten this morning"
     )
     if due and due.span[0] >= rest_at and not attributive:
         a, b = due.span[0] - rest_at, due.span[1] - rest_at
-        task = rest[:a] + rest[b:]
+        while more := _due_from(clause, b + rest_at, at_start=True):  # "before ten this morning"
+            b = more.span[1] - rest_at
+        task = re.sub(r",?\s+(?:so|and|then)\s*$", "", rest[:a]) + rest[b:]
         # "before the next meeting, which is [on the 12th]": what is left of the date
         task = re.sub(r",?\s*which (?:is|are|was|will be)\s*(?:on|at|by)?[\s.!?]*$", "", task)
     task = _BUT_TAIL.sub("", task)
@@ -654,6 +680,15 @@ def _task_and_due(
     if tail and people.person(tail.group("name")):
         task = task[: tail.start()]
     return _clean_task(task, swap), due.phrase if due else None
+
+
+def _due_from(text: str, at: int, at_start: bool = False) -> DueMatch | None:
+    """The first due phrase in ``text`` from ``at`` on (``at_start``: right there),
+    with its span in ``text``'s terms; else, unless ``at_start``, the first before."""
+    after = find_due(text[at:])
+    if after and (not at_start or not text[at : at + after.span[0]].strip()):
+        return replace(after, span=(after.span[0] + at, after.span[1] + at))
+    return None if at_start else find_due(text)
 
 
 def _commitment(
