@@ -786,3 +786,26 @@ def test_due_after_the_cue_chained_due_words_and_two_commitments_in_one_breath()
         ("Cal", "tidy the slides", None),
         ("Cal", "email the slides to the client", "2026-12-10"),
     ]
+
+
+def test_a_reply_with_its_own_verb_rewords_the_request_and_echoes_name_it() -> None:
+    """ "I'll order them from the florist" answering "sorting out the flowers" says
+    what the task is; "I'll give them to you" after "gives me the keys" is the keys;
+    "I'll do it" only takes a request on."""
+    segs = _segments(
+        [
+            ("Ann", "Tom, would you mind sorting out the flowers?"),
+            ("Tom", "Sure, I'll order them from the florist on Friday."),
+            ("Bob", "If Jo gives me the van keys, I'll drive everyone."),
+            ("Jo", "I'll give them to you after lunch."),
+            ("Ann", "Can you do the review?"),
+            ("Bob", "Yes, I'll do it today."),
+        ]
+    )
+    items = extract_actions(split_sentences(segs), MONDAY)
+    assert [(a.owner, a.task, a.due) for a in items] == [
+        ("Tom", "order the flowers from the florist", "2026-12-11"),
+        ("Bob", "drive everyone", None),
+        ("Jo", "give the van keys to Bob", "2026-12-07"),
+        ("Bob", "do the review", "2026-12-07"),
+    ]

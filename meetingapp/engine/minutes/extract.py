@@ -194,6 +194,9 @@ _PROCEDURE = word_set(
 )
 _DETERMINER = re.compile(r"\b(?:the|a|an|our|your|my|their|his)\s+", re.IGNORECASE)
 #: A verb with only a pronoun after its preposition reacts to what was said.
+#: Verbs that say a request is taken on, not how it is done ("I'll do it").
+_GENERIC_VERBS = word_set("do get have handle take sort make grab manage cover finish try")
+_PARTICLES = word_set("out up off over in back down on through")
 _ABOUT_IT = re.compile(r"^[a-z]+ (?:with|about|on|over) (?:that|this|it)$", re.IGNORECASE)
 #: Objects that point back to what was just asked ("get that done", "have something
 #: by Monday") rather than name a task.
@@ -848,8 +851,10 @@ def _resolve_pronoun(
 def _merge_replies(found: list[_Found], sentences: list[Sentence], people: People) -> list[_Found]:
     """A first-person reply that accepts a request just made ("Yes, I'll get that
     done", "Sure thing, I'll grab them after standup") completes it: its due date
-    is kept, the reply is not a second item. A reply that only points back ("get
-    that done") and answers no request says nothing on its own and is dropped."""
+    is kept, the reply is not a second item, and a verb of its own rewords the task
+    (:func:`_restating`). A reply that only points back ("get that done") and answers
+    no request says nothing on its own and is dropped, unless the same verb just
+    before says what "it" is (:func:`_echoed`)."""
     out: list[_Found] = []
     for f in found:
         said = sentences[f.sentence].text
@@ -863,9 +868,49 @@ def _merge_replies(found: list[_Found], sentences: list[Sentence], people: Peopl
         if request is not None:
             if request.item.due is None and f.item.due is not None:
                 request.item = replace(request.item, due=f.item.due, due_text=f.item.due_text)
+            if restated := _restating(f.item.task, request.item.task):
+                request.item = replace(request.item, task=restated)
         elif not _pointing(f.item.task):
             out.append(f)
+        elif echoed := _echoed(f.item.task, sentences, f.sentence):
+            f.item = replace(f.item, task=echoed)
+            out.append(f)
     return out
+
+
+def _restating(reply: str, request: str) -> str | None:
+    """ "Would you mind sorting out the cake?" - "Fine, I'll order it from the bakery":
+    a reply that names its own verb of work and adds to it says what the task is, with
+    the request's object for its "it"."""
+    words, asked = reply.split(), request.split()
+    if len(words) < 3 or words[0].lower() in _GENERIC_VERBS or not _pointing(reply):
+        return None
+    if not [w for w in tokens(" ".join(words[2:])) if w not in STOP_WORDS]:
+        return None  # "I'll do it today"
+    i = 1
+    while i < len(asked) and asked[i].lower() in _PARTICLES:
+        i += 1
+    if i >= len(asked):
+        return None
+    return " ".join([words[0], *asked[i:], *words[2:]])
+
+
+def _echoed(task: str, sentences: list[Sentence], k: int) -> str | None:
+    """ "If you send me the photos, ..." - "I'll send them tonight": the pronoun
+    stands for the object the same verb had just before."""
+    words = task.split()
+    if len(words) < 2 or words[1].lower() not in ("it", "them", "those", "these"):
+        return None
+    verb = re.escape(words[0].lower())
+    said = re.compile(
+        rf"\b{verb}(?:s|es|ed|ing)?\s+(?:(?:me|us|you|him|her|them)\s+)?"
+        r"(?P<np>(?:the|a|an|this|that|these|those|our|your|my|his|their)\s+[^,.;?!]+)",
+        re.IGNORECASE,
+    )
+    for j in range(k - 1, max(-1, k - 3), -1):
+        if m := said.search(sentences[j].text):
+            return " ".join([words[0], m.group("np").strip(), *words[2:]])
+    return None
 
 
 def _answers(sentences: list[Sentence], request: _Found, reply: _Found, people: People) -> bool:
