@@ -809,3 +809,26 @@ def test_a_reply_with_its_own_verb_rewords_the_request_and_echoes_name_it() -> N
         ("Jo", "give the van keys to Bob", "2026-12-07"),
         ("Bob", "do the review", "2026-12-07"),
     ]
+
+
+def test_a_bargain_a_recap_that_confirms_actions_and_a_dated_task_on_it() -> None:
+    """ "Lena, if you could dig out the old contract, I'll call the lawyer" is a request
+    to Lena and a commitment; "to confirm the actions" opens a recap that names an
+    anonymous voice; "I'll post it through the council's letterbox on the 14th" says
+    enough to stand alone."""
+    segs = _segments(
+        [
+            ("Speaker 1", "Lena, if you could dig out the old contract, I'll call the lawyer."),
+            ("Speaker 2", "Sure, I'll look for the contract this evening."),
+            ("Speaker 3", "I'll print the leaflets by Friday."),
+            ("Speaker 1", "I'll post it through the council's letterbox on the 14th."),
+            ("Speaker 1", "To confirm the actions, Omar prints the leaflets by Friday."),
+        ]
+    )
+    items = extract_actions(split_sentences(segs), MONDAY)
+    assert [(a.owner, a.task, a.due) for a in items] == [
+        ("Lena", "dig out the old contract", "2026-12-07"),
+        ("Speaker 1", "call the lawyer", None),
+        ("Omar", "print the leaflets", "2026-12-11"),
+        ("Speaker 1", "post it through the council's letterbox", "2026-12-14"),
+    ]

@@ -92,6 +92,9 @@ _SECOND_PERSON = re.compile(
     r"\b(?:(?:can|could|would|will) you(?: two| both| all)?|please)\s+(?:please\s+)?(?P<rest>.+)",
     re.IGNORECASE,
 )
+#: "Kofi, if you can find me the letter, I'll compare quotes": the other half of a
+#: bargain is a request.
+_IF_YOU = re.compile(r"\bif you (?:can|could)\s+(?P<rest>[^,]+)", re.IGNORECASE)
 #: "Sam, you're on the login bug": a task handed over.
 _YOURE_ON = re.compile(
     r"\byou(?:'re| are) (?:on|taking|handling|in charge of|responsible for) (?P<rest>the .+)",
@@ -220,6 +223,7 @@ _LEADING_FILLER = re.compile(
 _RECAP = re.compile(
     r"\b(?:to recap|recap|(?:to|let me|let's) (?:summari[sz]e|sum up)|in summary|to sum up"
     r"|summing up|to wrap up|(?:the )?action(?: item)?s (?:are|were)"
+    r"|(?:to )?confirm(?:ing)? the actions?"
     r"|^\W*(?:(?:so|ok|okay)\W+)?just to confirm)\b[,:.]?\s*",  # not "I'll call to confirm"
     re.IGNORECASE,
 )
@@ -326,7 +330,7 @@ def extract_actions(
     for k, s in enumerate(sentences):
         if k in recap:
             continue
-        if any(s.text == x.text for x in sentences[max(0, k - 3) : k]):
+        if len(s.text.split()) > 3 and any(s.text == x.text for x in sentences[max(0, k - 8) : k]):
             continue  # ASR wrote the same segment twice
         for clause in _clauses(s.text):
             f = _action_in(clause, sentences, k, people, meeting_date)
@@ -346,11 +350,12 @@ def extract_actions(
 
 def _clauses(text: str) -> list[str]:
     """Clauses that may each hold a task: split at "and/but/so/then" before a new
-    subject, and between two commitments ("I'll do it, I'll send it round")."""
+    subject, and between two commitments ("I'll do it, I'll send it round") or a
+    request and the commitment it buys ("if you can find it, I'll fill it in")."""
     out: list[str] = []
     for clause in _CLAUSE_SPLIT.split(text):
         head, *tail = _NEXT_COMMITMENT.split(clause, maxsplit=1)
-        while tail and _FIRST_PERSON.search(head):
+        while tail and (_FIRST_PERSON.search(head) or _IF_YOU.search(head)):
             out.append(head)
             head, *tail = _NEXT_COMMITMENT.split(tail[0], maxsplit=1)
         out.append(", ".join([head, *tail]))
@@ -709,6 +714,7 @@ def _commitment(
     requests = (
         (_POLITE, "polite"),
         (_MIND, "mind"),
+        (_IF_YOU, "request"),
         (_SECOND_PERSON, "request"),
         (_YOURE_ON, "handover"),
         (_ANYONE, "anyone"),
@@ -875,6 +881,8 @@ def _merge_replies(found: list[_Found], sentences: list[Sentence], people: Peopl
         elif echoed := _echoed(f.item.task, sentences, f.sentence):
             f.item = replace(f.item, task=echoed)
             out.append(f)
+        elif f.item.due and _own_verb(f.item.task):
+            out.append(f)  # "I'll submit it through the portal on the 19th" says enough
     return out
 
 
@@ -883,16 +891,23 @@ def _restating(reply: str, request: str) -> str | None:
     a reply that names its own verb of work and adds to it says what the task is, with
     the request's object for its "it"."""
     words, asked = reply.split(), request.split()
-    if len(words) < 3 or words[0].lower() in _GENERIC_VERBS or not _pointing(reply):
+    if not _own_verb(reply):
         return None
-    if not [w for w in tokens(" ".join(words[2:])) if w not in STOP_WORDS]:
-        return None  # "I'll do it today"
     i = 1
     while i < len(asked) and asked[i].lower() in _PARTICLES:
         i += 1
     if i >= len(asked):
         return None
     return " ".join([words[0], *asked[i:], *words[2:]])
+
+
+def _own_verb(task: str) -> bool:
+    """Whether a task on "it" says how it is done: a verb of work, not "do" or "get",
+    and more words after the pronoun ("order it from the bakery", not "do it today")."""
+    words = task.split()
+    if len(words) < 3 or words[0].lower() in _GENERIC_VERBS or not _pointing(task):
+        return False
+    return any(w not in STOP_WORDS for w in tokens(" ".join(words[2:])))
 
 
 def _echoed(task: str, sentences: list[Sentence], k: int) -> str | None:
