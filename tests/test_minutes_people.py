@@ -686,7 +686,8 @@ def test_courtesies_are_not_tasks_and_tries_are() -> None:
 
 def test_requests_answered_with_a_promise_and_conditional_commitments() -> None:
     """ "will you mind" + gerund is the plain verb; "not at all, you'll have it by X"
-    dates the request; "If ..., I'll ..." commits, dated only by the main clause;
+    dates the request; "If ..., I'll ..." commits on its condition, dated only by the
+    main clause;
     a contrast after the task and a reaction ("live with that") are not tasks; "her"
     stands for the noun phrase said before it."""
     segs = _segments(
@@ -703,7 +704,7 @@ def test_requests_answered_with_a_promise_and_conditional_commitments() -> None:
     items = extract_actions(split_sentences(segs), MONDAY)
     assert [(a.owner, a.task, a.due) for a in items] == [
         ("Tom", "check the rota", "2026-12-10"),
-        ("Ben", "order the new chairs", None),
+        ("Ben", "order the new chairs, if the quote comes in on Wednesday", None),
         ("Cal", "book the hall", "2026-12-11"),
         ("Ben", "phone the site manager", "2026-12-08"),
     ]
@@ -805,7 +806,7 @@ def test_a_reply_with_its_own_verb_rewords_the_request_and_echoes_name_it() -> N
     items = extract_actions(split_sentences(segs), MONDAY)
     assert [(a.owner, a.task, a.due) for a in items] == [
         ("Tom", "order the flowers from the florist", "2026-12-11"),
-        ("Bob", "drive everyone", None),
+        ("Bob", "drive everyone, if Jo gives Bob the van keys", None),
         ("Jo", "give the van keys to Bob", "2026-12-07"),
         ("Bob", "do the review", "2026-12-07"),
     ]

@@ -206,7 +206,7 @@ _ABOUT_IT = re.compile(r"^[a-z]+ (?:with|about|on|over) (?:that|this|it)$", re.I
 _PRONOUN_OBJECTS = word_set("it that this so them those these something")
 _CONDITIONAL = re.compile(r"\b(?:if|unless|would|could|might|maybe|perhaps)\b", re.IGNORECASE)
 #: "If legal signs off, " / "Kofi, if you find the letter, ": a condition before the cue.
-_IF_CLAUSE = re.compile(r"(?:^|,\s*)\W*(?:and\s+|so\s+)?if\b[^,]+,\s*$", re.IGNORECASE)
+_IF_CLAUSE = re.compile(r"(?:^|,\s*)\W*(?:and\s+|so\s+)?(?P<cond>if\b[^,]+),\s*$", re.IGNORECASE)
 #: "..., but it depends on the auditor": a contrast after the task is not part of it.
 _BUT_TAIL = re.compile(r"\s*,\s*but\b.*$|\s+but (?:it|that|this) depends\b.*$", re.IGNORECASE)
 _CLAUSE_SPLIT = re.compile(
@@ -505,10 +505,15 @@ def _action_in(
     if kind == "suggest":  # a suggestion is hedged by nature; only a condition voids it
         if re.search(r"\b(?:if|unless)\b", before, re.IGNORECASE):
             return None
-    elif _if_clause(before, kind):
+    elif cond := _if_clause(before, kind):
         # "If the board approves it on Monday, I'll sign the form": the commitment
-        # stands on its condition; a date said in the condition is not its due date
-        return _action_in(clause[m.start() :], sentences, k, people, meeting_date)
+        # stands on its condition, kept with the task; a date said in the condition
+        # is not its due date
+        f = _action_in(clause[m.start() :], sentences, k, people, meeting_date)
+        if f is not None:
+            condition = _clean_task(cond, {"me": speaker, "my": _possessive(speaker)})
+            f.item = replace(f.item, task=f"{f.item.task}, {condition}")
+        return f
     elif kind not in ("polite", "anyone") and _CONDITIONAL.search(before):
         return None  # "polite" and "anyone" cues are conditional themselves ("if someone could")
     asked = kind in ("request", "suggest", "polite", "mind", "handover", "anyone")
@@ -587,15 +592,18 @@ def _action_in(
     return _Found(item, k, "self" if mine else kind if kind == "named" else "request", s.speaker)
 
 
-def _if_clause(before: str, kind: str) -> bool:
-    """Whether a first-person commitment follows a plain "if ..., " condition (not a
+def _if_clause(before: str, kind: str) -> str | None:
+    """The plain "if ..." condition a first-person commitment follows, if any (not a
     hypothetical "would", nor an open offer "if anyone needs...")."""
-    return (
-        kind == "self"
-        and _IF_CLAUSE.search(before) is not None
-        and not re.search(r"\b(?:would|could|might|maybe|perhaps)\b", before, re.IGNORECASE)
-        and not _OPEN_OFFER.search(before)
-    )
+    m = _IF_CLAUSE.search(before)
+    if (
+        kind != "self"
+        or m is None
+        or re.search(r"\b(?:would|could|might|maybe|perhaps)\b", before, re.IGNORECASE)
+        or _OPEN_OFFER.search(before)
+    ):
+        return None
+    return "if" + m.group("cond")[2:]
 
 
 def _takes_on(answer: str) -> bool:
