@@ -7,7 +7,11 @@ its per-file work (VAD, segmentation, voice vectors, Whisper words) is kept in
 ``--cache`` so a rerun only clusters. ``--voices`` runs the synthetic meetings of
 tests/data/voices (4-6 voices, pairs alike, names spoken) through ``meetingapp
 transcribe`` and scores the diarization and the names it applies or offers, then
-chooses the apply rule leave-one-meeting-out (:func:`voices_part`).
+chooses the apply rule leave-one-meeting-out (:func:`voices_part`); ``--only a,b``
+restricts it to those meetings (new ones are scored once, apart from the ones chosen on).
+``--count-from-talk`` measures the synthetic meetings told their speaker count and
+chooses the count read off the transcript leave-one-meeting-out over them and the AMI
+folds (:func:`count_from_talk_part`; run ``--voices`` first, for their transcripts).
 DER uses md-eval's 0.25 s collar with overlapping speech scored; "mean" is
 the plain mean over the ten AMI clips, "pooled" sums errors and reference
 time over them (short clips with 0.2 s of speech weigh less). The synthetic meetings
