@@ -833,3 +833,24 @@ def test_a_bargain_a_recap_that_confirms_actions_and_a_dated_task_on_it() -> Non
         ("Omar", "print the leaflets", "2026-12-11"),
         ("Speaker 1", "post it through the council's letterbox", "2026-12-14"),
     ]
+
+
+def test_a_request_to_anyone_taken_on_in_the_takers_own_words() -> None:
+    """ "If someone could ask the museum and the library" answered "I know the
+    curator, I'll ask him tomorrow" is the curator task; "Sure, I'll book it" keeps
+    the request's words."""
+    segs = _segments(
+        [
+            ("Ann", "It would be great if someone could ask the museum and the library."),
+            ("Bob", "I know the curator, I'll ask him tomorrow."),
+            ("Cal", "And I'll do the library one."),
+            ("Ann", "Could someone book the minibus?"),
+            ("Bob", "Sure, I'll book it."),
+        ]
+    )
+    items = extract_actions(split_sentences(segs), MONDAY)
+    assert [(a.owner, a.task, a.due) for a in items] == [
+        ("Bob", "ask the curator", "2026-12-08"),
+        ("Cal", "do the library one", None),
+        ("Bob", "book the minibus", None),
+    ]

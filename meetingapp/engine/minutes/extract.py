@@ -318,6 +318,7 @@ class _Found:
     sentence: int
     kind: str  # "self" (first person), "request", "named", "recap"
     voice: str | None  # the speaker's label
+    to_anyone: bool = False  # a request to whoever takes it ("if someone could ...")
 
 
 def extract_actions(
@@ -589,7 +590,8 @@ def _action_in(
         segment_index=s.segment_index,
     )
     mine = kind in ("self", "volunteer", "leave", "progressive")
-    return _Found(item, k, "self" if mine else kind if kind == "named" else "request", s.speaker)
+    found = "self" if mine else kind if kind == "named" else "request"
+    return _Found(item, k, found, s.speaker, to_anyone=kind == "anyone")
 
 
 def _if_clause(before: str, kind: str) -> str | None:
@@ -868,10 +870,17 @@ def _merge_replies(found: list[_Found], sentences: list[Sentence], people: Peopl
     is kept, the reply is not a second item, and a verb of its own rewords the task
     (:func:`_restating`). A reply that only points back ("get that done") and answers
     no request says nothing on its own and is dropped, unless the same verb just
-    before says what "it" is (:func:`_echoed`)."""
+    before says what "it" is (:func:`_echoed`). A request to anyone that the taker
+    answers with a task in their own words gives way to that task (:func:`_open_call`)."""
     out: list[_Found] = []
     for f in found:
         said = sentences[f.sentence].text
+        if f.kind == "self" and not _pointing(f.item.task) and (open_call := _open_call(out, f)):
+            # "If someone could ask the school..." - "I know the head, I'll ask her":
+            # the volunteer's own words are the task
+            out.remove(open_call)
+            if f.item.due is None:
+                f.item = replace(f.item, due=open_call.item.due, due_text=open_call.item.due_text)
         if f.kind != "self" or not _accepting(f.item.task, said):
             out.append(f)
             continue
@@ -892,6 +901,15 @@ def _merge_replies(found: list[_Found], sentences: list[Sentence], people: Peopl
         elif f.item.due and _own_verb(f.item.task):
             out.append(f)  # "I'll submit it through the portal on the 19th" says enough
     return out
+
+
+def _open_call(found: list[_Found], f: _Found) -> _Found | None:
+    """The request to anyone that ``f``, a commitment in its own words, takes on: the
+    last one made, whose taker is ``f``'s owner."""
+    calls = [r for r in found if r.to_anyone and r.sentence < f.sentence]
+    if calls and calls[-1].item.owner == f.item.owner and f.sentence - calls[-1].sentence <= 2:
+        return calls[-1]
+    return None
 
 
 def _restating(reply: str, request: str) -> str | None:
