@@ -854,3 +854,17 @@ def test_a_request_to_anyone_taken_on_in_the_takers_own_words() -> None:
         ("Cal", "do the library one", None),
         ("Bob", "book the minibus", None),
     ]
+
+
+def test_a_commitment_on_them_takes_the_speakers_own_noun_before_it() -> None:
+    segs = _segments(
+        [
+            ("Ann", "Shall I handle the name badges?"),
+            ("Ann", "I'll print them at the library on Thursday."),
+            ("Ben", "Lovely, thanks."),
+        ]
+    )
+    items = extract_actions(split_sentences(segs), MONDAY)
+    assert [(a.owner, a.task, a.due) for a in items] == [
+        ("Ann", "print the name badges at the library", "2026-12-10")
+    ]

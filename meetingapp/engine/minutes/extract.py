@@ -633,8 +633,11 @@ def _resolve_person(task: str, before: str, pronouns: tuple[str, ...] = ("him", 
     for det in reversed(list(_DETERMINER.finditer(before))):
         after = before[det.end() :]
         runs = candidate_runs(after, STOP_WORDS)
-        if runs and after.lower().startswith(runs[0][0].lower()):
-            words[1] = "the " + " ".join(runs[0])
+        start = after.find(runs[0][0]) if runs else -1
+        # the noun right after the determiner, or after one word ("the name badges")
+        if start >= 0 and len(after[:start].split()) <= 1 and "," not in after[:start]:
+            end = after.find(runs[0][-1], start) + len(runs[0][-1])
+            words[1] = "the " + after[:end]
             return " ".join(words)
     return task
 
@@ -938,7 +941,9 @@ def _own_verb(task: str) -> bool:
 
 def _echoed(task: str, sentences: list[Sentence], k: int) -> str | None:
     """ "If you send me the photos, ..." - "I'll send them tonight": the pronoun
-    stands for the object the same verb had just before."""
+    stands for the object the same verb had just before, else for the last noun
+    phrase of the speaker's own sentence before ("Can I do the invitations? I'll
+    make them on my laptop")."""
     words = task.split()
     if len(words) < 2 or words[1].lower() not in ("it", "them", "those", "these"):
         return None
@@ -951,6 +956,9 @@ def _echoed(task: str, sentences: list[Sentence], k: int) -> str | None:
     for j in range(k - 1, max(-1, k - 3), -1):
         if m := said.search(sentences[j].text):
             return " ".join([words[0], m.group("np").strip(), *words[2:]])
+    if k and sentences[k - 1].speaker == sentences[k].speaker:
+        resolved = _resolve_person(task, sentences[k - 1].text, ("it", "them"))
+        return resolved if resolved != task else None
     return None
 
 
