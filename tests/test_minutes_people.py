@@ -868,3 +868,20 @@ def test_a_commitment_on_them_takes_the_speakers_own_noun_before_it() -> None:
     assert [(a.owner, a.task, a.due) for a in items] == [
         ("Ann", "print the name badges at the library", "2026-12-10")
     ]
+
+
+def test_one_as_the_object_is_the_noun_phrase_said_with_a_before_it() -> None:
+    segs = _segments(
+        [
+            ("Ann", "What we lack is a floor plan of the new office."),
+            ("Ben", "Would you mind sketching one this week, Ann?"),
+            ("Ann", "Sure."),
+            ("Cal", "Can you fix the one on the left, Ben?"),
+            ("Ben", "Yes."),
+        ]
+    )
+    items = extract_actions(split_sentences(segs), MONDAY)
+    assert [(a.owner, a.task, a.due) for a in items] == [
+        ("Ann", "sketch a floor plan of the new office", "2026-12-11"),
+        ("Ben", "fix the one on the left", None),
+    ]

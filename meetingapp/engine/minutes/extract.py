@@ -195,6 +195,10 @@ _PROCEDURE = word_set(
     "hear turn circle call get finish walk hold bear proceed introduce welcome thank come "
     "speak meet reconvene regroup sync summarise summarize sum"
 )
+#: A prepositional phrase that belongs to the noun before it: "of the council leader".
+_PP = re.compile(
+    r"\s+(?:of|on|for|from|with|in|about)\s+(?:the\s+|a\s+|an\s+)?[a-z]+(?:\s+[a-z]+)?", re.I
+)
 _DETERMINER = re.compile(r"\b(?:the|a|an|our|your|my|their|his)\s+", re.IGNORECASE)
 #: A verb with only a pronoun after its preposition reacts to what was said.
 #: Verbs that say a request is taken on, not how it is done ("I'll do it").
@@ -577,6 +581,8 @@ def _action_in(
     if kind != "self":
         task = _resolve_pronoun(task, sentences, k, people, before)
     task = _resolve_person(task, before)
+    if kind != "self":
+        task = _resolve_one(task, [before, *(x.text for x in sentences[max(0, k - 2) : k][::-1])])
     said_before = s.text[: max(0, s.text.find(clause))]
     if kind == "self" and _FIRST_PERSON.search(said_before):
         # "I'll tidy the slides, I'll email them round": the first task's object
@@ -631,14 +637,38 @@ def _resolve_person(task: str, before: str, pronouns: tuple[str, ...] = ("him", 
     if len(words) > 2 and words[2].lower() not in STOP_WORDS:
         return task  # "her" as a determiner: "call her manager"
     for det in reversed(list(_DETERMINER.finditer(before))):
-        after = before[det.end() :]
-        runs = candidate_runs(after, STOP_WORDS)
-        start = after.find(runs[0][0]) if runs else -1
-        # the noun right after the determiner, or after one word ("the name badges")
-        if start >= 0 and len(after[:start].split()) <= 1 and "," not in after[:start]:
-            end = after.find(runs[0][-1], start) + len(runs[0][-1])
-            words[1] = "the " + after[:end]
+        if np := _noun_phrase(before[det.end() :]):
+            words[1] = f"the {np}"
             return " ".join(words)
+    return task
+
+
+def _noun_phrase(after: str) -> str | None:
+    """The noun phrase a determiner opens, ``after`` being what follows it: its
+    content words, right after it or after one word ("name badges"), and one
+    prepositional phrase ("portrait of the council leader")."""
+    runs = candidate_runs(after, STOP_WORDS)
+    start = after.find(runs[0][0]) if runs else -1
+    if start < 0 or len(after[:start].split()) > 1 or "," in after[:start]:
+        return None
+    end = after.find(runs[0][-1], start) + len(runs[0][-1])
+    if pp := _PP.match(after[end:]):
+        end += pp.end()
+    return after[:end]
+
+
+def _resolve_one(task: str, texts: list[str]) -> str:
+    """ "Could someone put one together?" after "we need a new setlist": "one" as the
+    object stands for the last "a/an" noun phrase said before it."""
+    one = re.search(
+        r"(?<!\bthe )(?<!\bno )(?<!\bevery )\bone\b(?!\s+(?:of|more|thing|day)\b)", task
+    )
+    if one is None or one.start() == 0:
+        return task
+    for text in texts:
+        for det in reversed(list(re.finditer(r"\b(?:a|an)\s+", text, re.IGNORECASE))):
+            if np := _noun_phrase(text[det.end() :]):
+                return f"{task[: one.start()]}{det.group(0).lower()}{np}{task[one.end() :]}"
     return task
 
 
