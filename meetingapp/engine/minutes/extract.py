@@ -32,6 +32,13 @@ from difflib import SequenceMatcher
 
 from meetingapp.domain.minutes import ActionItem, Item
 from meetingapp.engine.minutes.agreement import agreed_proposals
+from meetingapp.engine.minutes.anaphora import (
+    PRONOUN_OBJECTS,
+    echoed_object,
+    resolve_one,
+    resolve_person,
+    resolve_pronoun,
+)
 from meetingapp.engine.minutes.dates import DueMatch, find_due, resolve_due
 from meetingapp.engine.minutes.people import (
     People,
@@ -48,7 +55,7 @@ from meetingapp.engine.minutes.rewrite import (
     third_person,
 )
 from meetingapp.engine.minutes.text import Sentence, tokens, word_set
-from meetingapp.engine.minutes.topics import STOP_WORDS, candidate_runs, text_match
+from meetingapp.engine.minutes.topics import STOP_WORDS, text_match
 
 _NAME = r"[A-Z][a-z]+"
 #: "I'll", "I can", and the hedged or obliged forms people commit with ("I guess I
@@ -195,19 +202,11 @@ _PROCEDURE = word_set(
     "hear turn circle call get finish walk hold bear proceed introduce welcome thank come "
     "speak meet reconvene regroup sync summarise summarize sum"
 )
-#: A prepositional phrase that belongs to the noun before it: "of the council leader".
-_PP = re.compile(
-    r"\s+(?:of|on|for|from|with|in|about)\s+(?:the\s+|a\s+|an\s+)?[a-z]+(?:\s+[a-z]+)?", re.I
-)
-_DETERMINER = re.compile(r"\b(?:the|a|an|our|your|my|their|his)\s+", re.IGNORECASE)
 #: A verb with only a pronoun after its preposition reacts to what was said.
 #: Verbs that say a request is taken on, not how it is done ("I'll do it").
 _GENERIC_VERBS = word_set("do get have handle take sort make grab manage cover finish try")
 _PARTICLES = word_set("out up off over in back down on through")
 _ABOUT_IT = re.compile(r"^[a-z]+ (?:with|about|on|over) (?:that|this|it)$", re.IGNORECASE)
-#: Objects that point back to what was just asked ("get that done", "have something
-#: by Monday") rather than name a task.
-_PRONOUN_OBJECTS = word_set("it that this so them those these something")
 _CONDITIONAL = re.compile(r"\b(?:if|unless|would|could|might|maybe|perhaps)\b", re.IGNORECASE)
 #: "If legal signs off, " / "Kofi, if you find the letter, ": a condition before the cue.
 _IF_CLAUSE = re.compile(r"(?:^|,\s*)\W*(?:and\s+|so\s+)?(?P<cond>if\b[^,]+),\s*$", re.IGNORECASE)
@@ -579,14 +578,14 @@ def _action_in(
         said = find_due(answer.text)  # "Any chance you could...?" - "Yes, by tomorrow."
         due = said.phrase if said else None
     if kind != "self":
-        task = _resolve_pronoun(task, sentences, k, people, before)
-    task = _resolve_person(task, before)
+        task = resolve_pronoun(task, sentences, k, people, before)
+    task = resolve_person(task, before)
     if kind != "self":
-        task = _resolve_one(task, [before, *(x.text for x in sentences[max(0, k - 2) : k][::-1])])
+        task = resolve_one(task, [before, *(x.text for x in sentences[max(0, k - 2) : k][::-1])])
     said_before = s.text[: max(0, s.text.find(clause))]
     if kind == "self" and _FIRST_PERSON.search(said_before):
         # "I'll tidy the slides, I'll email them round": the first task's object
-        task = _resolve_person(task, said_before, ("it", "them"))
+        task = resolve_person(task, said_before, ("it", "them"))
     item = ActionItem(
         owner=owner,
         task=task,
@@ -623,53 +622,6 @@ def _takes_on(answer: str) -> bool:
         or _FIRST_PERSON.search(answer)
         or _YOU_WILL_HAVE.search(answer)
     )
-
-
-def _resolve_person(task: str, before: str, pronouns: tuple[str, ...] = ("him", "her")) -> str:
-    """ "I know the head teacher, I'll ask her" -> "ask the head teacher": "him" or
-    "her" (or, after a first commitment, "it"/"them") as the object stands for the
-    last noun phrase said earlier in the sentence (only there: across sentences it is
-    too often someone else), a determiner's noun, not a word said to someone ("Yes,
-    chef, I'll call him")."""
-    words = task.split()
-    if len(words) < 2 or words[1].lower() not in pronouns:
-        return task
-    if len(words) > 2 and words[2].lower() not in STOP_WORDS:
-        return task  # "her" as a determiner: "call her manager"
-    for det in reversed(list(_DETERMINER.finditer(before))):
-        if np := _noun_phrase(before[det.end() :]):
-            words[1] = f"the {np}"
-            return " ".join(words)
-    return task
-
-
-def _noun_phrase(after: str) -> str | None:
-    """The noun phrase a determiner opens, ``after`` being what follows it: its
-    content words, right after it or after one word ("name badges"), and one
-    prepositional phrase ("portrait of the council leader")."""
-    runs = candidate_runs(after, STOP_WORDS)
-    start = after.find(runs[0][0]) if runs else -1
-    if start < 0 or len(after[:start].split()) > 1 or "," in after[:start]:
-        return None
-    end = after.find(runs[0][-1], start) + len(runs[0][-1])
-    if pp := _PP.match(after[end:]):
-        end += pp.end()
-    return after[:end]
-
-
-def _resolve_one(task: str, texts: list[str]) -> str:
-    """ "Could someone put one together?" after "we need a new setlist": "one" as the
-    object stands for the last "a/an" noun phrase said before it."""
-    one = re.search(
-        r"(?<!\bthe )(?<!\bno )(?<!\bevery )\bone\b(?!\s+(?:of|more|thing|day)\b)", task
-    )
-    if one is None or one.start() == 0:
-        return task
-    for text in texts:
-        for det in reversed(list(re.finditer(r"\b(?:a|an)\s+", text, re.IGNORECASE))):
-            if np := _noun_phrase(text[det.end() :]):
-                return f"{task[: one.start()]}{det.group(0).lower()}{np}{task[one.end() :]}"
-    return task
 
 
 def _left_with(m: re.Match[str], clause: str) -> str:
@@ -879,32 +831,15 @@ def _addressee(sentences: list[Sentence], k: int, people: People) -> str | None:
     return people.voice(next(later, None))
 
 
-def _resolve_pronoun(
-    task: str, sentences: list[Sentence], k: int, people: People, before: str = ""
-) -> str:
-    """ "review them" -> "review the portfolios": the object a request points back to
-    is the last noun phrase said just before it, in the same sentence ("Dana, the
-    floor plan, can you send it round?") or the two before."""
-    words = task.split()
-    if len(words) < 2 or words[1].lower() not in _PRONOUN_OBJECTS - {"so", "something"}:
-        return task
-    stop = STOP_WORDS | {n.lower() for n in people.names}
-    for text in [before, *(sentences[j].text for j in range(k - 1, max(-1, k - 3), -1))]:
-        runs = candidate_runs(text, stop)
-        if runs:
-            words[1] = "the " + " ".join(runs[-1])
-            return " ".join(words)
-    return task
-
-
 def _merge_replies(found: list[_Found], sentences: list[Sentence], people: People) -> list[_Found]:
     """A first-person reply that accepts a request just made ("Yes, I'll get that
     done", "Sure thing, I'll grab them after standup") completes it: its due date
     is kept, the reply is not a second item, and a verb of its own rewords the task
     (:func:`_restating`). A reply that only points back ("get that done") and answers
-    no request says nothing on its own and is dropped, unless the same verb just
-    before says what "it" is (:func:`_echoed`). A request to anyone that the taker
-    answers with a task in their own words gives way to that task (:func:`_open_call`)."""
+    no request says nothing on its own and is dropped, unless what was said just
+    before says what "it" is (:func:`.anaphora.echoed_object`). A request to anyone
+    that the taker answers with a task in their own words gives way to that task
+    (:func:`_open_call`)."""
     out: list[_Found] = []
     for f in found:
         said = sentences[f.sentence].text
@@ -928,7 +863,7 @@ def _merge_replies(found: list[_Found], sentences: list[Sentence], people: Peopl
                 request.item = replace(request.item, task=restated)
         elif not _pointing(f.item.task):
             out.append(f)
-        elif echoed := _echoed(f.item.task, sentences, f.sentence):
+        elif echoed := echoed_object(f.item.task, sentences, f.sentence):
             f.item = replace(f.item, task=echoed)
             out.append(f)
         elif f.item.due and _own_verb(f.item.task):
@@ -969,29 +904,6 @@ def _own_verb(task: str) -> bool:
     return any(w not in STOP_WORDS for w in tokens(" ".join(words[2:])))
 
 
-def _echoed(task: str, sentences: list[Sentence], k: int) -> str | None:
-    """ "If you send me the photos, ..." - "I'll send them tonight": the pronoun
-    stands for the object the same verb had just before, else for the last noun
-    phrase of the speaker's own sentence before ("Can I do the invitations? I'll
-    make them on my laptop")."""
-    words = task.split()
-    if len(words) < 2 or words[1].lower() not in ("it", "them", "those", "these"):
-        return None
-    verb = re.escape(words[0].lower())
-    said = re.compile(
-        rf"\b{verb}(?:s|es|ed|ing)?\s+(?:(?:me|us|you|him|her|them)\s+)?"
-        r"(?P<np>(?:the|a|an|this|that|these|those|our|your|my|his|their)\s+[^,.;?!]+)",
-        re.IGNORECASE,
-    )
-    for j in range(k - 1, max(-1, k - 3), -1):
-        if m := said.search(sentences[j].text):
-            return " ".join([words[0], m.group("np").strip(), *words[2:]])
-    if k and sentences[k - 1].speaker == sentences[k].speaker:
-        resolved = _resolve_person(task, sentences[k - 1].text, ("it", "them"))
-        return resolved if resolved != task else None
-    return None
-
-
 def _answers(sentences: list[Sentence], request: _Found, reply: _Found, people: People) -> bool:
     """Whether ``reply`` answers ``request``: said in the next turn, or a little later
     by the very person asked."""
@@ -1013,7 +925,7 @@ def _accepting(task: str, said: str) -> bool:
 
 def _pointing(task: str) -> bool:
     """Whether the task's object is a pronoun ("get that done", "grab them")."""
-    return any(w in _PRONOUN_OBJECTS for w in tokens(task)[1:2])
+    return any(w in PRONOUN_OBJECTS for w in tokens(task)[1:2])
 
 
 def _name_by_also(found: list[_Found], sentences: list[Sentence]) -> list[_Found]:
@@ -1152,7 +1064,7 @@ def _rename(f: _Found, old: str | None, new: str) -> _Found:
 
 
 def _pronouns_only(task: str) -> bool:
-    return all(w in _PRONOUN_OBJECTS for w in tokens(task)[1:])
+    return all(w in PRONOUN_OBJECTS for w in tokens(task)[1:])
 
 
 def _possessive(name: str | None) -> str | None:
