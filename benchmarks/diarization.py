@@ -972,6 +972,7 @@ NAME_SPLITS = ("dev", "heldout", "fresh")
 FRESH_VOICES = {
     "7d22772": ("onboarding_day", "radio_callin", "residents_meeting", "sprint_retro"),
     "d611291": ("football_halftime", "pitch_practice", "vet_case_review"),
+    "dc318c5": ("allotment_society", "choir_rehearsal", "hackathon_judging", "tabletop_game"),
 }
 
 
