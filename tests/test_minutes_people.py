@@ -885,3 +885,29 @@ def test_one_as_the_object_is_the_noun_phrase_said_with_a_before_it() -> None:
         ("Ann", "sketch a floor plan of the new office", "2026-12-11"),
         ("Ben", "fix the one on the left", None),
     ]
+
+
+def test_an_order_taken_on_by_the_next_voice_is_theirs() -> None:
+    """ "Mo, restock it before the lunch rush" - "Will do." is Mo's task on what was
+    just reported; an order nobody takes on, "Have a good weekend" and "Yeah, ship
+    it" (an answer) are not tasks."""
+    segs = _segments(
+        [
+            ("Mo", "The salad bar is nearly empty."),
+            ("Ann", "Okay, Mo, restock it before the lunch rush."),
+            ("Mo", "We'll do."),
+            ("Ann", "Book the minibus for Friday."),
+            ("Ben", "Sure."),
+            ("Ann", "Fix the rota."),
+            ("Cal", "The oven is still broken."),
+            ("Ann", "Is everyone happy with the menu?"),
+            ("Ben", "Yeah, ship it."),
+            ("Ann", "Have a good weekend."),
+            ("Ben", "Yes, you too."),
+        ]
+    )
+    items = extract_actions(split_sentences(segs), MONDAY)
+    assert [(a.owner, a.task, a.due) for a in items] == [
+        ("Mo", "restock the salad bar before the lunch rush", None),
+        ("Ben", "book the minibus", "2026-12-11"),
+    ]

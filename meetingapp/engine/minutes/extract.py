@@ -3,7 +3,10 @@
 Meetings phrase commitments in a few recurring ways ("I'll...", "can you...",
 "it would be good if you could...", "Bob will...", "Action for Tom:",
 "Grace to revise...", hedged: "I guess I should... before Friday", "maybe you
-could...", volunteered: "Count me in for...", "Leave the flyers with me") and
+could...", volunteered: "Count me in for...", "Leave the flyers with me", an
+order the next voice takes on: "Mo, restock it." - "Will do.", a bargain: "if
+you find the letter, I'll compare quotes", on a condition: "If legal signs off,
+I'll send it Friday") and
 decisions likewise ("we decided...", "let's...", "X is not in the beta", "X
 waits until after Y", and a proposal the room agrees to, :mod:`.agreement`).
 Rules on those cues, with filters for the look-alikes (stative verbs,
@@ -156,8 +159,23 @@ _SHOULD_I = re.compile(r"\b(?:should|shall) I (?P<rest>[^?]+)\?", re.IGNORECASE)
 #: Taking a request on without a "yes": "Happy to.", "Will do.", "On it."
 _ACCEPT = re.compile(
     r"^\W*(?:happy to|will do|on it|no problem|leave it with me|consider it done|can do"
-    r"|not at all|I can|I will|I'll|me)\b",  # "not at all" answers "would you mind"
+    r"|not at all|I can|I will|I'll|me)\b"  # "not at all" answers "would you mind"
+    r"|^\W*we(?:'ll|’ll| will) do\W*(?:,|$)",  # ASR's "Will do."
     re.IGNORECASE,
+)
+#: "Thuy, log it and check it every hour": an imperative (a verb, then its object),
+#: said at the start or after a comma; a task only when the next voice takes it on.
+_IMPERATIVE = re.compile(
+    r"(?:^|,\s+)\W*(?P<rest>(?P<verb>[A-Za-z][a-z]+)\s+(?:it|them|the|a|an|this|that|these|those"
+    r"|your|everything)\b[^?]*)$"
+)
+_ANSWER = re.compile(r"^\W*(?:yes|yeah|yep|yup|sure|absolutely|definitely)\b", re.IGNORECASE)
+#: Words that open such a clause without being a verb of work.
+_NOT_IMPERATIVE = word_set(
+    "in on at for with about from of by to into onto over under after before than as like "
+    "and or but so then if when while because just also only even still all both each every "
+    "is was are were be have has had do does did get got know think mean see say let thank "
+    "enjoy take welcome"
 )
 #: Promising the asker the result: "You'll have a draft by Tuesday."
 _YOU_WILL_HAVE = re.compile(r"\byou(?:'ll|’ll| will) (?:have|get)\b", re.IGNORECASE)
@@ -520,7 +538,7 @@ def _action_in(
         return f
     elif kind not in ("polite", "anyone") and _CONDITIONAL.search(before):
         return None  # "polite" and "anyone" cues are conditional themselves ("if someone could")
-    asked = kind in ("request", "suggest", "polite", "mind", "handover", "anyone")
+    asked = kind in ("request", "suggest", "polite", "mind", "handover", "anyone", "imperative")
     answer = _answer(sentences, k)
     if asked and answer is not None and _REFUSE.match(answer.text):
         return None  # "Could you call the landlord?" - "No, sorry, I'm away."
@@ -528,14 +546,16 @@ def _action_in(
         clause, speaker, people
     ):
         owner = _accepted_by(sentences, k, people) or owner
-    if kind == "anyone":  # only someone's yes makes it anyone's task
-        owner = _accepted_by(sentences, k, people)
+    if kind in ("anyone", "imperative"):  # only someone's yes makes it their task
+        owner = _accepted_by(sentences, k, people, said_yes=kind == "imperative")
         if owner is None:
             return None
     if kind == "leave":
         rest, rest_at = _left_with(m, clause), len(clause)
     else:
         rest, rest_at = m.group("rest"), m.start("rest")
+    if kind == "imperative":  # "Book the room": the verb opened the sentence
+        rest = rest[:1].lower() + rest[1:]
     if kind == "handover":  # "you're on the login bug": the task is handling it
         rest, rest_at = f"handle {rest}", rest_at - len("handle ")
     if able := _ABLE.match(rest):
@@ -577,7 +597,12 @@ def _action_in(
     if asked and due is None and answer is not None and _takes_on(answer.text):
         said = find_due(answer.text)  # "Any chance you could...?" - "Yes, by tomorrow."
         due = said.phrase if said else None
-    if kind != "self":
+    if kind == "imperative":  # "The fridge is warm." - "Log it.": what was just reported
+        for x in sentences[max(0, k - 2) : k][::-1]:
+            task = resolve_person(task, x.text, ("it", "them"))
+        if _pointing(task):
+            return None  # "Ship it!": no telling what
+    elif kind != "self":
         task = resolve_pronoun(task, sentences, k, people, before)
     task = resolve_person(task, before)
     if kind != "self":
@@ -641,14 +666,18 @@ def _answer(sentences: list[Sentence], k: int) -> Sentence | None:
     return None
 
 
-def _accepted_by(sentences: list[Sentence], k: int, people: People) -> str | None:
+def _accepted_by(
+    sentences: list[Sentence], k: int, people: People, said_yes: bool = False
+) -> str | None:
     """Who a request without a name went to, when the next turn accepts it ("Happy
-    to.", "Sure, I'll..."): the one who says yes is the one who was asked."""
+    to.", "Sure, I'll..."): the one who says yes is the one who was asked. With
+    ``said_yes`` only a yes counts, not a commitment of the replier's own."""
     s = sentences[k]
     later = next((x for x in sentences[k + 1 : k + 3] if x.speaker != s.speaker), None)
     if later is None or sentences[k + 1].speaker != later.speaker:
         return None
-    if _YES.match(later.text) or _ACCEPT.match(later.text) or _FIRST_PERSON.search(later.text):
+    own = not said_yes and _FIRST_PERSON.search(later.text)
+    if _YES.match(later.text) or _ACCEPT.match(later.text) or own:
         return people.voice(later.speaker)
     return None
 
@@ -734,6 +763,10 @@ def _commitment(
         name = m.group("name")
         if name_word(name) and (people.person(name) or name in people.proper):
             return _named(name, people, speaker), to_them, m, "named"
+    m = _IMPERATIVE.search(clause)
+    verbs = _NOT_IMPERATIVE | _NOT_TASKS | _PROCEDURE | _NOT_BARE
+    if m and m.group("verb").lower() not in verbs and not _ANSWER.match(clause):
+        return addressee, to_them, m, "imperative"  # not "Yeah, ship it": an answer
     return None
 
 
