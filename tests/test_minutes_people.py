@@ -911,3 +911,30 @@ def test_an_order_taken_on_by_the_next_voice_is_theirs() -> None:
         ("Mo", "restock the salad bar before the lunch rush", None),
         ("Ben", "book the minibus", "2026-12-11"),
     ]
+
+
+def test_more_ways_to_ask_the_room_or_one_person() -> None:
+    """ "Who can...?", "Would anyone like to...?", "Are you able to...?", "Do you have
+    time to...?", answered "Me", "I will", "Yes", "Sure", "I'm on it"."""
+    segs = _segments(
+        [
+            ("Ann", "Who can book the venue for the party?"),
+            ("Ben", "Me, I'll do it tomorrow."),
+            ("Ann", "Are you able to send the report by Friday, Cal?"),
+            ("Cal", "Yes."),
+            ("Ann", "Would anyone like to present the results next week?"),
+            ("Dee", "I will."),
+            ("Ben", "Do you have time to review my draft before Thursday, Ann?"),
+            ("Ann", "Sure."),
+            ("Ann", "Could somebody water the plants?"),
+            ("Cal", "I'm on it."),
+        ]
+    )
+    items = extract_actions(split_sentences(segs), MONDAY)
+    assert [(a.owner, a.task, a.due) for a in items] == [
+        ("Ben", "book the venue for the party", "2026-12-08"),
+        ("Cal", "send the report", "2026-12-11"),
+        ("Dee", "present the results", "2026-12-14"),
+        ("Ann", "review Ben's draft", "2026-12-10"),
+        ("Cal", "water the plants", None),
+    ]

@@ -110,9 +110,12 @@ _YOURE_ON = re.compile(
     r"\byou(?:'re| are) (?:on|taking|handling|in charge of|responsible for) (?P<rest>the .+)",
     re.IGNORECASE,
 )
-#: "Can someone update the wiki?": a request to whoever takes it on.
+#: "Can someone update the wiki?", "Who can book the venue?", "Would anyone like to
+#: present?": a request to whoever takes it on.
 _ANYONE = re.compile(
-    r"\b(?:(?:can|could|would) (?:someone|somebody|anyone|anybody)"
+    r"\b(?:(?:would|does|do) (?:someone|somebody|anyone|anybody) (?:want|like) to"
+    r"|who (?:can|could|will|wants to|would like to|is able to)|any volunteers? to"
+    r"|(?:can|could|would) (?:someone|somebody|anyone|anybody)"
     r"|if (?:someone|somebody|anyone|anybody) could)\s+(?P<rest>[^?]+)",
     re.IGNORECASE,
 )
@@ -122,7 +125,8 @@ _POLITE = re.compile(
     r"|(?:could|can|may) I ask you to|I(?:'d| would) like you to|I (?:need|want) you to"
     r"|would it be possible for you to|(?:I was|I'm|I am) wondering if you could"
     r"|I wonder if you could|do you think you could|any chance you could"
-    r"|(?:could|can) I get you to)\s+(?P<rest>.+)",
+    r"|(?:could|can) I get you to|are you able to|is it possible for you to"
+    r"|do you have (?:the )?(?:time|a chance|capacity) to|would you like to)\s+(?P<rest>.+)",
     re.IGNORECASE,
 )
 #: "Maybe you could take a look at...", "you might want to...": a hedged request.
@@ -158,7 +162,8 @@ _NAMED_MODAL = re.compile(
 _SHOULD_I = re.compile(r"\b(?:should|shall) I (?P<rest>[^?]+)\?", re.IGNORECASE)
 #: Taking a request on without a "yes": "Happy to.", "Will do.", "On it."
 _ACCEPT = re.compile(
-    r"^\W*(?:happy to|will do|on it|no problem|leave it with me|consider it done|can do"
+    r"^\W*(?:happy to|will do|(?:I'm |I am )?on it|no problem|leave it with me|consider it done"
+    r"|can do"
     r"|not at all|I can|I will|I'll|me)\b"  # "not at all" answers "would you mind"
     r"|^\W*we(?:'ll|’ll| will) do\W*(?:,|$)",  # ASR's "Will do."
     re.IGNORECASE,
