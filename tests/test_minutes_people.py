@@ -938,3 +938,22 @@ def test_more_ways_to_ask_the_room_or_one_person() -> None:
         ("Ann", "review Ben's draft", "2026-12-10"),
         ("Cal", "water the plants", None),
     ]
+
+
+def test_a_vote_and_a_plan_asked_about_are_decisions_once_agreed() -> None:
+    segs = _segments(
+        [
+            ("Ann", "All in favour of moving the launch to May?"),
+            ("Ben", "Aye."),
+            ("Cal", "Aye."),
+            ("Ann", "The motion is carried."),
+            ("Ben", "Are we all happy to drop the printed newsletter?"),
+            ("Cal", "Yes."),
+            ("Ann", "Is everyone okay to work late on Friday?"),
+            ("Ben", "No, sorry."),
+        ]
+    )
+    assert [d.text for d in extract_decisions(split_sentences(segs))] == [
+        "The team will move the launch to May",
+        "The team will drop the printed newsletter",
+    ]

@@ -7,6 +7,7 @@ it an outcome. A proposal nobody answers, or one answered with a "no" or a
 "but", stays a proposal.
 
 Proposals come as "we should X", "I suggest we X", "I'd propose X-ing", a
+question on the plan ("Are we all happy to X?", "All in favour of X-ing?"), a
 formal motion ("I move that we X" - "Seconded."), a bare option ("How about
 Wednesdays?" - "Wednesdays work.") or a statement put to the room with a tag
 ("We ask for fifty thousand. Does that work for everyone?").
@@ -33,6 +34,15 @@ _GERUND_PROPOSAL = re.compile(
     r"\bI(?:'d| would)? (?:propose|suggest|recommend)\s+(?P<rest>[a-z]+ing\b[^?]*?)[.!]?$",
     re.IGNORECASE,
 )
+#: "Are we all happy to drop X?", "Can we agree to meet monthly?": the plan asked about.
+_ASKED_PLAN = re.compile(
+    r"\b(?:(?:are we|is everyone|is everybody|are you) (?:all |both )?"
+    r"(?:happy|ok|okay|fine|good|agreed) to|(?:can|shall|could) we (?:all )?agree to)"
+    r"\s+(?P<rest>[^?]+)\?",
+    re.IGNORECASE,
+)
+#: "All in favour of moving the launch to May?": a vote on the gerund's plan.
+_VOTE = re.compile(r"\ball in favou?r of\s+(?P<rest>[a-z]+ing\b[^?]*)", re.IGNORECASE)
 #: "How about Wednesdays from next week?": an option put forward, said as it stands.
 _OPTION = re.compile(r"\b(?:how about|what about)\s+(?!we\b)(?P<rest>[^?]+)\?\s*$", re.I)
 #: Asking the room: "Does everyone agree?", "Any objections?", "Are we all okay with that?"
@@ -91,9 +101,11 @@ def _said_on(sentences: list[Sentence], k: int) -> tuple[str, int]:
 def _proposal(text: str) -> str | None:
     if m := _PROPOSAL.search(text):
         return "we will " + (m.group("rest") or m.group("rest2")).strip().rstrip(".!")
-    if m := _GERUND_PROPOSAL.search(text):
+    if m := _ASKED_PLAN.search(text):
+        return f"we will {m.group('rest').strip()}"
+    if m := _GERUND_PROPOSAL.search(text) or _VOTE.search(text):
         verbs = re.sub(r"\b[a-z]+ing\b", lambda g: gerund_base(g.group(0)), m.group("rest"))
-        return f"we will {verbs}"
+        return f"we will {verbs.strip().rstrip('.!')}"
     if m := _OPTION.search(text):
         return m.group("rest").strip()
     return None

@@ -317,7 +317,8 @@ _TOPIC = re.compile(
 #: An outcome said only of "that" ("That is carried unanimously") restates the
 #: decision just recorded.
 _BACK_REFERENCE = re.compile(
-    r"^\W*(?:that|it|this)(?:'s|’s| is| was| has been) \w+ed(?:\s+\w+ly)?\W*$", re.IGNORECASE
+    r"^\W*(?:that|it|this|the motion)(?:'s|’s| is| was| has been) \w+ed(?:\s+\w+ly)?\W*$",
+    re.IGNORECASE,
 )
 #: "Will do" (ASR: "We'll do") answering a request, not a plan of the team's.
 _WILL_DO = re.compile(r"^\W*(?:we(?:'ll|’ll| will) |will )do\b[,.!]\s*", re.IGNORECASE)
