@@ -957,3 +957,23 @@ def test_a_vote_and_a_plan_asked_about_are_decisions_once_agreed() -> None:
         "The team will move the launch to May",
         "The team will drop the printed newsletter",
     ]
+
+
+def test_pairs_asked_together_answer_as_we() -> None:
+    segs = _segments(
+        [
+            ("Ann", "Leave the catering to me."),
+            ("Cal", "Dev, could you and Mia sort the raffle prizes by the 15th?"),
+            ("Dev", "Sure."),
+            ("Ann", "Can you two check the stock levels?"),
+            ("Ben", "We can do that tomorrow."),
+            ("Ann", "Could you two call the caterer?"),
+            ("Ben", "We can't, sorry."),
+        ]
+    )
+    items = extract_actions(split_sentences(segs), MONDAY)
+    assert [(a.owner, a.task, a.due) for a in items] == [
+        ("Ann", "take care of the catering", None),
+        ("Dev", "sort the raffle prizes", "2026-12-15"),
+        ("Ben", "check the stock levels", "2026-12-08"),
+    ]

@@ -92,14 +92,16 @@ _NOT_BARE = word_set(
 _COUNT_ME_IN = re.compile(
     r"\b(?:count|sign|put) me (?:in|up|down) for\s+(?P<rest>.+)", re.IGNORECASE
 )
-#: "Leave the flyers with me": taking something on; the task is in a passive that
+#: "Leave the flyers with me" (or "to me"): taking something on; the task is in a passive that
 #: follows ("they'll be printed by Tuesday"), else the thing is taken care of.
 _LEAVE_WITH_ME = re.compile(
-    r"\bleave (?P<thing>(?:the|this|that|those|these|my|our) [^,.;]+?) with me\b", re.IGNORECASE
+    r"\bleave (?P<thing>(?:the|this|that|those|these|my|our) [^,.;]+?) (?:with|to) me\b",
+    re.IGNORECASE,
 )
 _WILL_BE_DONE = re.compile(r"\b(?:they|it)(?:'ll|’ll| will) be (?P<done>[a-z]+ed)\b", re.IGNORECASE)
 _SECOND_PERSON = re.compile(
-    r"\b(?:(?:can|could|would|will) you(?: two| both| all)?|please)\s+(?:please\s+)?(?P<rest>.+)",
+    r"\b(?:(?:can|could|would|will) you(?: two| both| all| and [A-Z][a-z]+)?|please)\s+"
+    r"(?:please\s+)?(?P<rest>.+)",
     re.IGNORECASE,
 )
 #: "Kofi, if you can find me the letter, I'll compare quotes": the other half of a
@@ -164,7 +166,8 @@ _SHOULD_I = re.compile(r"\b(?:should|shall) I (?P<rest>[^?]+)\?", re.IGNORECASE)
 _ACCEPT = re.compile(
     r"^\W*(?:happy to|will do|(?:I'm |I am )?on it|no problem|leave it with me|consider it done"
     r"|can do"
-    r"|not at all|I can|I will|I'll|me)\b"  # "not at all" answers "would you mind"
+    r"|not at all|I can|I will|I'll|me|we can(?!['’]t|not)|we(?:'ll|’ll| will)(?! not))\b"
+    # "not at all" answers "would you mind"; "we can" answers "can you two"
     r"|^\W*we(?:'ll|’ll| will) do\W*(?:,|$)",  # ASR's "Will do."
     re.IGNORECASE,
 )
@@ -186,7 +189,7 @@ _NOT_IMPERATIVE = word_set(
 _YOU_WILL_HAVE = re.compile(r"\byou(?:'ll|’ll| will) (?:have|get)\b", re.IGNORECASE)
 #: Turning a request down: "No, sorry, I'm away.", "I can't this week."
 _REFUSE = re.compile(
-    r"^\W*(?:no\b(?!\s+(?:problem|worries|bother))|sorry\b|I can't|I cannot|I won't"
+    r"^\W*(?:no\b(?!\s+(?:problem|worries|bother))|sorry\b|(?:I|we) (?:can't|cannot|won't)"
     r"|unfortunately|not (?:this|that|today|tomorrow)\b)",
     re.IGNORECASE,
 )
