@@ -67,6 +67,10 @@ def scripted(tmp_path_factory: pytest.TempPathFactory) -> list[Meeting]:
         ("right after the briefing", "2026-11-16"),
         ("by the end of June", "2027-06-30"),
         ("before ten people", "before ten people"),
+        ("by close of business", "2026-11-16"),
+        ("by half past four", "2026-11-16"),
+        ("in the next couple of days", "2026-11-18"),
+        ("by the end of next month", "2026-12-31"),
     ],
 )
 def test_due_phrases_resolve_against_the_meeting_date(phrase: str, iso: str) -> None:

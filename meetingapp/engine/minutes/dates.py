@@ -53,7 +53,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     # "before four", "by 10 am": a time of day is due the same day
     (
-        rf"before (?:{_CLOCK})(?::[0-5]\d)?(?:\s?[ap]\.?m\b\.?|\s?o'clock)?{_NOT_UNIT}"
+        rf"(?:before|by) (?:half|quarter) (?:past|to) (?:{_CLOCK})"
+        rf"|before (?:{_CLOCK})(?::[0-5]\d)?(?:\s?[ap]\.?m\b\.?|\s?o'clock)?{_NOT_UNIT}"
         rf"|by (?:{_CLOCK})(?::[0-5]\d)?(?:\s?[ap]\.?m\b\.?|\s?o'clock)",
         "today",
     ),
@@ -61,10 +62,12 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     # "before the weekend" (and the phrase alone again, when it is resolved)
     (r"end of (?:the |this )?week|(?<=before )the weekend|^the weekend$", "end_week"),
     (r"end of (?:the |this )?month", "end_month"),
+    (r"end of next month", "end_next_month"),
     # "by the end of March" ("my end of May" is ASR's "by end of day")
     (rf"(?<=the )end of (?:{_MO})", "end_named_month"),
     (
         r"end of (?:the |this )?day|eod|tonight|today|this (?:morning|afternoon|evening)"
+        r"|close of business|cob|end of play"
         r"|within (?:the|an) hour|in an hour|(?:by|after) lunch(?:time)?|noon|midday",
         "today",
     ),
@@ -83,7 +86,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     (r"(?<=the )\d{1,2}(?:st|nd|rd|th)", "day"),
     # "by the fifteenth": a day in words only after "by/before/until the"
     (rf"(?:(?<=by the )|(?<=before the )|(?<=until the ))(?:{_ORD})|(?<=^the )(?:{_ORD})$", "day"),
-    (rf"(?:in|within) (?:{_NUM}) (?:days?|weeks?)", "in_n"),
+    (rf"(?:in|within) (?:the next )?(?:{_NUM}|a couple of|couple of) (?:days?|weeks?)", "in_n"),
     (r"in a fortnight|within a fortnight", "fortnight"),
     (r"next week", "next_week"),
     (r"this week", "end_week"),
@@ -155,9 +158,13 @@ def _resolve(p: str, kind: str, d: dt.date) -> dt.date | None:
     if kind == "fortnight":
         return d + dt.timedelta(days=14)
     if kind == "in_n":
-        n_word, unit = p.split()[1:3]
-        n = int(n_word) if n_word.isdigit() else _NUMBERS[n_word]
+        said = re.sub(r"(?:a )?couple of", "two", p.replace("the next ", ""))
+        *said_n, unit = said.split()
+        n = int(said_n[1]) if said_n[1].isdigit() else _NUMBERS[said_n[1]]
         return d + dt.timedelta(days=n * (7 if unit.startswith("week") else 1))
+    if kind == "end_next_month":
+        first = (d.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        return first.replace(day=calendar.monthrange(first.year, first.month)[1])
     if kind == "weekday":
         return _weekday(p, d)
     if kind == "month_day":
