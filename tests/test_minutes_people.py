@@ -977,3 +977,20 @@ def test_pairs_asked_together_answer_as_we() -> None:
         ("Dev", "sort the raffle prizes", "2026-12-15"),
         ("Ben", "check the stock levels", "2026-12-08"),
     ]
+
+
+def test_shall_we_answered_yes_but_not_a_break() -> None:
+    segs = _segments(
+        [
+            ("Ann", "Shall we take a quick break?"),
+            ("Ben", "Yes."),
+            ("Ann", "Should we cancel the Friday stand-up?"),
+            ("Ben", "Yeah."),
+            ("Ann", "Should we say the 19th for the launch?"),
+            ("Ben", "Yes."),
+        ]
+    )
+    assert [d.text for d in extract_decisions(split_sentences(segs))] == [
+        "The team will cancel the Friday stand-up",
+        "The 19th for the launch",
+    ]

@@ -327,7 +327,8 @@ _BACK_REFERENCE = re.compile(
 _WILL_DO = re.compile(r"^\W*(?:we(?:'ll|’ll| will) |will )do\b[,.!]\s*", re.IGNORECASE)
 #: "Shall we say we submit by the 19th?": the proposal inside the question.
 _SHALL_WE = re.compile(
-    r"\b(?:should|shall) we\s+(?:say\s+(?:that\s+)?(?:we\s+)?)?(?P<rest>[^?,]+)", re.IGNORECASE
+    r"\b(?:should|shall) we\s+(?:(?P<say>say)\s+(?:that\s+)?(?P<we>we\s+)?)?(?P<rest>[^?,]+)",
+    re.IGNORECASE,
 )
 _SHOULD_WE = re.compile(r"\b(?:should|shall) we\b[^?]*\?", re.IGNORECASE)
 _YES_NO = re.compile(r"^\W*(?:yes|yeah|no|nope)\b[,.!]?\s*", re.IGNORECASE)
@@ -428,8 +429,13 @@ def _answered(sentences: list[Sentence], k: int) -> str | None:
     if _content_words(rest) < 2 and m.group(0).strip(" ,.!").lower() in ("yes", "yeah"):
         # a bare "Yes." takes the question's own proposal
         asked = _SHALL_WE.search(sentences[k - 1].text)
-        plan = f"we will {asked.group('rest').strip()}" if asked else ""
-        return plan if asked and _is_decision(plan) else None
+        if asked is None:
+            return None
+        plan = asked.group("rest").strip()
+        if asked.group("we") or not asked.group("say"):
+            plan = f"we will {plan}"
+            return plan if _is_decision(plan) else None
+        return plan  # "Shall we say the 19th?" - "Yes.": the option itself
     if _NOT_DECISION.search(rest) or _content_words(rest) < 2:
         return None
     return rest
@@ -464,8 +470,9 @@ def _is_decision(text: str, min_words: int = 2) -> bool:
         return False
     if _BACK_REFERENCE.match(_from_cue(text)):  # "That is carried unanimously."
         return False
-    if (lets := _LETS.search(text)) and _COURTESY.match(text[lets.start("verb") :]):
-        return False  # "let's take five minutes"
+    lets = _LETS.search(text) or _WE_WILL.search(text)
+    if lets and _COURTESY.match(text[lets.start("verb") :]):
+        return False  # "let's take five minutes", "we'll take a quick break"
     if _DECISION_RE.search(text) and not re.search(
         r"\b(?:would|could|might)\b", text, re.IGNORECASE
     ):
