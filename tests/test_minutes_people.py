@@ -994,3 +994,17 @@ def test_shall_we_answered_yes_but_not_a_break() -> None:
         "The team will cancel the Friday stand-up",
         "The 19th for the launch",
     ]
+
+
+def test_hand_overs_and_its_me_name_voices() -> None:
+    learnt = _learnt(
+        [
+            ("Speaker 1", "Hi all, it's Dev."),
+            ("Speaker 2", "Morning."),
+            ("Speaker 3", "Over to you, Sam."),
+            ("Speaker 4", "Right, the venue is booked."),
+            ("Speaker 1", "Your turn, Mia."),
+            ("Speaker 5", "I have nothing new."),
+        ]
+    )
+    assert learnt == {"Speaker 1": "Dev", "Speaker 4": "Sam", "Speaker 5": "Mia"}

@@ -1,8 +1,9 @@
 """Who is who in one meeting, learnt from what people say to each other.
 
 On a meeting nobody enrolled, every voice is "Speaker N", yet people say their
-names: they introduce themselves ("I'm Dana", "this is Marcus", "Nadia here"),
-address each other ("Marcus, can you …?", "what's your view, Callum?") and
+names: they introduce themselves ("I'm Dana", "this is Marcus", "Nadia here",
+"Hi all, it's Dev"), address each other ("Marcus, can you …?", "what's your
+view, Callum?", "Your turn, Mia.", "Thank you, Professor Lindqvist") and
 thank the person who just spoke ("Thanks, Zoe"). Minutes need owners by name,
 so these cues are turned into evidence for a name per voice:
 
@@ -60,7 +61,8 @@ _NOT_NAMES = (
 _NAME = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
 _INTRO = re.compile(
     rf"\b(?:I'm|I’m|I am|[Tt]his is|[Mm]y name is|[Mm]y name's)\s+(?P<name>{_NAME})\b(?!['’]s)"
-    rf"|^(?:(?:hi|hello|hey)\b[\s,]*)?(?P<here>{_NAME}) here\b",
+    rf"|^(?:(?:hi|hello|hey)\b[\s,]*)?(?P<here>{_NAME}) here\b"
+    rf"|^(?:hi|hello|hey)\b[\w\s]*,\s*it's (?P<its>{_NAME})\W*$",  # "Hi all, it's Dev."
     re.IGNORECASE,
 )
 _OPENERS = r"(?:(?:ok|okay|so|and|yes|yeah|right|great|good|well|now|then|cool|fine)[,.!]?\s+)*"
@@ -71,8 +73,12 @@ _THANKS = re.compile(
 )
 _VOCATIVE_START = re.compile(rf"^{_OPENERS}{_TITLE}(?P<name>{_NAME}),\s", re.IGNORECASE)
 _VOCATIVE_END = re.compile(rf",\s*{_TITLE}(?P<name>{_NAME})\s*(?P<end>[.?!]?)\s*$")
-#: A sentence that hands the word to someone: a question, or "you" ("Bob, you first").
-_ASKING = re.compile(r"\?\s*$|(?<!thank )\byou\b", re.IGNORECASE)  # not "thank you"
+#: A sentence that hands the word to someone: a question, "you" ("Bob, you first"),
+#: or a hand-over ("Your turn, Mia.", "Go ahead, Sam.").
+_ASKING = re.compile(
+    r"\?\s*$|(?<!thank )\byou\b|\b(?:your turn|go ahead|the floor is yours)\b",  # not "thank you"
+    re.IGNORECASE,
+)
 #: A reply that takes a request on: "Sure.", "Will do.", "Of course, I'll ...".
 _TAKES_IT = re.compile(
     r"^\W*(?:yes|yeah|yep|sure|of course|will do|we'll do|on it|no problem|happy to|absolutely"
@@ -197,7 +203,7 @@ def _read_turn(
     """
     for text in texts:
         for m in _INTRO.finditer(text):
-            name = m.group("name") or m.group("here")
+            name = m.group("name") or m.group("here") or m.group("its")
             if name_word(name):
                 ev.heard[name] += 1
                 if speaker is not None:
