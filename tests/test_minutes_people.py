@@ -1008,3 +1008,30 @@ def test_hand_overs_and_its_me_name_voices() -> None:
         ]
     )
     assert learnt == {"Speaker 1": "Dev", "Speaker 4": "Sam", "Speaker 5": "Mia"}
+
+
+def test_named_plans_tasks_told_and_things_that_need_doing() -> None:
+    """ "Aisha's doing X by Thursday", "Priya, you'll X by Friday, yes?", "the skip
+    needs emptying", "someone needs to X" taken on; "needs fixing" only agreed with
+    is nobody's task."""
+    segs = _segments(
+        [
+            ("Ann", "Right, Aisha's doing the risk assessment by Thursday."),
+            ("Aisha", "Yep."),
+            ("Ann", "Priya, you'll update the website by Friday, yes?"),
+            ("Priya", "Yes."),
+            ("Ann", "Liam, the skip needs emptying before Monday."),
+            ("Liam", "No problem."),
+            ("Ann", "Someone needs to order more gloves."),
+            ("Ben", "I'll do that."),
+            ("Cal", "The printer needs fixing."),
+            ("Ann", "Yes, it does."),
+        ]
+    )
+    items = extract_actions(split_sentences(segs), MONDAY)
+    assert [(a.owner, a.task, a.due) for a in items] == [
+        ("Aisha", "do the risk assessment", "2026-12-10"),
+        ("Priya", "update the website", "2026-12-11"),
+        ("Liam", "empty the skip", "2026-12-14"),
+        ("Ben", "order more gloves", None),
+    ]

@@ -116,6 +116,7 @@ _YOURE_ON = re.compile(
 #: present?": a request to whoever takes it on.
 _ANYONE = re.compile(
     r"\b(?:(?:would|does|do) (?:someone|somebody|anyone|anybody) (?:want|like) to"
+    r"|(?:someone|somebody) (?:needs to|has to|should)"
     r"|who (?:can|could|will|wants to|would like to|is able to)|any volunteers? to"
     r"|(?:can|could|would) (?:someone|somebody|anyone|anybody)"
     r"|if (?:someone|somebody|anyone|anybody) could)\s+(?P<rest>[^?]+)",
@@ -160,6 +161,24 @@ _NAME_TO = re.compile(
 _NAMED_MODAL = re.compile(
     rf"\b(?P<name>{_NAME})(?:\s+(?:will|can|is going to)|'ll|'s going to|’s going to)\s+"
     r"(?:also\s+)?(?P<rest>.+)"
+)
+#: "Aisha's doing the risk assessment by Thursday": a named plan in the present.
+_NAMED_PROGRESSIVE = re.compile(
+    rf"\b(?P<name>{_NAME})(?:'s|’s| is)\s+(?P<rest>(?P<verb>[a-z]+ing)\s.+)"
+)
+#: "Priya, you'll update the website by Friday": a task handed to the one addressed.
+_YOU_WILL = re.compile(
+    r"\byou(?:'ll|’ll| will| are going to|'re going to|’re going to)\s+"
+    r"(?P<rest>(?P<verb>[a-z]+)\s.+)",
+    re.IGNORECASE,
+)
+#: Verbs after "you'll" that foretell rather than assign: "you'll have it by Tuesday".
+_FORETOLD = word_set("have get see find need be love like know hear notice remember want enjoy")
+#: "The skip needs emptying before Monday": the work a thing needs, as a task.
+_NEEDS_DOING = re.compile(
+    r"(?P<np>\b(?:the|this|that|these|those|our|my|your)\s+[a-z][a-z -]*?)\s+needs?\s+"
+    r"(?P<verb>[a-z]+ing)\b(?P<rest>[^,?]*)",
+    re.IGNORECASE,
 )
 _SHOULD_I = re.compile(r"\b(?:should|shall) I (?P<rest>[^?]+)\?", re.IGNORECASE)
 #: Taking a request on without a "yes": "Happy to.", "Will do.", "On it."
@@ -554,7 +573,17 @@ def _action_in(
         return f
     elif kind not in ("polite", "anyone") and _CONDITIONAL.search(before):
         return None  # "polite" and "anyone" cues are conditional themselves ("if someone could")
-    asked = kind in ("request", "suggest", "polite", "mind", "handover", "anyone", "imperative")
+    asked = kind in (
+        "request",
+        "suggest",
+        "polite",
+        "mind",
+        "handover",
+        "anyone",
+        "imperative",
+        "told",
+        "needs",
+    )
     answer = _answer(sentences, k)
     if asked and answer is not None and _REFUSE.match(answer.text):
         return None  # "Could you call the landlord?" - "No, sorry, I'm away."
@@ -566,6 +595,11 @@ def _action_in(
         owner = _accepted_by(sentences, k, people, said_yes=kind == "imperative")
         if owner is None:
             return None
+    if kind == "needs" and owner is None:  # "The printer needs fixing." - "I'll do it."
+        taker = answer and (_ACCEPT.match(answer.text) or _FIRST_PERSON.search(answer.text))
+        if not taker or answer is None:
+            return None
+        owner = people.voice(answer.speaker)
     if kind == "leave":
         rest, rest_at = _left_with(m, clause), len(clause)
     else:
@@ -576,7 +610,11 @@ def _action_in(
         rest, rest_at = f"handle {rest}", rest_at - len("handle ")
     if able := _ABLE.match(rest):
         rest, rest_at = rest[able.end() :], rest_at + able.end()
-    if kind in ("mind", "volunteer", "progressive"):
+    if kind == "needs":  # "the skip needs emptying" -> "empty the skip"
+        np = m.group("np")
+        rest = f"{gerund_base(m.group('verb'))} {np[:1].lower()}{np[1:]}{m.group('rest')}"
+        rest_at = m.end() - len(rest)
+    if kind in ("mind", "volunteer", "progressive", "named_ing"):
         first = rest.split()[0]
         base = gerund_base(first)
         rest = base + rest[len(first) :]
@@ -636,7 +674,7 @@ def _action_in(
         segment_index=s.segment_index,
     )
     mine = kind in ("self", "volunteer", "leave", "progressive")
-    found = "self" if mine else kind if kind == "named" else "request"
+    found = "self" if mine else "named" if kind in ("named", "named_ing") else "request"
     return _Found(item, k, found, s.speaker, to_anyone=kind == "anyone")
 
 
@@ -724,6 +762,7 @@ def _task_and_due(
         # "before the next meeting, which is [on the 12th]": what is left of the date
         task = re.sub(r",?\s*which (?:is|are|was|will be)\s*(?:on|at|by)?[\s.!?]*$", "", task)
     task = _BUT_TAIL.sub("", task)
+    task = re.sub(r",?\s*\b(?:yes|right|ok|okay|yeah|alright)\W*$", "", task)  # "..., yes?"
     tail = re.search(rf",\s*(?P<name>{_NAME})\W*$", task)
     if tail and people.person(tail.group("name")):
         task = task[: tail.start()]
@@ -751,6 +790,8 @@ def _commitment(
     for pattern, kind in ((_COUNT_ME_IN, "volunteer"), (_LEAVE_WITH_ME, "leave")):
         if not question and (m := pattern.search(clause)):
             return speaker, mine, m, kind
+    if m := _NEEDS_DOING.search(clause):
+        return _vocative(clause, speaker, people), to_them, m, "needs"
     requests = (
         (_POLITE, "polite"),
         (_MIND, "mind"),
@@ -763,6 +804,10 @@ def _commitment(
     for pattern, kind in requests:
         if m := pattern.search(clause):
             return _vocative(clause, speaker, people) or addressee, to_them, m, kind
+    m = _YOU_WILL.search(clause)
+    told = _vocative(clause, speaker, people)
+    if m and told and m.group("verb").lower() not in _FORETOLD | _NOT_TASKS:
+        return told, to_them, m, "told"
     if question:
         return None
     m = _BARE_1P.search(clause)
@@ -779,6 +824,11 @@ def _commitment(
         name = m.group("name")
         if name_word(name) and (people.person(name) or name in people.proper):
             return _named(name, people, speaker), to_them, m, "named"
+    m = _NAMED_PROGRESSIVE.search(clause)
+    if m and m.group("verb").lower() not in _NOT_PROGRESSIVE and _dated_after(m, clause):
+        name = m.group("name")
+        if name_word(name) and (people.person(name) or name in people.proper):
+            return _named(name, people, speaker), to_them, m, "named_ing"
     m = _IMPERATIVE.search(clause)
     verbs = _NOT_IMPERATIVE | _NOT_TASKS | _PROCEDURE | _NOT_BARE
     if m and m.group("verb").lower() not in verbs and not _ANSWER.match(clause):
