@@ -1035,3 +1035,25 @@ def test_named_plans_tasks_told_and_things_that_need_doing() -> None:
         ("Liam", "empty the skip", "2026-12-14"),
         ("Ben", "order more gloves", None),
     ]
+
+
+def test_verdicts_said_in_a_few_words_are_decisions() -> None:
+    segs = _segments(
+        [
+            ("Ann", "The barbecue is off."),
+            ("Cal", "The new menu is a go."),
+            ("Ann", "No raffle this year then."),
+            ("Ben", "Budget approved."),
+            ("Cal", "Right, Saturday it is."),
+            ("Ann", "Tom is off."),  # a person away
+            ("Ben", "Well, it is."),
+            ("Cal", "Is the venue confirmed?"),
+        ]
+    )
+    assert [d.text for d in extract_decisions(split_sentences(segs))] == [
+        "The barbecue is off",
+        "The new menu is a go",
+        "No raffle this year then",
+        "Budget approved",
+        "Saturday it is",
+    ]

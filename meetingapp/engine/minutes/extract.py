@@ -305,9 +305,16 @@ _DECISION_CUES = (
     r"\b(?:stays?|remains?) (?:in|out|at|on|with|as|inside|outside|within|below|under|above"
     r"|the same|unchanged|open|closed|shut)\b",
     r"\bit is\W*$",  # "a pilot with two partners it is"
+    # "the barbecue is off", "the new menu is a go" (a thing, not "Tom is off")
+    r"\b(?:the|our|this|that)\b[^,.]*\b(?:is|are|'s) (?:off|a go)\W*$",
+    r"^\W*no \w+ (?:this|next) (?:year|month|week|time)\b",  # "No raffle this year"
+    r"\b(?:approved|confirmed|cancell?ed)\W*$",  # "Budget approved."
     r"\bfrom now on\b|\bgoing forward\b",
 )
 _DECISION_RE = re.compile("|".join(_DECISION_CUES), re.IGNORECASE)
+#: A verdict on what was said before it: "Saturday it is", "the barbecue is off".
+_VERDICT = re.compile(r"\bit is\W*$|\b(?:is|are|'s) (?:off|a go)\W*$", re.IGNORECASE)
+_FILLERS = word_set("right ok okay so then well fine the a an and yes yeah")
 #: Dates to meet and requests are not decisions ("the deadline is Friday"), nor is
 #: when a thing just taken on will be done ("they'll be printed by Tuesday").
 _NOT_DECISION = re.compile(
@@ -495,6 +502,8 @@ def _is_decision(text: str, min_words: int = 2) -> bool:
     if _DECISION_RE.search(text) and not re.search(
         r"\b(?:would|could|might)\b", text, re.IGNORECASE
     ):
+        if verdict := _VERDICT.search(text):  # "Saturday it is": one word is the choice
+            return bool(set(tokens(text[: verdict.start()])) - _FILLERS)
         return _content_words(text) >= min_words
     for m in (_LETS.search(text), _WE_WILL.search(text), _WE_DO.search(text)):
         if not m:
