@@ -17,7 +17,8 @@ from evaluation.minutes_scoring import score_actions, score_decisions
 from meetingapp.domain.minutes import action_sentence
 from meetingapp.domain.transcript import Segment
 from meetingapp.engine.minutes import build_minutes
-from meetingapp.engine.minutes.extract import extract_actions, extract_decisions
+from meetingapp.engine.minutes.decisions import extract_decisions
+from meetingapp.engine.minutes.extract import extract_actions
 from meetingapp.engine.minutes.people import alike_name, is_label, learn_people, same_name
 from meetingapp.engine.minutes.rewrite import base_verb, gerund_base, participle_base, third_person
 from meetingapp.engine.minutes.text import split_sentences

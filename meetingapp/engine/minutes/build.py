@@ -8,11 +8,8 @@ from meetingapp.domain.minutes import MEETING_TYPES, Minutes
 from meetingapp.domain.progress import ProgressFn
 from meetingapp.domain.transcript import Segment
 from meetingapp.engine.cancel import CancelToken
-from meetingapp.engine.minutes.extract import (
-    extract_actions,
-    extract_decisions,
-    recap_sentences,
-)
+from meetingapp.engine.minutes.decisions import extract_decisions
+from meetingapp.engine.minutes.extract import extract_actions, recap_sentences
 from meetingapp.engine.minutes.highlights import pick_highlights
 from meetingapp.engine.minutes.people import learn_people
 from meetingapp.engine.minutes.sentiment import meeting_mood, segment_sentiment

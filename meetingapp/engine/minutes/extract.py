@@ -1,4 +1,5 @@
-"""Offline extraction of action items and decisions with plain rules, no LLM.
+"""Offline extraction of action items with plain rules, no LLM (decisions:
+:mod:`.decisions`).
 
 Meetings phrase commitments in a few recurring ways ("I'll...", "can you...",
 "it would be good if you could...", "Bob will...", "Action for Tom:",
@@ -6,10 +7,7 @@ Meetings phrase commitments in a few recurring ways ("I'll...", "can you...",
 could...", volunteered: "Count me in for...", "Leave the flyers with me", an
 order the next voice takes on: "Mo, restock it." - "Will do.", a bargain: "if
 you find the letter, I'll compare quotes", on a condition: "If legal signs off,
-I'll send it Friday") and
-decisions likewise ("we decided...", "let's...", "X is not in the beta", "X
-waits until after Y", and a proposal the room agrees to, :mod:`.agreement`).
-Rules on those cues, with filters for the look-alikes (stative verbs,
+I'll send it Friday"). Rules on those cues, with filters for the look-alikes (stative verbs,
 conditional offers, negations, meeting procedure, bare acceptances such as "I
 can do that", undated obligations, refused requests, deadlines,
 acknowledgements), give usable minutes on any machine and a candidate list an
@@ -33,8 +31,7 @@ import re
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
-from meetingapp.domain.minutes import ActionItem, Item
-from meetingapp.engine.minutes.agreement import agreed_proposals
+from meetingapp.domain.minutes import ActionItem
 from meetingapp.engine.minutes.anaphora import (
     PRONOUN_OBJECTS,
     echoed_object,
@@ -55,7 +52,6 @@ from meetingapp.engine.minutes.rewrite import (
     base_verb,
     gerund_base,
     participle_base,
-    third_person,
 )
 from meetingapp.engine.minutes.text import Sentence, tokens, word_set
 from meetingapp.engine.minutes.topics import STOP_WORDS, text_match
@@ -218,7 +214,7 @@ _YES = re.compile(
     re.IGNORECASE,
 )
 #: Verbs after a modal that state or perceive rather than commit to work.
-_NOT_TASKS = word_set(
+NOT_TASKS = word_set(
     "be been say admit see hear think guess imagine remember bet need like love agree "
     "believe wonder know mean feel hope understand suppose confess repeat mention argue claim"
 )
@@ -233,7 +229,7 @@ _OPEN_OFFER = re.compile(
     re.IGNORECASE,
 )
 #: Talk that sounds like a task and is courtesy or the meeting's own running.
-_COURTESY = re.compile(
+COURTESY = re.compile(
     r"(?:keep \w+ (?:posted|updated|informed|in the loop)|have a think|make a note"
     r"|keep an eye on (?:it|that|this|them)"
     r"|take (?:that|it) as|take (?:a|five|ten|\w+ minutes?)(?: short| quick)? ?(?:break|minutes?)"
@@ -242,7 +238,7 @@ _COURTESY = re.compile(
 )
 _PARTICIPLES = word_set("been had made got sent seen done told said thought known heard")
 #: Verbs of running the meeting itself: "let's go around", "can you walk us through it".
-_PROCEDURE = word_set(
+PROCEDURE = word_set(
     "go start begin kick move wrap recap review see look talk discuss continue jump dive "
     "hear turn circle call get finish walk hold bear proceed introduce welcome thank come "
     "speak meet reconvene regroup sync summarise summarize sum"
@@ -257,7 +253,7 @@ _CONDITIONAL = re.compile(r"\b(?:if|unless|would|could|might|maybe|perhaps)\b", 
 _IF_CLAUSE = re.compile(r"(?:^|,\s*)\W*(?:and\s+|so\s+)?(?P<cond>if\b[^,]+),\s*$", re.IGNORECASE)
 #: "..., but it depends on the auditor": a contrast after the task is not part of it.
 _BUT_TAIL = re.compile(r"\s*,\s*but\b.*$|\s+but (?:it|that|this) depends\b.*$", re.IGNORECASE)
-_CLAUSE_SPLIT = re.compile(
+CLAUSE_SPLIT = re.compile(
     r"(?:,\s*|\s+)(?:and|but|so|then)\s+(?=(?:i|we|you|he|she|they|today|tomorrow|also)\b)"
     r"|;\s*",
     re.IGNORECASE,
@@ -280,91 +276,6 @@ _RECAP_ITEM = re.compile(
     r"(?:(?P<modal>will|'ll|is going to|to|is)\s+)?"
     r"(?P<verb>[A-Za-z][a-z]+)\s+(?P<rest>.+)"  # ASR capitalises a verb now and then
 )
-_DECISION_CUES = (
-    r"\bwe(?:'ve| have)? (?:decided|agreed|settled on)\b",
-    r"\bthe plan is (?:to|that)\b|\boff the table\b|^\W*no more\b",
-    r"\b(?:decided|agreed) (?:to|that|on)\b",
-    r"\b(?:it is|it's) agreed\b",
-    r"\b(?:that|it)(?:'s| is) (?:decided|settled|final)\b",
-    r"\bhold(?:ing)? off (?:on|until)\b|\bon hold\b",
-    r"\bdecision\b",
-    r"\bwe(?: will|'ll| are|'re) not\b|\bwe won't\b",
-    r"\bwe(?:'re| are) (?:keeping|going with|sticking with|dropping|using|moving|switching"
-    r"|changing|replacing|cancell?ing|postponing|pausing|stopping|adopting)\b",
-    r"\b(?:we're|we are|we're all|we are all|all) agreed\b|\b(?:the )?consensus is\b",
-    r"\b(?:moves?|moved|postponed|pushed|rescheduled|delayed) (?:to|until|back)\b",
-    r"\bwaits? (?:until|till)\b",  # "the backfill waits until after the inspection"
-    r"\bwe(?:'re| are) \w+ing\b[^?]*\b(?:instead|rather than)\b",  # "we're submitting to X instead"
-    r"\b(?:is|are|was|were|has been|have been|got) (?:approved|signed off|cancelled|dropped"
-    r"|withdrawn|carried|adopted|rejected)\b",
-    r"\b(?:approves|adopts)\b",  # "the committee approves progression"
-    r"\b(?:is|are) not being \w+ed\b",
-    r"\b(?:is|are)(?: not|n't) (?:in|part of|included in|going into)\b",
-    r"\b(?:will|'ll) be (?:cut|kept|held|put|set|shut|\w+ed)\b",
-    r"\bout of scope\b",
-    r"\b(?:stays?|remains?) (?:in|out|at|on|with|as|inside|outside|within|below|under|above"
-    r"|the same|unchanged|open|closed|shut)\b",
-    r"\bit is\W*$",  # "a pilot with two partners it is"
-    # "the barbecue is off", "the new menu is a go" (a thing, not "Tom is off")
-    r"\b(?:the|our|this|that)\b[^,.]*\b(?:is|are|'s) (?:off|a go)\W*$",
-    r"^\W*no \w+ (?:this|next) (?:year|month|week|time)\b",  # "No raffle this year"
-    r"\b(?:approved|confirmed|cancell?ed)\W*$",  # "Budget approved."
-    r"\bfrom now on\b|\bgoing forward\b",
-)
-_DECISION_RE = re.compile("|".join(_DECISION_CUES), re.IGNORECASE)
-#: A verdict on what was said before it: "Saturday it is", "the barbecue is off".
-_VERDICT = re.compile(r"\bit is\W*$|\b(?:is|are|'s) (?:off|a go)\W*$", re.IGNORECASE)
-_FILLERS = word_set("right ok okay so then well fine the a an and yes yeah")
-#: Dates to meet and requests are not decisions ("the deadline is Friday"), nor is
-#: when a thing just taken on will be done ("they'll be printed by Tuesday").
-_NOT_DECISION = re.compile(
-    r"\bdeadline\b|\bdue (?:on|by)\b|\b(?:needs?|has|have) to be\b|\bmust be\b"
-    r"|^\W*(?:they|it)(?:'ll|’ll| will) be\b"
-    r"|\b(?:can|could|would|will) you\b|\bplease\b|^\W*(?:I|you)\b",
-    re.IGNORECASE,
-)
-_LETS = re.compile(r"\blet(?:'s|’s| us)\s+(?P<verb>[a-z]+)", re.IGNORECASE)
-#: "Fine, we cut the travel budget in half": a plain present said as the outcome.
-_WE_DO = re.compile(
-    r"(?:^|:\s*)\W*(?:(?:fine|ok|okay|so|right|good|then|and|yes|no|agreed)\W+)*"  # "final answer:"
-    r"(?P<we>we)\s+(?P<verb>[a-z]+)",
-    re.IGNORECASE,
-)
-_NOT_WE_DO = word_set(
-    "will won't are aren't were was have haven't had need should could would might can can't "
-    "do don't did didn't still also just may must got all both really probably"
-)
-#: Decisions are split at "..., we'll" too: "X is not part of it, we'll focus on Y" is two.
-_DECISION_SPLIT = re.compile(
-    _CLAUSE_SPLIT.pattern + r"|,\s*(?=we(?: will|'ll|’ll| are|'re|’re)\b)", re.IGNORECASE
-)
-#: A noun phrase said as the topic before a comma: "And the rain machine, ..."
-_TOPIC = re.compile(
-    r"^\W*(?:(?:and|so|as for|now|then)\s+)?(?P<np>(?:the|this|that|our) [a-z][a-z -]+?),\s*$",
-    re.IGNORECASE,
-)
-#: An outcome said only of "that" ("That is carried unanimously") restates the
-#: decision just recorded.
-_BACK_REFERENCE = re.compile(
-    r"^\W*(?:that|it|this|the motion)(?:'s|’s| is| was| has been) \w+ed(?:\s+\w+ly)?\W*$",
-    re.IGNORECASE,
-)
-#: "Will do" (ASR: "We'll do") answering a request, not a plan of the team's.
-_WILL_DO = re.compile(r"^\W*(?:we(?:'ll|’ll| will) |will )do\b[,.!]\s*", re.IGNORECASE)
-#: "Shall we say we submit by the 19th?": the proposal inside the question.
-_SHALL_WE = re.compile(
-    r"\b(?:should|shall) we\s+(?:(?P<say>say)\s+(?:that\s+)?(?P<we>we\s+)?)?(?P<rest>[^?,]+)",
-    re.IGNORECASE,
-)
-_SHOULD_WE = re.compile(r"\b(?:should|shall) we\b[^?]*\?", re.IGNORECASE)
-_YES_NO = re.compile(r"^\W*(?:yes|yeah|no|nope)\b[,.!]?\s*", re.IGNORECASE)
-_WE_WILL = re.compile(
-    r"\bwe(?: will|'ll|’ll| are going to|'re going to)\s+(?P<verb>[a-z]+)", re.IGNORECASE
-)
-#: "let's have Dana look at it", "let's ask finance": delegating is a request.
-_DELEGATING = word_set("have get ask")
-#: "let's do introductions", "let's do a quick round": running the meeting.
-_LETS_DO = word_set("do")
 
 
 @dataclass
@@ -401,7 +312,7 @@ def extract_actions(
     found = _merge_recap(found, _recap_items(sentences, recap, people, meeting_date))
     items: list[ActionItem] = []
     for f in found:
-        if not _pronouns_only(f.item.task) and not _duplicate(f.item, items):
+        if not pronouns_only(f.item.task) and not _duplicate(f.item, items):
             items.append(f.item)
     return items
 
@@ -411,60 +322,13 @@ def _clauses(text: str) -> list[str]:
     subject, and between two commitments ("I'll do it, I'll send it round") or a
     request and the commitment it buys ("if you can find it, I'll fill it in")."""
     out: list[str] = []
-    for clause in _CLAUSE_SPLIT.split(text):
+    for clause in CLAUSE_SPLIT.split(text):
         head, *tail = _NEXT_COMMITMENT.split(clause, maxsplit=1)
         while tail and (_FIRST_PERSON.search(head) or _IF_YOU.search(head)):
             out.append(head)
             head, *tail = _NEXT_COMMITMENT.split(tail[0], maxsplit=1)
         out.append(", ".join([head, *tail]))
     return out
-
-
-def extract_decisions(sentences: list[Sentence], people: People | None = None) -> list[Item]:
-    """Agreements and outcomes ("we decided", "let's...", "X is not in the beta"), as minutes."""
-    people = people or learn_people(sentences)
-    proposals = agreed_proposals(sentences)
-    out: list[Item] = []
-    for k, s in enumerate(sentences):
-        # "The demo moved to Tuesday, so we decided to skip X" records two decisions
-        # a clause beside another decision needs only one content word ("X is not
-        # part of it, we'll focus on Y")
-        clauses = [c for c in _DECISION_SPLIT.split(s.text) if _is_decision(c, 1)]
-        if len(clauses) < 2:
-            clauses = _contrasts(s.text) if _is_decision(s.text) else []
-        if not clauses and (answer := _answered(sentences, k)):
-            clauses = [answer]
-        clauses += [text for j, text in proposals if j == k]
-        for c in clauses:
-            text = _clean_sentence(third_person(_with_topic(c), people.voice(s.speaker)))
-            if not any(text_match(text, d.text) >= 0.7 for d in out):
-                out.append(Item(text, s.start, s.segment_index))
-    return out
-
-
-def _answered(sentences: list[Sentence], k: int) -> str | None:
-    """ "Should we pause deployments?" - "No, deployments carry on as normal.": the
-    answer, from another voice, is the outcome (the rest after its yes or no)."""
-    if k == 0 or not _SHOULD_WE.search(sentences[k - 1].text):
-        return None
-    s = sentences[k]
-    m = _YES_NO.match(s.text)
-    if s.speaker == sentences[k - 1].speaker or not m or s.text.rstrip().endswith("?"):
-        return None
-    rest = s.text[m.end() :]
-    if _content_words(rest) < 2 and m.group(0).strip(" ,.!").lower() in ("yes", "yeah"):
-        # a bare "Yes." takes the question's own proposal
-        asked = _SHALL_WE.search(sentences[k - 1].text)
-        if asked is None:
-            return None
-        plan = asked.group("rest").strip()
-        if asked.group("we") or not asked.group("say"):
-            plan = f"we will {plan}"
-            return plan if _is_decision(plan) else None
-        return plan  # "Shall we say the 19th?" - "Yes.": the option itself
-    if _NOT_DECISION.search(rest) or _content_words(rest) < 2:
-        return None
-    return rest
 
 
 def recap_sentences(sentences: list[Sentence]) -> set[int]:
@@ -486,76 +350,6 @@ def known_name(word: str, names: frozenset[str]) -> str | None:
         if SequenceMatcher(None, word.lower(), name.lower()).ratio() >= 0.8:
             return name
     return None
-
-
-def _is_decision(text: str, min_words: int = 2) -> bool:
-    text = _WILL_DO.sub("", text)  # "We'll do, I'll send it": taking a request on
-    if text.rstrip().endswith("?") or re.match(r"\s*(?:if|when|whether)\b", text, re.IGNORECASE):
-        return False
-    if _NOT_DECISION.search(_from_cue(text)):  # "I agree, from now on we ..." is one
-        return False
-    if _BACK_REFERENCE.match(_from_cue(text)):  # "That is carried unanimously."
-        return False
-    lets = _LETS.search(text) or _WE_WILL.search(text)
-    if lets and _COURTESY.match(text[lets.start("verb") :]):
-        return False  # "let's take five minutes", "we'll take a quick break"
-    if _DECISION_RE.search(text) and not re.search(
-        r"\b(?:would|could|might)\b", text, re.IGNORECASE
-    ):
-        if verdict := _VERDICT.search(text):  # "Saturday it is": one word is the choice
-            return bool(set(tokens(text[: verdict.start()])) - _FILLERS)
-        return _content_words(text) >= min_words
-    for m in (_LETS.search(text), _WE_WILL.search(text), _WE_DO.search(text)):
-        if not m:
-            continue
-        if m.re is _WE_DO and (
-            m.group("verb").lower() in _NOT_WE_DO or m.group("verb").lower().endswith("ed")
-        ):
-            continue
-        verb, after = m.group("verb").lower(), tokens(text[m.end() :])
-        # "let's go with X", "we're going to go ahead with X"
-        choosing = verb == "go" and after[:1] in (["with"], ["for"], ["ahead"])
-        if verb in _DELEGATING or (m.re is _LETS and verb in _LETS_DO):
-            return False
-        if choosing or verb not in _PROCEDURE | _NOT_TASKS:
-            return len(after) >= 2 and not _pronouns_only(" ".join(["x", *after]))
-    return False
-
-
-def _from_cue(text: str) -> str:
-    """The decision without what was said before it in the same sentence:
-    "Sorry, not for now, we won't support X" -> "we won't support X"."""
-    cues = [m.start() for m in (_DECISION_RE.search(text), _LETS.search(text)) if m]
-    cues += [m.start() for m in (_WE_WILL.search(text),) if m]
-    cues += [m.start("we") for m in (_WE_DO.search(text),) if m]
-    if not cues:
-        return text
-    comma = max(text.rfind(", ", 0, min(cues)), text.rfind(": ", 0, min(cues)))
-    return text[comma + 2 :] if comma >= 0 else text
-
-
-def _with_topic(text: str) -> str:
-    """ "And the rain machine, we're not using it" -> "we're not using the rain
-    machine": a topic said first and taken up by "it" after the cue fills the "it"."""
-    decision = _from_cue(text)
-    topic = text[: len(text) - len(decision)]
-    det = _TOPIC.search(topic)
-    it = re.search(r"(?<=\s)(?:it|them)\b", decision)
-    if det is None or it is None:
-        return decision
-    return f"{decision[: it.start()]}{det.group('np')}{decision[it.end() :]}"
-
-
-def _contrasts(text: str) -> list[str]:
-    """A decision with a contrasting outcome ("We're keeping X, but Y will wait") is two."""
-    head, sep, tail = text.partition(", but ")
-    if sep and re.search(r"\b(?:will|won't|is|are|stays?)\b", tail):
-        return [head, tail]
-    return [text]
-
-
-def _content_words(text: str) -> int:
-    return sum(1 for w in tokens(text) if w not in STOP_WORDS)
 
 
 def _action_in(
@@ -629,13 +423,13 @@ def _action_in(
         rest = base + rest[len(first) :]
         rest_at += len(first) - len(base)  # the due phrase's span is in the clause's terms
     words = tokens(rest)
-    if len(words) < 2 or words[0] in ("not", "never") or words[0] in _NOT_TASKS:
+    if len(words) < 2 or words[0] in ("not", "never") or words[0] in NOT_TASKS:
         return None
     if words[0] in _MOVES and words[1] not in _OBJECT_START:  # "leave early", not "leave the keys"
         return None
     if words[:2] == ["tell", "you"]:  # "I'll tell you what..."
         return None
-    if _COURTESY.match(rest):  # "I'll keep you posted", "I'll make a note of that"
+    if COURTESY.match(rest):  # "I'll keep you posted", "I'll make a note of that"
         return None
     if words[0] == "have" and (
         words[1] in _PARTICIPLES or words[1].endswith(("ed", "en", "wn"))
@@ -652,7 +446,7 @@ def _action_in(
         return None  # a suggestion nobody took up and nobody dated
     if re.match(r"do\b\s*(?:[,.!?]|$)", rest, re.IGNORECASE):  # "Please do, can you?"
         return None
-    if words[0] in _PROCEDURE and words[1] in ("us", "ahead", "around", "on", "through"):
+    if words[0] in PROCEDURE and words[1] in ("us", "ahead", "around", "on", "through"):
         return None
     task, due = _task_and_due(rest, clause, rest_at, swap, people)
     if _ABOUT_IT.match(task):  # "I can live with that", "I'll sleep on it"
@@ -815,7 +609,7 @@ def _commitment(
             return _vocative(clause, speaker, people) or addressee, to_them, m, kind
     m = _YOU_WILL.search(clause)
     told = _vocative(clause, speaker, people)
-    if m and told and m.group("verb").lower() not in _FORETOLD | _NOT_TASKS:
+    if m and told and m.group("verb").lower() not in _FORETOLD | NOT_TASKS:
         return told, to_them, m, "told"
     if question:
         return None
@@ -839,7 +633,7 @@ def _commitment(
         if name_word(name) and (people.person(name) or name in people.proper):
             return _named(name, people, speaker), to_them, m, "named_ing"
     m = _IMPERATIVE.search(clause)
-    verbs = _NOT_IMPERATIVE | _NOT_TASKS | _PROCEDURE | _NOT_BARE
+    verbs = _NOT_IMPERATIVE | NOT_TASKS | PROCEDURE | _NOT_BARE
     if m and m.group("verb").lower() not in verbs and not _ANSWER.match(clause):
         return addressee, to_them, m, "imperative"  # not "Yeah, ship it": an answer
     return None
@@ -853,7 +647,7 @@ def _dated_after(m: re.Match[str], clause: str) -> bool:
 def _bare_commitment(m: re.Match[str], clause: str) -> bool:
     """Whether "I <verb> ..." is a commitment: a plain verb of work, then a due phrase."""
     verb = m.group("verb").lower()
-    if verb in _NOT_BARE or verb in _NOT_TASKS or verb.endswith(("ed", "s")):
+    if verb in _NOT_BARE or verb in NOT_TASKS or verb.endswith(("ed", "s")):
         return False
     due = find_due(clause)
     return due is not None and due.span[0] > m.start("rest")
@@ -1097,7 +891,7 @@ def _recap_item(
     bare = re.match(r"(?:(?i:and|also|then|plus)\s+)?I\s+(?P<rest>(?P<verb>[a-z]+)\s.+)", part)
     if m := _FIRST_PERSON.search(part):
         owner, rest, kind = speaker, m.group("rest"), "self"
-    elif bare and bare.group("verb") not in _NOT_BARE | _NOT_TASKS:
+    elif bare and bare.group("verb") not in _NOT_BARE | NOT_TASKS:
         # in a recap, "and I chase the printer" is a commitment even without a date
         owner, rest, kind = speaker, bare.group("rest"), "self"
     elif (m := _RECAP_ITEM.match(part)) and name_word(m.group("name")):
@@ -1115,7 +909,7 @@ def _recap_item(
     else:
         return None
     task, due = _task_and_due(rest, rest, 0, {"me": speaker, "my": _possessive(speaker)}, people)
-    if len(tokens(task)) < 2 or tokens(task)[0] in _NOT_TASKS:
+    if len(tokens(task)) < 2 or tokens(task)[0] in NOT_TASKS:
         return None
     item = ActionItem(
         owner=owner,
@@ -1171,7 +965,7 @@ def _rename(f: _Found, old: str | None, new: str) -> _Found:
     return f
 
 
-def _pronouns_only(task: str) -> bool:
+def pronouns_only(task: str) -> bool:
     return all(w in PRONOUN_OBJECTS for w in tokens(task)[1:])
 
 
@@ -1188,7 +982,7 @@ def _clean_task(task: str, swap: dict[str, str | None]) -> str:
     return task
 
 
-def _clean_sentence(text: str) -> str:
+def clean_sentence(text: str) -> str:
     text = _LEADING_FILLER.sub("", text.strip()).rstrip(" ,;.")
     return text[:1].upper() + text[1:]
 
