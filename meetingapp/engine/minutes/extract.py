@@ -249,7 +249,7 @@ _GENERIC_VERBS = word_set("do get have handle take sort make grab manage cover f
 _PARTICLES = word_set("out up off over in back down on through")
 _ABOUT_IT = re.compile(r"^[a-z]+ (?:with|about|on|over) (?:that|this|it)$", re.IGNORECASE)
 _CONDITIONAL = re.compile(r"\b(?:if|unless|would|could|might|maybe|perhaps)\b", re.IGNORECASE)
-#: "If legal signs off, " / "Kofi, if you find the letter, ": a condition before the cue.
+#: "If legal signs off, " / "Kofi, if the quote is in, ": a condition before the cue.
 _IF_CLAUSE = re.compile(r"(?:^|,\s*)\W*(?:and\s+|so\s+)?(?P<cond>if\b[^,]+),\s*$", re.IGNORECASE)
 #: "..., but it depends on the auditor": a contrast after the task is not part of it.
 _BUT_TAIL = re.compile(r"\s*,\s*but\b.*$|\s+but (?:it|that|this) depends\b.*$", re.IGNORECASE)
@@ -399,8 +399,7 @@ def _action_in(
         if owner is None:
             return None
     if kind == "needs" and owner is None:  # "The printer needs fixing." - "I'll do it."
-        taker = answer and (_ACCEPT.match(answer.text) or _FIRST_PERSON.search(answer.text))
-        if not taker or answer is None:
+        if answer is None or not (_ACCEPT.match(answer.text) or _FIRST_PERSON.search(answer.text)):
             return None
         owner = people.voice(answer.speaker)
     if kind == "leave":
@@ -416,7 +415,7 @@ def _action_in(
     if kind == "needs":  # "the skip needs emptying" -> "empty the skip"
         np = m.group("np")
         rest = f"{gerund_base(m.group('verb'))} {np[:1].lower()}{np[1:]}{m.group('rest')}"
-        rest_at = m.end() - len(rest)
+        rest_at = m.end() - len(rest)  # aligned at the end, where a due phrase would be
     if kind in ("mind", "volunteer", "progressive", "named_ing"):
         first = rest.split()[0]
         base = gerund_base(first)
