@@ -1058,3 +1058,23 @@ def test_verdicts_said_in_a_few_words_are_decisions() -> None:
         "Budget approved",
         "Saturday it is",
     ]
+
+
+def test_a_courtesy_if_is_no_condition_and_a_past_tense_is_no_order() -> None:
+    segs = _segments(
+        [
+            ("Ann", "If you have a minute, check the server logs."),
+            ("Ben", "Sure."),
+            ("Ann", "Ben, if you get a chance, can you review my draft?"),
+            ("Ben", "Yes."),
+            ("Ann", "If the client agrees, can you send the invoice?"),  # a real condition
+            ("Ben", "Sure."),
+            ("Cal", "We checked the router, found the loose cable."),
+            ("Ann", "Yes."),
+        ]
+    )
+    items = extract_actions(split_sentences(segs), MONDAY)
+    assert [(a.owner, a.task) for a in items] == [
+        ("Ben", "check the server logs"),
+        ("Ben", "review Ann's draft"),
+    ]

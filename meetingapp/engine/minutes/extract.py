@@ -198,7 +198,8 @@ _NOT_IMPERATIVE = word_set(
     "in on at for with about from of by to into onto over under after before than as like "
     "and or but so then if when while because just also only even still all both each every "
     "is was are were be have has had do does did get got know think mean see say let thank "
-    "enjoy take welcome"
+    "enjoy take welcome found made sent took saw said went came gave told brought bought left "
+    "ran wrote read put"
 )
 #: Promising the asker the result: "You'll have a draft by Tuesday."
 _YOU_WILL_HAVE = re.compile(r"\byou(?:'ll|’ll| will) (?:have|get)\b", re.IGNORECASE)
@@ -251,6 +252,11 @@ _ABOUT_IT = re.compile(r"^[a-z]+ (?:with|about|on|over) (?:that|this|it)$", re.I
 _CONDITIONAL = re.compile(r"\b(?:if|unless|would|could|might|maybe|perhaps)\b", re.IGNORECASE)
 #: "If legal signs off, " / "Kofi, if the quote is in, ": a condition before the cue.
 _IF_CLAUSE = re.compile(r"(?:^|,\s*)\W*(?:and\s+|so\s+)?(?P<cond>if\b[^,]+),\s*$", re.IGNORECASE)
+#: "If you have a minute, check the logs": a courtesy, not a condition.
+_POLITE_IF = re.compile(
+    r"\bif you (?:have|get|'ve got) (?:a (?:minute|moment|second|sec|chance)|(?:the )?time)\b",
+    re.IGNORECASE,
+)
 #: "..., but it depends on the auditor": a contrast after the task is not part of it.
 _BUT_TAIL = re.compile(r"\s*,\s*but\b.*$|\s+but (?:it|that|this) depends\b.*$", re.IGNORECASE)
 CLAUSE_SPLIT = re.compile(
@@ -374,7 +380,7 @@ def _action_in(
             condition = _clean_task(cond, {"me": speaker, "my": _possessive(speaker)})
             f.item = replace(f.item, task=f"{f.item.task}, {condition}")
         return f
-    elif kind not in ("polite", "anyone") and _CONDITIONAL.search(before):
+    elif kind not in ("polite", "anyone") and _CONDITIONAL.search(_POLITE_IF.sub("", before)):
         return None  # "polite" and "anyone" cues are conditional themselves ("if someone could")
     asked = kind in (
         "request",
@@ -633,7 +639,9 @@ def _commitment(
             return _named(name, people, speaker), to_them, m, "named_ing"
     m = _IMPERATIVE.search(clause)
     verbs = _NOT_IMPERATIVE | NOT_TASKS | PROCEDURE | _NOT_BARE
-    if m and m.group("verb").lower() not in verbs and not _ANSWER.match(clause):
+    verb = m.group("verb").lower() if m else ""
+    past = verb.endswith("ed") or (verb.endswith("s") and not verb.endswith("ss"))
+    if m and verb not in verbs and not past and not _ANSWER.match(clause):
         return addressee, to_them, m, "imperative"  # not "Yeah, ship it": an answer
     return None
 
