@@ -1078,3 +1078,18 @@ def test_a_courtesy_if_is_no_condition_and_a_past_tense_is_no_order() -> None:
         ("Ben", "check the server logs"),
         ("Ben", "review Ann's draft"),
     ]
+
+
+def test_happy_to_a_topic_said_first_and_looking_into_it() -> None:
+    segs = _segments(
+        [
+            ("Ann", "Happy to draft the letter by Friday."),
+            ("Ben", "The quarterly report, I'll circulate it tomorrow."),
+            ("Cal", "I'll look into it."),
+        ]
+    )
+    items = extract_actions(split_sentences(segs), MONDAY)
+    assert [(a.owner, a.task, a.due) for a in items] == [
+        ("Ann", "draft the letter", "2026-12-11"),
+        ("Ben", "circulate the quarterly report", "2026-12-08"),
+    ]

@@ -65,6 +65,8 @@ _MODAL_1P = (
     r"would be happy to)"
 )
 _FIRST_PERSON = re.compile(rf"\b(?:I\s*{_MODAL_1P}|let me)\s+(?P<rest>.+)", re.IGNORECASE)
+#: "Happy to draft the letter by Friday": the "I'm" left unsaid.
+_GLAD_TO = re.compile(r"^\W*(?:happy|glad) to\s+(?P<rest>\w.+)", re.IGNORECASE)
 #: "Then I write the design by Monday", "..., I renew the certificate today": a
 #: commitment whose "'ll" the ASR dropped; taken only with a due phrase after it.
 _BARE_1P = re.compile(
@@ -248,10 +250,14 @@ PROCEDURE = word_set(
 #: Verbs that say a request is taken on, not how it is done ("I'll do it").
 _GENERIC_VERBS = word_set("do get have handle take sort make grab manage cover finish try")
 _PARTICLES = word_set("out up off over in back down on through")
-_ABOUT_IT = re.compile(r"^[a-z]+ (?:with|about|on|over) (?:that|this|it)$", re.IGNORECASE)
+_ABOUT_IT = re.compile(r"^[a-z]+ (?:with|about|on|over|into) (?:that|this|it)$", re.IGNORECASE)
 _CONDITIONAL = re.compile(r"\b(?:if|unless|would|could|might|maybe|perhaps)\b", re.IGNORECASE)
 #: "If legal signs off, " / "Kofi, if the quote is in, ": a condition before the cue.
 _IF_CLAUSE = re.compile(r"(?:^|,\s*)\W*(?:and\s+|so\s+)?(?P<cond>if\b[^,]+),\s*$", re.IGNORECASE)
+#: "The minutes, I'll ...": a noun phrase said first, as the topic.
+_TOPIC_FIRST = re.compile(
+    r"^\W*(?:and |so |as for )?(?:the|this|that|our|those|these) [^,]+,\s*$", re.I
+)
 #: "If you have a minute, check the logs": a courtesy, not a condition.
 _POLITE_IF = re.compile(
     r"\bif you (?:have|get|'ve got) (?:a (?:minute|moment|second|sec|chance)|(?:the )?time)\b",
@@ -473,6 +479,9 @@ def _action_in(
     if kind == "self" and _FIRST_PERSON.search(said_before):
         # "I'll tidy the slides, I'll email them round": the first task's object
         task = resolve_person(task, said_before, ("it", "them"))
+    elif kind == "self" and _TOPIC_FIRST.match(before):
+        # "The minutes, I'll circulate them": the topic said first
+        task = resolve_person(task, before, ("it", "them"))
     item = ActionItem(
         owner=owner,
         task=task,
@@ -593,7 +602,7 @@ def _commitment(
     question = clause.rstrip().endswith("?")
     to_them = {"me": speaker, "my": _possessive(speaker), "your": "the"}
     mine = {"you": addressee, "your": _possessive(addressee)}
-    if not question and (m := _FIRST_PERSON.search(clause)):
+    if not question and (m := _FIRST_PERSON.search(clause) or _GLAD_TO.search(clause)):
         return speaker, mine, m, "self"
     for pattern, kind in ((_COUNT_ME_IN, "volunteer"), (_LEAVE_WITH_ME, "leave")):
         if not question and (m := pattern.search(clause)):
