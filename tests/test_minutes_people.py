@@ -1093,3 +1093,39 @@ def test_happy_to_a_topic_said_first_and_looking_into_it() -> None:
         ("Ann", "draft the letter", "2026-12-11"),
         ("Ben", "circulate the quarterly report", "2026-12-08"),
     ]
+
+
+def test_a_recap_line_with_two_verbs_gives_both_to_the_one_named() -> None:
+    segs = _segments(
+        [
+            ("Ann", "Good session."),
+            ("Ben", "It was."),
+            (
+                "Ann",
+                "So to recap, Omar drafts the safety plan by Friday and sends the rota to "
+                "the team on Monday.",
+            ),
+        ]
+    )
+    items = extract_actions(split_sentences(segs), MONDAY)
+    assert [(a.owner, a.task, a.due) for a in items] == [
+        ("Omar", "draft the safety plan", "2026-12-11"),
+        ("Omar", "send the rota to the team", "2026-12-14"),
+    ]
+
+
+def test_a_recap_item_of_one_content_word_restates_only_the_same_verb() -> None:
+    """ "Jo calls the hall today" in a recap is not the anonymous voice's "send the hall
+    plan": one shared word with another verb is another task, and no rename."""
+    segs = _segments(
+        [
+            ("Speaker 1", "I'll send the hall plan on Friday."),
+            ("Speaker 2", "Good."),
+            ("Speaker 1", "So to recap, Jo calls the hall today."),
+        ]
+    )
+    items = extract_actions(split_sentences(segs), MONDAY)
+    assert [(a.owner, a.task, a.due) for a in items] == [
+        ("Speaker 1", "send the hall plan", "2026-12-11"),
+        ("Jo", "call the hall", "2026-12-07"),
+    ]

@@ -893,10 +893,16 @@ def _recap_items(
             text = text[m.end() :]
         speaker = people.voice(s.speaker)
         # a relative clause ("..., which is on the 12th") belongs to the item before it
+        named: _Found | None = None
         for part in re.split(r",(?!\s*(?:which|when)\b)\s*|;\s*|\s+and\s+|:\s*", text):
             f = _recap_item(part.strip(), s, k, speaker, people, meeting_date)
+            if f is None and named and re.match(r"[a-z]+s\s", part.strip()):
+                # "Ana drafts the plan and sends it round": the second verb is hers too
+                part = f"{named.item.owner} {part.strip()}"
+                f = _recap_item(part, s, k, speaker, people, meeting_date)
             if f:
                 out.append(f)
+                named = f if f.kind == "recap" else None
     return out
 
 
@@ -964,15 +970,24 @@ def _merge_recap(found: list[_Found], recap: list[_Found]) -> list[_Found]:
 
 
 def _restated(item: ActionItem, items: list[ActionItem]) -> int | None:
-    """The index of the item ``item`` restates: most alike in words, same owner first."""
+    """The index of the item ``item`` restates: most alike in words, same owner first;
+    a task of one content word ("call the hall") must share its verb too."""
     best, best_score = None, 0.0
     for i, x in enumerate(items):
         score = max(text_match(item.task, x.task), text_match(x.task, item.task))
+        if min(_content_words(item.task), _content_words(x.task)) < 2 and (
+            tokens(item.task)[:1] != tokens(x.task)[:1]
+        ):
+            continue
         if x.owner == item.owner:
             score += 0.25
         if score > best_score and score >= 0.5:
             best, best_score = i, score
     return best
+
+
+def _content_words(text: str) -> int:
+    return sum(1 for w in tokens(text) if w not in STOP_WORDS)
 
 
 def _rename(f: _Found, old: str | None, new: str) -> _Found:
