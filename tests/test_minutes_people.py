@@ -1129,3 +1129,25 @@ def test_a_recap_item_of_one_content_word_restates_only_the_same_verb() -> None:
         ("Speaker 1", "send the hall plan", "2026-12-11"),
         ("Jo", "call the hall", "2026-12-07"),
     ]
+
+
+def test_offers_asked_as_questions_and_leave_to_speak() -> None:
+    """ "Can I take the minutes today?" - "Please do." is the asker's task, dated by the
+    question; "Can I ask a question?" and "Could I borrow your charger?" are not."""
+    segs = _segments(
+        [
+            ("Ann", "Can I take the minutes today?"),
+            ("Ben", "Please do."),
+            ("Cal", "Can I ask a question?"),
+            ("Ann", "Sure."),
+            ("Ben", "Could I borrow your charger?"),
+            ("Cal", "Yes."),
+            ("Cal", "May I circulate the draft to the board on Friday?"),
+            ("Ann", "Yes, go ahead."),
+        ]
+    )
+    items = extract_actions(split_sentences(segs), MONDAY)
+    assert [(a.owner, a.task, a.due) for a in items] == [
+        ("Ann", "take the minutes", "2026-12-07"),
+        ("Cal", "circulate the draft to the board", "2026-12-11"),
+    ]

@@ -178,7 +178,12 @@ _NEEDS_DOING = re.compile(
     r"(?P<verb>[a-z]+ing)\b(?P<rest>[^,?]*)",
     re.IGNORECASE,
 )
-_SHOULD_I = re.compile(r"\b(?:should|shall) I (?P<rest>[^?]+)\?", re.IGNORECASE)
+_SHOULD_I = re.compile(r"\b(?:should|shall|can|could|may) I (?P<rest>[^?]+)\?", re.IGNORECASE)
+#: "Can I ask a question?", "Could I just say...": asking leave to speak, not offering.
+_LEAVE_TO_SPEAK = word_set(
+    "ask say add just interrupt jump mention borrow go leave come have get check see hear "
+    "make be share raise"
+)
 #: Taking a request on without a "yes": "Happy to.", "Will do.", "On it."
 _ACCEPT = re.compile(
     r"^\W*(?:happy to|will do|(?:I'm |I am )?on it|no problem|leave it with me|consider it done"
@@ -672,23 +677,30 @@ def _bare_commitment(m: re.Match[str], clause: str) -> bool:
 def _asked_to(
     sentences: list[Sentence], k: int, people: People, meeting_date: dt.date
 ) -> _Found | None:
-    """ "Should I ping the vendor?" answered "Yeah, go for it" is the asker's action."""
+    """ "Should I ping the vendor?" answered "Yeah, go for it" is the asker's action, and
+    so is "Can I take the minutes?" answered "Please do"."""
     s = sentences[k]
     m = _SHOULD_I.search(s.text)
-    if not m or k + 1 >= len(sentences):
+    if (
+        not m
+        or k + 1 >= len(sentences)
+        or tokens(m.group("rest"))[:1] in ([w] for w in _LEAVE_TO_SPEAK)
+    ):
         return None
     answer = [x for x in sentences[k + 1 : k + 3] if x.speaker == sentences[k + 1].speaker]
     if sentences[k + 1].speaker == s.speaker or not _YES.match(answer[0].text):
         return None
-    due = next((d for d in (find_due(x.text) for x in answer) if d), None)
     speaker = people.voice(s.speaker)
     swap = {"you": people.voice(sentences[k + 1].speaker)}
-    task = _clean_task(m.group("rest"), swap)
+    task, due = _task_and_due(m.group("rest"), s.text, m.start("rest"), swap, people)
+    if due is None:  # "Should I ping the vendor?" - "Yes, today."
+        said = next((d for d in (find_due(x.text) for x in answer) if d), None)
+        due = said.phrase if said else None
     item = ActionItem(
         owner=speaker,
         task=task,
-        due=resolve_due(due.phrase, meeting_date) if due else None,
-        due_text=due.phrase if due else None,
+        due=resolve_due(due, meeting_date) if due else None,
+        due_text=due,
         start=s.start,
         segment_index=s.segment_index,
     )
