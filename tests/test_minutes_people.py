@@ -777,8 +777,8 @@ def test_due_after_the_cue_chained_due_words_and_two_commitments_in_one_breath()
         [
             ("Ann", "Raj checks the figures by the 20th, I'll draft the press release this week."),
             ("Ben", "I'll visit the warehouse on my way in, so before nine this morning."),
-            ("Cal", "I'll tidy the slides, I'll email them to the client by Thursday."),
-            ("Cal", "I'll tidy the slides, I'll email them to the client by Thursday."),
+            ("Cal", "Fine, I'll tidy the slides, I'll email them to the client by Thursday."),
+            ("Cal", "Fine, I'll tidy the slides, I'll email them to the client by Thursday."),
         ]
     )
     items = extract_actions(split_sentences(segs), MONDAY)
@@ -899,6 +899,9 @@ def test_an_order_taken_on_by_the_next_voice_is_theirs() -> None:
             ("Mo", "We'll do."),
             ("Ann", "Book the minibus for Friday."),
             ("Ben", "Sure."),
+            ("Cal", "The boiler is making that noise again."),
+            ("Ann", "Call the plumber then."),
+            ("Cal", "Okay."),
             ("Ann", "Fix the rota."),
             ("Cal", "The oven is still broken."),
             ("Ann", "Is everyone happy with the menu?"),
@@ -911,6 +914,7 @@ def test_an_order_taken_on_by_the_next_voice_is_theirs() -> None:
     assert [(a.owner, a.task, a.due) for a in items] == [
         ("Mo", "restock the salad bar before the lunch rush", None),
         ("Ben", "book the minibus", "2026-12-11"),
+        ("Cal", "call the plumber then", None),
     ]
 
 

@@ -340,11 +340,14 @@ def _clauses(text: str) -> list[str]:
     request and the commitment it buys ("if you can find it, I'll fill it in")."""
     out: list[str] = []
     for clause in CLAUSE_SPLIT.split(text):
-        head, *tail = _NEXT_COMMITMENT.split(clause, maxsplit=1)
-        while tail and (_FIRST_PERSON.search(head) or _IF_YOU.search(head)):
-            out.append(head)
-            head, *tail = _NEXT_COMMITMENT.split(tail[0], maxsplit=1)
-        out.append(", ".join([head, *tail]))
+        current, *parts = _NEXT_COMMITMENT.split(clause)
+        for part in parts:
+            if _FIRST_PERSON.search(current) or _IF_YOU.search(current):
+                out.append(current)
+                current = part
+            else:  # "Great, I'll ...": no task before the comma
+                current = f"{current}, {part}"
+        out.append(current)
     return out
 
 
@@ -652,7 +655,7 @@ def _commitment(
         if name_word(name) and (people.person(name) or name in people.proper):
             return _named(name, people, speaker), to_them, m, "named_ing"
     m = _IMPERATIVE.search(clause)
-    verbs = _NOT_IMPERATIVE | NOT_TASKS | PROCEDURE | _NOT_BARE
+    verbs = _NOT_IMPERATIVE | NOT_TASKS | _NOT_BARE | PROCEDURE - {"call", "review"}
     verb = m.group("verb").lower() if m else ""
     past = verb.endswith("ed") or (verb.endswith("s") and not verb.endswith("ss"))
     if m and verb not in verbs and not past and not _ANSWER.match(clause):
