@@ -914,7 +914,7 @@ def test_an_order_taken_on_by_the_next_voice_is_theirs() -> None:
     assert [(a.owner, a.task, a.due) for a in items] == [
         ("Mo", "restock the salad bar before the lunch rush", None),
         ("Ben", "book the minibus", "2026-12-11"),
-        ("Cal", "call the plumber then", None),
+        ("Cal", "call the plumber", None),
     ]
 
 

@@ -587,7 +587,7 @@ def _task_and_due(
         # "before the next meeting, which is [on the 12th]": what is left of the date
         task = re.sub(r",?\s*which (?:is|are|was|will be)\s*(?:on|at|by)?[\s.!?]*$", "", task)
     task = _BUT_TAIL.sub("", task)
-    task = re.sub(r",?\s*\b(?:yes|right|ok|okay|yeah|alright)\W*$", "", task)  # "..., yes?"
+    task = re.sub(r",?\s*\b(?:yes|right|ok|okay|yeah|alright|then)\W*$", "", task)  # ", yes?"
     tail = re.search(rf",\s*(?P<name>{_NAME})\W*$", task)
     if tail and people.person(tail.group("name")):
         task = task[: tail.start()]
