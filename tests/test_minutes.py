@@ -71,6 +71,7 @@ def scripted(tmp_path_factory: pytest.TempPathFactory) -> list[Meeting]:
         ("by half past four", "2026-11-16"),
         ("in the next couple of days", "2026-11-18"),
         ("by the end of next month", "2026-12-31"),
+        ("by the weekend", "2026-11-20"),
     ],
 )
 def test_due_phrases_resolve_against_the_meeting_date(phrase: str, iso: str) -> None:

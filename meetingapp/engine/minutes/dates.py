@@ -59,8 +59,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         "today",
     ),
     (r"end of next week", "end_next_week"),
-    # "before the weekend" (and the phrase alone again, when it is resolved)
-    (r"end of (?:the |this )?week|(?<=before )the weekend|^the weekend$", "end_week"),
+    # "before / by the weekend" (and the phrase alone again, when it is resolved)
+    (r"end of (?:the |this )?week|(?:(?<=before )|(?<=by ))the weekend|^the weekend$", "end_week"),
     (r"end of (?:the |this )?month", "end_month"),
     (r"end of next month", "end_next_month"),
     # "by the end of March" ("my end of May" is ASR's "by end of day")
