@@ -7,11 +7,13 @@ Meetings phrase commitments in a few recurring ways ("I'll...", "can you...",
 could...", volunteered: "Count me in for...", "Leave the flyers with me", an
 order the next voice takes on: "Mo, restock it." - "Will do.", a bargain: "if
 you find the letter, I'll compare quotes", on a condition: "If legal signs off,
-I'll send it Friday"). Rules on those cues, with filters for the look-alikes (stative verbs,
-conditional offers, negations, meeting procedure, bare acceptances such as "I
-can do that", undated obligations, refused requests, deadlines,
-acknowledgements), give usable minutes on any machine and a candidate list an
-LLM can refine. The rules are on the grammar of commitment (who says which
+I'll send it Friday", told: "Priya, you'll update the site by Friday", what a
+thing needs: "the skip needs emptying" - "No problem.", an offer asked: "Can I
+take the minutes?" - "Please do."). Rules on those cues, with filters for the
+look-alikes (stative verbs, conditional offers, negations, meeting procedure,
+bare acceptances such as "I can do that", undated obligations, refused
+requests, deadlines, acknowledgements), give usable minutes on any machine and
+a candidate list an LLM can refine. The rules are on the grammar of commitment (who says which
 modal to whom, who answers yes), not on the words of particular meetings, so
 that they carry over to meetings nobody tuned them for.
 
