@@ -59,7 +59,7 @@ _NOT_NAMES = (
     | frozenset(f"{day}s" for day in WEEKDAYS)  # "Wednesdays, are we still on?"
 )
 _NAME = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
-_INTRO = re.compile(
+INTRO = re.compile(
     rf"\b(?:I'm|I’m|I am|[Tt]his is|[Mm]y name is|[Mm]y name's)\s+(?P<name>{_NAME})\b(?!['’]s)"
     rf"|^(?:(?:hi|hello|hey)\b[\s,]*)?(?P<here>{_NAME}) here\b"
     rf"|^(?:hi|hello|hey)\b[\w\s]*,\s*it's (?P<its>{_NAME})\W*$",  # "Hi all, it's Dev."
@@ -68,19 +68,19 @@ _INTRO = re.compile(
 _OPENERS = r"(?:(?:ok|okay|so|and|yes|yeah|right|great|good|well|now|then|cool|fine)[,.!]?\s+)*"
 #: A title before a name said to someone: "Thank you, Professor Lindqvist".
 _TITLE = r"(?:(?i:professor|prof|doctor|dr|councill?or|mr|mrs|ms|miss)\.?\s+)?"
-_THANKS = re.compile(
+THANKS = re.compile(
     rf"^{_OPENERS}(?:thanks|thank you|cheers)[,\s]+{_TITLE}(?P<name>{_NAME})\b", re.I
 )
 _VOCATIVE_START = re.compile(rf"^{_OPENERS}{_TITLE}(?P<name>{_NAME}),\s", re.IGNORECASE)
-_VOCATIVE_END = re.compile(rf",\s*{_TITLE}(?P<name>{_NAME})\s*(?P<end>[.?!]?)\s*$")
+VOCATIVE_END = re.compile(rf",\s*{_TITLE}(?P<name>{_NAME})\s*(?P<end>[.?!]?)\s*$")
 #: A sentence that hands the word to someone: a question, "you" ("Bob, you first"),
 #: or a hand-over ("Your turn, Mia.", "Go ahead, Sam.").
-_ASKING = re.compile(
+ASKING = re.compile(
     r"\?\s*$|(?<!thank )\byou\b|\b(?:your turn|go ahead|the floor is yours)\b",  # not "thank you"
     re.IGNORECASE,
 )
 #: A reply that takes a request on: "Sure.", "Will do.", "Of course, I'll ...".
-_TAKES_IT = re.compile(
+TAKES_IT = re.compile(
     r"^\W*(?:yes|yeah|yep|sure|of course|will do|we'll do|on it|no problem|happy to|absolutely"
     r"|definitely|I'll|I will|I can)\b",
     re.IGNORECASE,
@@ -177,8 +177,8 @@ def learn_people(sentences: list[Sentence]) -> People:
 
 def vocatives(text: str) -> list[str]:
     """Names ``text`` addresses someone by: "Dana, can you …", "…, Callum?", "Thanks, Zoe"."""
-    found = [m.group("name") for m in (_THANKS.match(text), _VOCATIVE_START.match(text)) if m]
-    if m := _VOCATIVE_END.search(text):
+    found = [m.group("name") for m in (THANKS.match(text), _VOCATIVE_START.match(text)) if m]
+    if m := VOCATIVE_END.search(text):
         found.append(m.group("name"))
     return list(dict.fromkeys(n for n in found if name_word(n)))
 
@@ -202,7 +202,7 @@ def _read_turn(
     name ("Thanks, Zoe", "Not at all, Harriet.") names the previous speaker.
     """
     for text in texts:
-        for m in _INTRO.finditer(text):
+        for m in INTRO.finditer(text):
             name = m.group("name") or m.group("here") or m.group("its")
             if name_word(name):
                 ev.heard[name] += 1
@@ -215,18 +215,18 @@ def _read_turn(
             if speaker is not None:
                 ev.vetoes[speaker].add(name)
     asked: list[str] = []
-    if _ASKING.search(texts[-1]):
+    if ASKING.search(texts[-1]):
         asked = said[-1] or (said[-2] if len(texts) > 1 else [])
-    elif _TAKES_IT.match(reply):
+    elif TAKES_IT.match(reply):
         asked = [n for names in said[-2:] for n in names]
     if len(asked) == 1 and after is not None and after != speaker:
         ev.add(after, asked[0], TURN_WEIGHT, f'answered "{_quote(texts[-2:], asked[0])}"')
     first = texts[0]
-    thanked = _THANKS.match(first)
-    answered = _VOCATIVE_END.search(first)
+    thanked = THANKS.match(first)
+    answered = VOCATIVE_END.search(first)
     replied = [
         m.group("name")
-        for m in (thanked, answered if answered and not _ASKING.search(first) else None)
+        for m in (thanked, answered if answered and not ASKING.search(first) else None)
         if m and name_word(m.group("name"))
     ]
     if len(set(replied)) == 1 and len(said[0]) == 1 and before is not None and before != speaker:

@@ -36,17 +36,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from meetingapp.domain.transcript import Segment
-from meetingapp.engine.minutes.people import (
-    _ASKING,
-    _INTRO,
-    _TAKES_IT,
-    _THANKS,
-    _VOCATIVE_END,
-    name_word,
-    same_name,
-    sound,
-    vocatives,
-)
+from meetingapp.engine.minutes import people as said
+from meetingapp.engine.minutes.people import name_word, same_name, sound, vocatives
 from meetingapp.engine.minutes.text import Sentence, split_sentences
 
 #: The evidence kinds :func:`people_present` can count.
@@ -76,7 +67,7 @@ def people_present(
     for i, s in enumerate(sentences):
         later = next((t for t in sentences[i + 1 :] if t.segment_index != s.segment_index), None)
         if INTRO in kinds:
-            for m in _INTRO.finditer(s.text):
+            for m in said.INTRO.finditer(s.text):
                 name = m.group("name") or m.group("here")
                 if name_word(name):
                     found.append((name, f'said "{m.group(0).strip()}"'))
@@ -99,11 +90,11 @@ def people_present(
 def _replied_to(text: str) -> list[str]:
     """The name a reply opening a segment is said to: "Thanks, Kai", or a statement
     ending in one ("Good idea, Mark."; people.py's 'was answered')."""
-    thanked = _THANKS.match(text)
+    thanked = said.THANKS.match(text)
     if thanked:
         return [thanked.group("name")] if name_word(thanked.group("name")) else []
-    end = _VOCATIVE_END.search(text)
-    if end and not _ASKING.search(text) and name_word(end.group("name")):
+    end = said.VOCATIVE_END.search(text)
+    if end and not said.ASKING.search(text) and name_word(end.group("name")):
         return [end.group("name")]
     return []
 
@@ -131,7 +122,7 @@ def _hands_over(sentences: list[Sentence], i: int, later: Sentence) -> bool:
     request that the next segment (``later``) takes on."""
     if not _closes_segment(sentences, i):
         return False
-    return bool(_ASKING.search(sentences[i].text) or _TAKES_IT.match(later.text))
+    return bool(said.ASKING.search(sentences[i].text) or said.TAKES_IT.match(later.text))
 
 
 def _addressed(sentences: list[Sentence], i: int) -> list[str]:
