@@ -72,6 +72,15 @@ def scripted(tmp_path_factory: pytest.TempPathFactory) -> list[Meeting]:
         ("in the next couple of days", "2026-11-18"),
         ("by the end of next month", "2026-12-31"),
         ("by the weekend", "2026-11-20"),
+        ("by Thursday week", "2026-11-26"),
+        ("tomorrow week", "2026-11-24"),
+        ("a week today", "2026-11-23"),
+        ("a week on Friday", "2026-11-27"),
+        ("by end of day Wednesday", "2026-11-18"),
+        ("by lunchtime tomorrow", "2026-11-17"),
+        ("over the weekend", "2026-11-22"),
+        ("by 4 December", "2026-12-04"),
+        ("on Friday", "2026-11-20"),
     ],
 )
 def test_due_phrases_resolve_against_the_meeting_date(phrase: str, iso: str) -> None:

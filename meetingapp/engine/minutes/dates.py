@@ -19,6 +19,8 @@ _NUMBERS |= {"seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "fourte
 _PREP = r"(?:(?:by|before|on|until|till|for|at|no later than)\s+)?(?:the\s+)?"
 _WD = "|".join(WEEKDAYS)
 _MO = "|".join(MONTHS)
+#: "4 December" is a date, "the 3 may need it" is not
+_MO_NOT_MAY = "|".join(m for m in MONTHS if m != "may")
 _NUM = r"\d+|" + "|".join(_NUMBERS)
 _ORDINAL_WORDS = (  # noqa: SIM905 - a list of twenty words reads better as text
     "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
@@ -45,6 +47,16 @@ _NOT_UNIT = (
 
 #: (pattern, kind) in priority order; the first kind that matches wins at a position.
 _PATTERNS: tuple[tuple[str, str], ...] = (
+    # "end of day Thursday", "by lunchtime tomorrow": a time of that day, not of today
+    (
+        rf"(?:end of (?:the )?day|close of business|cob|end of play|lunch(?:time)?|noon"
+        rf"|midday|first thing|last thing) (?:on )?(?:(?:{_WD})|tomorrow)",
+        "part_of_day",
+    ),
+    # British "Thursday week", "tomorrow week", "a week today", "a week on Friday": a week
+    # after that day ("Friday weekend" is no match: the pattern ends at a word boundary)
+    (rf"(?:{_WD}|tomorrow) week|a week (?:today|tomorrow|on (?:{_WD})|(?:{_WD}))", "week_after"),
+    (r"(?:this|over the) weekend", "weekend"),
     (
         r"(?:right |straight |immediately |directly )?after (?:this|the) (?:call|meeting"
         r"|briefing|huddle|session|standup|stand-up)|(?:right|straight) after this"
@@ -80,7 +92,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     (rf"this (?:{_WD})", "weekday"),
     (rf"(?:{_MO}) (?:the )?(?:{_DAY}|\d{{1,2}})", "month_day"),
     # "the second on January": ASR often writes "of" as "on" here
-    (rf"(?:{_DAY}) (?:of|on) (?:{_MO})", "month_day"),
+    (rf"(?:{_DAY}) (?:of|on) (?:{_MO})|\d{{1,2}} (?:{_MO_NOT_MAY})", "month_day"),
     # "by the 18th": the next such day of a month; only digits, as "the second"
     # alone is rarely a date ("the second supplier")
     (r"(?<=the )\d{1,2}(?:st|nd|rd|th)", "day"),
@@ -167,6 +179,13 @@ def _resolve(p: str, kind: str, d: dt.date) -> dt.date | None:
         return first.replace(day=calendar.monthrange(first.year, first.month)[1])
     if kind == "weekday":
         return _weekday(p, d)
+    if kind == "part_of_day":
+        return d + dt.timedelta(days=1) if p.endswith("tomorrow") else _weekday(p, d)
+    if kind == "week_after":
+        day = d if "today" in p else d + dt.timedelta(days=1) if "tomorrow" in p else None
+        return (day or _weekday(p, d)) + dt.timedelta(days=7)
+    if kind == "weekend":
+        return d + dt.timedelta(days=(6 - d.weekday()) % 7)
     if kind == "month_day":
         return _month_day(p, d)
     if kind == "day":
