@@ -62,11 +62,13 @@ def segment_html(seg: Segment, current: int | None) -> str:
         return html.escape(seg.text.strip())
     parts = []
     for i, w in enumerate(seg.words):
+        # each word keeps its own leading space: "plug" + "-in" is "plug-in", as in the text
+        space = " " if w.word[:1].isspace() else ""
         text = html.escape(w.word.strip())
         if i == current:
             text = f'<span style="background:{HIGHLIGHT}">{text}</span>'
-        parts.append(text)
-    return " ".join(parts)
+        parts.append(space + text)
+    return "".join(parts).strip()
 
 
 class TranscriptModel(QAbstractListModel):
@@ -152,7 +154,7 @@ class SegmentDelegate(QStyledItemDelegate):
         width = self._text_width()
         key = (index.row(), width, seg.text)
         if key not in self._heights:
-            doc = self._doc(html.escape(seg.text), width)
+            doc = self._doc(segment_html(seg, None), width)  # as paint() lays it out
             name_h = QFontMetrics(self.bold).height()
             self._heights[key] = int(doc.size().height()) + name_h + 2 + 2 * PAD
         return QSize(self.view.viewport().width(), self._heights[key])
