@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import html
 from bisect import bisect_right
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
@@ -23,7 +24,14 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QTextDocument
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QResizeEvent,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -226,6 +234,17 @@ class TranscriptView(QListView):
     @property
     def segments(self) -> list[Segment]:
         return self.model_.segments
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        """Lay the rows out again when the viewport's width changes. The list's own
+        resize handling lays them out while the viewport still has its old width (a
+        splitter moved, a scroll bar shown), so wrapped rows kept one-line heights and
+        were drawn over the next row."""
+        if event.type() == QEvent.Type.Resize:
+            resized = cast(QResizeEvent, event)
+            if resized.oldSize().width() != resized.size().width():
+                self.scheduleDelayedItemsLayout()
+        return super().viewportEvent(event)
 
     def set_segments(self, segments: list[Segment], colors: SpeakerColors) -> None:
         self._starts = [s.start for s in segments]

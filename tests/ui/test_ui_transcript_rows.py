@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QLabel, QSplitter
 from pytestqt.qtbot import QtBot
 
 from meetingapp.domain.transcript import Segment, Word
@@ -41,3 +42,22 @@ def test_each_row_is_as_tall_as_its_painted_text(qtbot: QtBot) -> None:
         name_h = QFontMetrics(view.delegate.bold).height()
         painted_bottom = rect.y() + PAD + name_h + 2 + doc.size().height()
         assert painted_bottom <= rect.bottom() + 1, width
+
+
+def test_rows_are_laid_out_again_when_a_splitter_narrows_the_list(qtbot: QtBot) -> None:
+    """What the window shows after a splitter moves is what a fresh layout shows: a
+    wrapped row is not left at its one-line height under the next row."""
+    split = QSplitter()
+    qtbot.addWidget(split)
+    view = TranscriptView()
+    split.addWidget(view)
+    split.addWidget(QLabel("minutes"))
+    split.resize(1280, 500)
+    split.show()
+    view.set_segments([_segment(i * 3.0) for i in range(20)], SpeakerColors(["Bob"]))
+    qtbot.wait(300)
+    split.setSizes([400, 880])
+    qtbot.wait(300)
+    shown = view.viewport().grab().toImage()
+    view.doItemsLayout()
+    assert view.viewport().grab().toImage() == shown
