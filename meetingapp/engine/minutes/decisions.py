@@ -25,7 +25,7 @@ from meetingapp.engine.minutes.extract import (
 from meetingapp.engine.minutes.people import People, learn_people
 from meetingapp.engine.minutes.rewrite import third_person
 from meetingapp.engine.minutes.text import Sentence, tokens, word_set
-from meetingapp.engine.minutes.topics import STOP_WORDS, text_match
+from meetingapp.engine.minutes.topics import content_word_count, text_match
 
 _DECISION_CUES = (
     r"\bwe(?:'ve| have)? (?:decided|agreed|settled on)\b",
@@ -146,7 +146,7 @@ def _answered(sentences: list[Sentence], k: int) -> str | None:
     if s.speaker == sentences[k - 1].speaker or not m or s.text.rstrip().endswith("?"):
         return None
     rest = s.text[m.end() :]
-    if _content_words(rest) < 2 and m.group(0).strip(" ,.!").lower() in ("yes", "yeah"):
+    if content_word_count(rest) < 2 and m.group(0).strip(" ,.!").lower() in ("yes", "yeah"):
         # a bare "Yes." takes the question's own proposal
         asked = _SHALL_WE.search(sentences[k - 1].text)
         if asked is None:
@@ -156,7 +156,7 @@ def _answered(sentences: list[Sentence], k: int) -> str | None:
             plan = f"we will {plan}"
             return plan if _is_decision(plan) else None
         return plan  # "Shall we say the 19th?" - "Yes.": the option itself
-    if _NOT_DECISION.search(rest) or _content_words(rest) < 2:
+    if _NOT_DECISION.search(rest) or content_word_count(rest) < 2:
         return None
     return rest
 
@@ -177,7 +177,7 @@ def _is_decision(text: str, min_words: int = 2) -> bool:
     ):
         if verdict := _VERDICT.search(text):  # "Saturday it is": one word is the choice
             return bool(set(tokens(text[: verdict.start()])) - _FILLERS)
-        return _content_words(text) >= min_words
+        return content_word_count(text) >= min_words
     for m in (_LETS.search(text), _WE_WILL.search(text), _WE_DO.search(text)):
         if not m:
             continue
@@ -225,7 +225,3 @@ def _contrasts(text: str) -> list[str]:
     if sep and re.search(r"\b(?:will|won't|is|are|stays?)\b", tail):
         return [head, tail]
     return [text]
-
-
-def _content_words(text: str) -> int:
-    return sum(1 for w in tokens(text) if w not in STOP_WORDS)

@@ -56,7 +56,7 @@ from meetingapp.engine.minutes.rewrite import (
     participle_base,
 )
 from meetingapp.engine.minutes.text import Sentence, tokens, word_set
-from meetingapp.engine.minutes.topics import STOP_WORDS, text_match
+from meetingapp.engine.minutes.topics import STOP_WORDS, content_word_count, text_match
 
 _NAME = r"[A-Z][a-z]+"
 #: "I'll", "I can", and the hedged or obliged forms people commit with ("I guess I
@@ -992,7 +992,7 @@ def _restated(item: ActionItem, items: list[ActionItem]) -> int | None:
     best, best_score = None, 0.0
     for i, x in enumerate(items):
         score = max(text_match(item.task, x.task), text_match(x.task, item.task))
-        if min(_content_words(item.task), _content_words(x.task)) < 2 and (
+        if min(content_word_count(item.task), content_word_count(x.task)) < 2 and (
             tokens(item.task)[:1] != tokens(x.task)[:1]
         ):
             continue
@@ -1001,10 +1001,6 @@ def _restated(item: ActionItem, items: list[ActionItem]) -> int | None:
         if score > best_score and score >= 0.5:
             best, best_score = i, score
     return best
-
-
-def _content_words(text: str) -> int:
-    return sum(1 for w in tokens(text) if w not in STOP_WORDS)
 
 
 def _rename(f: _Found, old: str | None, new: str) -> _Found:

@@ -19,7 +19,7 @@ from difflib import SequenceMatcher
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from meetingapp.domain.transcript import Segment
-from meetingapp.engine.minutes.text import Sentence, numbers_as_digits, word_set
+from meetingapp.engine.minutes.text import Sentence, numbers_as_digits, tokens, word_set
 
 #: Conversation words that are never a topic on their own.
 _SPOKEN = word_set(
@@ -186,3 +186,9 @@ def text_match(reference: str, hypothesis: str) -> float:
 def _words(text: str) -> list[str]:
     """Word and number tokens, numbers in digits ("two hundred" and "200" are one)."""
     return re.findall(r"[a-z][a-z'’]*|\d+", numbers_as_digits(text).lower().replace("’", "'"))
+
+
+def content_word_count(text: str) -> int:
+    """How many of ``text``'s words say something (not stop words): the rules ask for a
+    few before a clause counts as a task or a decision."""
+    return sum(1 for w in tokens(text) if w not in STOP_WORDS)
