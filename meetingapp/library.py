@@ -320,8 +320,8 @@ class Library:
         from meetingapp.engine.speakers.profile_voices import cut_pending
 
         with self.connect() as db:
-            speakerstore.samples_from_named_meetings(db, name)
             profile = speakerstore.get_profile(db, name)
+            speakerstore.samples_from_named_meetings(db, profile.id)
             cut_pending(db, self.data, [profile.id])
             profile = speakerstore.get_profile(db, name)
         if profile.needs_reenrollment:

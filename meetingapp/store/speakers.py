@@ -19,7 +19,7 @@ import sqlite_utils
 from meetingapp.domain.speakers import MeetingSpeaker, Profile
 from meetingapp.errors import MeetingAppError
 from meetingapp.store.meetings import get_meeting, now_iso, speakers_of
-from meetingapp.store.voice_samples import add_pending, stored_seconds
+from meetingapp.store.voice_samples import add_pending
 
 
 class SpeakerError(MeetingAppError):
@@ -387,30 +387,27 @@ def unname_heard(db: sqlite_utils.Database, meeting_id: int, who: str) -> str:
     return label
 
 
-def samples_from_named_meetings(db: sqlite_utils.Database, name: str) -> float:
-    """Queue voice samples for ``name`` from every meeting where the user named that voice
-    (newest first, within the profile's budget); returns the seconds queued.
+def samples_from_named_meetings(db: sqlite_utils.Database, profile_id: int) -> None:
+    """Queue voice samples for a profile from every meeting where the user named that
+    voice and that gave it none yet (newest first, within the profile's budget).
 
     Profiles enrolled before samples were kept are only ever suggested, and their owners
     have usually named them in meetings already: those recordings hold the person's speech,
     so enrolling again needs no new recording. Names given automatically are not trusted
-    for this, only the user's. The speech is cut at the next identification.
+    for this, only the user's. The caller cuts the speech (profile_voices.cut_pending).
     """
-    profile = get_profile(db, name)
     rows = db.execute(
         "SELECT meeting_id, name FROM meeting_speakers WHERE profile_id = ?"
         " AND status = 'confirmed' AND meeting_id NOT IN"
         " (SELECT meeting_id FROM voice_samples WHERE profile_id = ? AND meeting_id IS NOT NULL)"
         " ORDER BY meeting_id DESC",
-        [profile.id, profile.id],
+        [profile_id, profile_id],
     ).fetchall()
-    before = stored_seconds(db, profile.id)
     with db.conn:
         for meeting_id, speaker in rows:
             add_pending(
-                db, profile.id, meeting_id, _talk(db, meeting_id, speaker), f"meeting:{meeting_id}"
+                db, profile_id, meeting_id, _talk(db, meeting_id, speaker), f"meeting:{meeting_id}"
             )
-    return stored_seconds(db, profile.id) - before
 
 
 def _talk(db: sqlite_utils.Database, meeting_id: int, name: str) -> list[tuple[float, float]]:

@@ -48,6 +48,8 @@ class SpeakersPage(QWidget):
         self.confirm_forget: Callable[[str], bool] = self._ask_forget
         #: asks for recordings of one person when no meeting has their voice (tests answer)
         self.choose_recordings: Callable[[str], list[Path]] = self._ask_recordings
+        #: profiles enrolled before voice samples were kept, as listed by refresh()
+        self._stale: set[str] = set()
 
         title = QLabel("Speakers")
         title.setObjectName("pageTitle")
@@ -102,6 +104,7 @@ class SpeakersPage(QWidget):
 
     def refresh(self) -> None:
         profiles = self.library.profiles()
+        self._stale = {p.name for p in profiles if p.needs_reenrollment}
         self.table.setRowCount(len(profiles))
         for row, p in enumerate(profiles):
             cells = [
@@ -127,9 +130,9 @@ class SpeakersPage(QWidget):
         return [self.table.item(r, 0).text() for r in rows]
 
     def _update_buttons(self) -> None:
-        n = len(self.selected())
-        stale = {p.name for p in self.library.profiles() if p.needs_reenrollment}
-        self.again_button.setEnabled(n == 1 and self.selected()[0] in stale)
+        selected = self.selected()
+        n = len(selected)
+        self.again_button.setEnabled(n == 1 and selected[0] in self._stale)
         self.rename_button.setEnabled(n == 1)
         self.forget_button.setEnabled(n == 1)
         self.merge_button.setEnabled(n == 2)
@@ -201,9 +204,9 @@ class SpeakersPage(QWidget):
         self.again_button.setText("Enroll again")
         self._update_buttons()
 
-    def _enrolled_again(self, _name: str) -> None:
+    def _enrolled_again(self, name: str) -> None:
         self._end_again()
-        self._enrolled(_name)
+        self._enrolled(name)
 
     def _again_failed(self, name: str, message: str) -> None:
         """No meeting held the voice: recordings of the person are the other way."""

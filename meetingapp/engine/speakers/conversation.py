@@ -56,8 +56,9 @@ class ProposedName:
     name: str
     confidence: float
     evidence: tuple[str, ...]
-    #: more people were named in the meeting than voices were found (shown with the
-    #: evidence; no longer a bar to applying, see the module docstring)
+    #: more people were named in the meeting than voices were found: no longer a bar to
+    #: applying (see the module docstring), kept so benchmarks/diarization.py's rule grid
+    #: can weigh that guard again
     crowded: bool = False
     #: the voice itself says the name besides introducing itself ("Can Helen put that in
     #: the minutes?"): people do not speak of themselves so, so the voice is someone

@@ -128,10 +128,10 @@ def _hands_over(sentences: list[Sentence], i: int, later: Sentence) -> bool:
 def _addressed(sentences: list[Sentence], i: int) -> list[str]:
     """Names sentence ``i`` is said to, else the one before in its segment ("Okay, Felix.
     When can you …?")."""
-    said = vocatives(sentences[i].text)
-    if not said and i > 0 and sentences[i - 1].segment_index == sentences[i].segment_index:
-        said = vocatives(sentences[i - 1].text)
-    return said
+    names = vocatives(sentences[i].text)
+    if not names and i > 0 and sentences[i - 1].segment_index == sentences[i].segment_index:
+        names = vocatives(sentences[i - 1].text)
+    return names
 
 
 def speaker_floor(
