@@ -28,6 +28,12 @@ exhibition install, a cricket club AGM, a release go/no-go, a house share, a
 conference programme committee, a legal case prep), lives in
 ``tests/data/meetings_blind/``: held out like ``"unseen"``, by yet another author,
 committed before any code was run on it.
+
+A sixth set, ``"sealed"`` (eight meetings: a school parents' association, a
+bakery's call with its flour supplier, a podcast episode planning, an IT incident
+review, a charity gala committee, a hospital pharmacy stock meeting, a community
+garden, a board game cafe), lives in ``tests/data/meetings_sealed/``: held out
+like ``"blind"``, by yet another author, committed before any code ran on it.
 """
 
 from __future__ import annotations
@@ -54,10 +60,12 @@ SCRIPTS = ROOT / "tests" / "data" / "meetings"
 UNSEEN = ROOT / "tests" / "data" / "meetings_unseen"
 #: The "blind" split, a second held-out set in its own folder.
 BLIND = ROOT / "tests" / "data" / "meetings_blind"
+#: The "sealed" split, a third held-out set by another author, in its own folder.
+SEALED = ROOT / "tests" / "data" / "meetings_sealed"
 #: The splits kept in a folder of their own.
-SPLIT_DIRS = {"unseen": UNSEEN, "blind": BLIND}
+SPLIT_DIRS = {"unseen": UNSEEN, "blind": BLIND, "sealed": SEALED}
 SCRIPTED = ("planning", "retrospective", "one_on_one", "review")
-SPLITS = ("dev", "heldout", "fresh", "unseen", "blind")
+SPLITS = ("dev", "heldout", "fresh", "unseen", "blind", "sealed")
 #: The eval standup has no date; a Monday makes "tomorrow" and "Tuesday" distinct.
 STANDUP_DATE = dt.date(2026, 11, 16)
 
@@ -139,7 +147,7 @@ def anonymous(segments: list[Segment]) -> list[Segment]:
 
 def new_set(split: str) -> list[str]:
     """Names of the issue-15 meetings in ``split`` ("dev", "heldout", "fresh",
-    "unseen" or "blind", the last two read from their own folders)."""
+    "unseen", "blind" or "sealed", the last three read from their own folders)."""
     if split not in SPLITS:
         raise ValueError(f"unknown split {split!r}; expected one of {SPLITS}")
     folder = SPLIT_DIRS.get(split, SCRIPTS)
@@ -152,7 +160,7 @@ def new_set(split: str) -> list[str]:
 
 def script_dir(name: str) -> Path:
     """The folder holding the scripted meeting ``name`` (its TSV and expected JSON)."""
-    for folder in (SCRIPTS, BLIND):
+    for folder in (SCRIPTS, BLIND, SEALED):
         if (folder / f"{name}.tsv").is_file():
             return folder
     return UNSEEN
