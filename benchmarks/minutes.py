@@ -28,13 +28,20 @@ Speed: minutes for a 1-hour transcript built by repeating those transcripts
 with shifted timestamps, offline and with the LLM (SmolLM2-135M by default, or
 --gguf PATH).
 
+With ``--oracle`` the transcript is each script's own text with its speakers (no
+synthesis, no ASR): the gap to the normal run is what the speech recognition
+costs, the gap to 1.0 what the extractor misses.
+
 Run: PYTHONPATH=. python benchmarks/minutes.py [--sets old,dev,heldout,fresh,unseen] [--work DIR]
-[--gguf PATH] [--no-llm]; --work keeps the synthesised audio and transcripts.
+[--gguf PATH] [--no-llm] [--oracle]; --work keeps the synthesised audio and transcripts.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import datetime as dt
+import json
 import sys
 import tempfile
 import time
@@ -47,7 +54,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from evaluation.minutes_scoring import Score, same_owner, score_actions, score_decisions
-from meetingapp.domain.transcript import Segment
+from meetingapp.domain.transcript import Segment, Word
 from meetingapp.engine.minutes import build_minutes
 from meetingapp.engine.minutes.people import learn_people
 from meetingapp.engine.minutes.text import split_sentences
@@ -71,16 +78,39 @@ def hour_long(meetings: list[minutes_data.Meeting], seconds: float = 3600.0) -> 
     return out
 
 
-def load_sets(sets: list[str], work: Path) -> dict[str, list[minutes_data.Meeting]]:
+def script_transcript(name: str) -> minutes_data.Meeting:
+    """The scripted meeting ``name`` with its script as the transcript: every word
+    and speaker right, as if the ASR were perfect. Scoring on it separates what the
+    extractor loses from what the espeak-ng voices and Whisper base lose."""
+    folder = minutes_data.script_dir(name)
+    expected = json.loads((folder / f"{name}_expected.json").read_text())
+    rows = list(csv.DictReader((folder / f"{name}.tsv").open(), delimiter="\t"))
+    segments = []
+    for i, row in enumerate(rows):
+        start, tokens = 4.0 * i, row["text"].split()
+        step = 3.5 / max(len(tokens), 1)
+        words = [
+            Word(start + k * step, start + (k + 1) * step, f" {t}", 1.0, row["speaker"])
+            for k, t in enumerate(tokens)
+        ]
+        segments.append(Segment(start, start + 3.5, row["text"], words, row["speaker"]))
+    date = dt.date.fromisoformat(expected["meeting_date"])
+    return minutes_data.Meeting(name, segments, date, expected["meeting_type"], expected)
+
+
+def load_sets(
+    sets: list[str], work: Path, oracle: bool = False
+) -> dict[str, list[minutes_data.Meeting]]:
     out: dict[str, list[minutes_data.Meeting]] = {}
     for name in sets:
         if name == "old":
             scripts = list(minutes_data.SCRIPTED)
-            out[name] = [minutes_data.standup()]
+            out[name] = [] if oracle else [minutes_data.standup()]
         else:
             scripts = minutes_data.new_set(name)
             out[name] = []
-        out[name] += [minutes_data.scripted(n, work) for n in scripts]
+        load = script_transcript if oracle else lambda n: minutes_data.scripted(n, work)
+        out[name] += [load(n) for n in scripts]
     return out
 
 
@@ -164,15 +194,20 @@ def main() -> None:
     ap.add_argument("--work", type=Path, help="keep synthesised meetings and transcripts here")
     ap.add_argument("--gguf", type=Path, help="GGUF model for the LLM timing (default SmolLM2)")
     ap.add_argument("--no-llm", action="store_true")
+    ap.add_argument(
+        "--oracle",
+        action="store_true",
+        help="score on the scripts' own text (perfect ASR; the recorded standup is left out)",
+    )
     ap.add_argument("--llm-minutes", type=float, default=60.0, help="transcript length for LLM")
     args = ap.parse_args()
 
-    if not minutes_data.can_synthesise():
+    if not (args.oracle or minutes_data.can_synthesise()):
         sys.exit("espeak-ng and sox are needed to synthesise the scripted meetings")
     with tempfile.TemporaryDirectory() as tmp:
         work = args.work or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
-        sets = load_sets(args.sets.split(","), work)
+        sets = load_sets(args.sets.split(","), work, args.oracle)
     header = "  meeting             " + "   ".join(
         f"{h:<17}" for h in ("enrolled", "anon by name", "anon by voice")
     )
