@@ -9,9 +9,10 @@ from meetingapp.domain.progress import ProgressFn
 from meetingapp.domain.transcript import Segment
 from meetingapp.engine.cancel import CancelToken
 from meetingapp.engine.minutes.decisions import extract_decisions
-from meetingapp.engine.minutes.extract import extract_actions, recap_sentences
+from meetingapp.engine.minutes.extract import extract_actions
 from meetingapp.engine.minutes.highlights import pick_highlights
 from meetingapp.engine.minutes.people import learn_people
+from meetingapp.engine.minutes.recap import recap_sentences
 from meetingapp.engine.minutes.sentiment import meeting_mood, segment_sentiment
 from meetingapp.engine.minutes.summary import (
     EmbedFn,

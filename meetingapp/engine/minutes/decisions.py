@@ -14,16 +14,10 @@ import re
 
 from meetingapp.domain.minutes import Item
 from meetingapp.engine.minutes.agreement import agreed_proposals
-from meetingapp.engine.minutes.extract import (
-    CLAUSE_SPLIT,
-    COURTESY,
-    NOT_TASKS,
-    PROCEDURE,
-    clean_sentence,
-    pronouns_only,
-)
+from meetingapp.engine.minutes.commitments import CLAUSE_SPLIT, COURTESY, NOT_TASKS, PROCEDURE
 from meetingapp.engine.minutes.people import People, learn_people
 from meetingapp.engine.minutes.rewrite import third_person
+from meetingapp.engine.minutes.tasks import clean_sentence, pronouns_only
 from meetingapp.engine.minutes.text import Sentence, tokens, word_set
 from meetingapp.engine.minutes.topics import content_word_count, text_match
 

@@ -24,7 +24,7 @@ from meetingapp.domain.transcript import Segment
 from meetingapp.engine.cancel import CancelToken
 from meetingapp.engine.llama import load_llama
 from meetingapp.engine.minutes.dates import resolve_due
-from meetingapp.engine.minutes.extract import known_name
+from meetingapp.engine.minutes.owners import known_name
 from meetingapp.engine.minutes.templates import Template
 from meetingapp.engine.minutes.topics import text_match
 from meetingapp.errors import MeetingAppError
