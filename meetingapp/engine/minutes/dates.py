@@ -105,7 +105,12 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     (r"next month", "next_month"),
 )
 _RE = re.compile(
-    r"\b" + _PREP + "(" + "|".join(f"(?P<k{i}>{p})" for i, (p, _) in enumerate(_PATTERNS)) + r")\b",
+    r"\b"
+    + _PREP
+    + "("
+    + "|".join(f"(?P<k{i}>{p})" for i, (p, _) in enumerate(_PATTERNS))
+    # "the minutes of tonight's meeting" names a meeting, not a due date
+    + r")\b(?!['’]s\b)",
     re.IGNORECASE,
 )
 

@@ -47,6 +47,7 @@ from meetingapp.engine.minutes.commitments import (
     commitment,
 )
 from meetingapp.engine.minutes.dates import find_due, resolve_due
+from meetingapp.engine.minutes.follow_ups import merge_follow_ups
 from meetingapp.engine.minutes.found import Found
 from meetingapp.engine.minutes.owners import addressee, name_by_also, possessive, vocative
 from meetingapp.engine.minutes.people import People, learn_people
@@ -112,7 +113,8 @@ _POLITE_IF = re.compile(
 def extract_actions(
     sentences: list[Sentence], meeting_date: dt.date, people: People | None = None
 ) -> list[ActionItem]:
-    """Commitments, requests and recap lines as action items, one per task."""
+    """Commitments, requests and recap lines as action items, one per task (a task
+    its owner adds to a line later is folded in: :mod:`.follow_ups`)."""
     people = people or learn_people(sentences)
     recap = recap_sentences(sentences)
     found: list[Found] = []
@@ -134,7 +136,7 @@ def extract_actions(
     for f in found:
         if not pronouns_only(f.item.task) and not duplicate(f.item, items):
             items.append(f.item)
-    return items
+    return merge_follow_ups(items)
 
 
 def _action_in(
