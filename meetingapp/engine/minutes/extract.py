@@ -58,7 +58,7 @@ from meetingapp.engine.minutes.replies import (
     accepted_by,
     asked_to,
     merge_replies,
-    reply_to,
+    reply_turn,
     takes_on,
 )
 from meetingapp.engine.minutes.rewrite import gerund_base, participle_base
@@ -174,7 +174,8 @@ def _action_in(
         "told",
         "needs",
     )
-    answer = reply_to(sentences, k)
+    turn = reply_turn(sentences, k)
+    answer = turn[0] if turn else None
     if asked and answer is not None and REFUSE.match(answer.text):
         return None  # "Could you call the landlord?" - "No, sorry, I'm away."
     if kind in ("request", "suggest", "polite", "mind", "handover") and not vocative(
@@ -238,7 +239,10 @@ def _action_in(
     if _ABOUT_IT.match(task):  # "I can live with that", "I'll sleep on it"
         return None
     if asked and due is None and answer is not None and takes_on(answer.text):
-        said = find_due(answer.text)  # "Any chance you could...?" - "Yes, by tomorrow."
+        # "Any chance you could...?" - "Yes, by tomorrow." / "Sure. Thursday." (a date
+        # on its own, not the next request: "Of course. And please book it by Friday.")
+        dated = [turn[0], *(x for x in turn[1:] if len(x.text.split()) <= 3)]
+        said = next((d for d in (find_due(x.text) for x in dated) if d), None)
         due = said.phrase if said else None
     if kind == "imperative":  # "The fridge is warm." - "Log it.": what was just reported
         for x in sentences[max(0, k - 2) : k][::-1]:

@@ -30,7 +30,8 @@ _LEAVE_TO_SPEAK = word_set(
 ACCEPT = re.compile(
     r"^\W*(?:happy to|will do|(?:I'm |I am )?on it|no problem|leave it with me|consider it done"
     r"|can do"
-    r"|not at all|I can|I will|I'll|me|we can(?!['’]t|not)|we(?:'ll|’ll| will)(?! not))\b"
+    r"|not at all|I can|I will|I'll|me|we can(?!['’]t|not)|we(?:'ll|’ll| will)(?! not)"
+    r"|done (?=by|before))\b"  # "Done by end of day."
     # "not at all" answers "would you mind"; "we can" answers "can you two"
     r"|^\W*we(?:'ll|’ll| will) do\W*(?:,|$)",  # ASR's "Will do."
     re.IGNORECASE,
@@ -53,11 +54,17 @@ _GENERIC_VERBS = word_set("do get have handle take sort make grab manage cover f
 _PARTICLES = word_set("out up off over in back down on through")
 
 
-def reply_to(sentences: list[Sentence], k: int) -> Sentence | None:
-    """The sentence that answers sentence ``k``: the next one, said by another voice."""
-    if k + 1 < len(sentences) and sentences[k + 1].speaker != sentences[k].speaker:
-        return sentences[k + 1]
-    return None
+def reply_turn(sentences: list[Sentence], k: int) -> list[Sentence]:
+    """The turn that answers sentence ``k`` (its first two sentences): the next voice's,
+    after at most one more sentence of the asker's that asks nothing new ("Rafael, can
+    you write to them? It carries more weight." - "Okay. I'll do it today.")."""
+    for j in range(k + 1, min(k + 3, len(sentences))):
+        if sentences[j].speaker == sentences[k].speaker and sentences[j].text.endswith("?"):
+            return []  # the asker moved on to another question: its answer is not this one's
+        if sentences[j].speaker != sentences[k].speaker:
+            turn = sentences[j : j + 2]
+            return turn[:1] if turn[-1].speaker != turn[0].speaker else turn
+    return []
 
 
 def accepted_by(
