@@ -1,5 +1,6 @@
 """A task its owner says twice in one exchange is one action item (follow_ups.py),
-and a day named as a meeting's ("tonight's meeting") is not a due date."""
+and a day that says which meeting ("the minutes of tonight's meeting") is not a due
+date, while one that says when ("to next Monday's review") is."""
 
 from __future__ import annotations
 
@@ -50,7 +51,11 @@ def test_different_tasks_stay_apart() -> None:
     ]
     far_apart = [item("Kim", "order the banners", 1.0), item("Kim", "order more chairs", 200.0)]
     two_people = [item("Jo", "print the agenda", 1.0), item("Al", "print it twice", 3.0)]
-    for items in (one_noun, two_dates, far_apart, two_people):
+    own_object = [  # "it" is the report, said in the same task
+        item("Nadia", "bring a proposal to the review", 1.0),
+        item("Nadia", "write up the incident report and share it", 6.0, "2027-06-23"),
+    ]
+    for items in (one_noun, two_dates, far_apart, two_people, own_object):
         assert len(merge_follow_ups(items)) == 2, items
 
 
@@ -58,4 +63,6 @@ def test_a_day_named_as_a_meetings_is_not_its_due_date() -> None:
     match = find_due("I'll circulate the notes from tonight's session within a week.")
     assert match is not None and match.phrase == "within a week"
     assert resolve_due(match.phrase, dt.date(2027, 4, 26)) == "2027-05-03"
-    assert find_due("Let's pick this up at tomorrow's huddle.") is None
+    assert find_due("Here are the notes from today's session.") is None
+    match = find_due("I'll bring a proposal to next Monday's review.")
+    assert match is not None and match.phrase == "next Monday"

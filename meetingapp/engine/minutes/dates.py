@@ -105,12 +105,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     (r"next month", "next_month"),
 )
 _RE = re.compile(
-    r"\b"
-    + _PREP
-    + "("
-    + "|".join(f"(?P<k{i}>{p})" for i, (p, _) in enumerate(_PATTERNS))
-    # "the minutes of tonight's meeting" names a meeting, not a due date
-    + r")\b(?!['’]s\b)",
+    r"\b" + _PREP + "(" + "|".join(f"(?P<k{i}>{p})" for i, (p, _) in enumerate(_PATTERNS)) + r")\b",
     re.IGNORECASE,
 )
 
@@ -126,7 +121,7 @@ class DueMatch:
 
 def find_due(text: str) -> DueMatch | None:
     """The first due-date phrase in ``text``, if any."""
-    m = _RE.search(text)
+    m = next((m for m in _RE.finditer(text) if not _names_a_meeting(text, m)), None)
     if not m:
         return None
     for i, (_, kind) in enumerate(_PATTERNS):
@@ -136,6 +131,13 @@ def find_due(text: str) -> DueMatch | None:
             the = kind in ("day", "end_named_month")
             return DueMatch(f"the {said}" if the else said, kind, m.span())
     return None
+
+
+def _names_a_meeting(text: str, m: re.Match[str]) -> bool:
+    """ "the minutes of tonight's meeting" says which meeting, not when it is due (but
+    "bring it to next Monday's review" is a due date)."""
+    possessive = text[m.end() : m.end() + 2] in ("'s", "’s")
+    return possessive and text[: m.start()].lower().endswith(("of ", "from "))
 
 
 def resolve_due(phrase: str, meeting_date: dt.date) -> str:

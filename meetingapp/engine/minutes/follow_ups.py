@@ -44,7 +44,14 @@ def _follows(first: ActionItem, then: ActionItem) -> bool:
         return False
     if first.due and then.due and first.due != then.due:
         return False
-    return _restates(first.task, then.task) or bool(_BACK & set(tokens(then.task)))
+    return _restates(first.task, then.task) or _points_back(then.task)
+
+
+def _points_back(task: str) -> bool:
+    """A pronoun in the task's first clause: "send it to the group chat", "have a date
+    agreed with him"; not one after an "and" that stands for the task's own object
+    ("write up the report and share it")."""
+    return bool(_BACK & set(tokens(task.split(" and ")[0])))
 
 
 def _restates(first: str, then: str) -> bool:
