@@ -17,6 +17,7 @@ espeak-ng and transcribed with Whisper base (speakers from the reference RTTM):
   developing the rules, never read by that developer, and scored once, after the
   rules are frozen. It is not in the default ``--sets``; name it to score it.
 - ``blind``: eight more in ``tests/data/meetings_blind/``, held out the same way.
+- ``sealed``: eight more in ``tests/data/meetings_sealed/``, by a sixth author.
 
 Each is scored twice: with the voices named as if everyone were enrolled, and
 with every voice "Speaker N" as on a meeting nobody enrolled, where owners are
