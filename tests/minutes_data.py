@@ -34,6 +34,13 @@ bakery's call with its flour supplier, a podcast episode planning, an IT inciden
 review, a charity gala committee, a hospital pharmacy stock meeting, a community
 garden, a board game cafe), lives in ``tests/data/meetings_sealed/``: held out
 like ``"blind"``, by yet another author, committed before any code ran on it.
+
+A seventh set, ``"vault"`` (eight meetings: a dental practice staff meeting, a
+sailing club race committee, a translation agency project call, a food bank
+coordinators' meeting, an architecture studio design review, a car garage
+workshop meeting, a hotel front-desk handover, a student debating society
+committee), lives in ``tests/data/meetings_vault/``: by yet another author,
+committed before any code ran on it, and kept for the language-model measurement.
 """
 
 from __future__ import annotations
@@ -62,10 +69,12 @@ UNSEEN = ROOT / "tests" / "data" / "meetings_unseen"
 BLIND = ROOT / "tests" / "data" / "meetings_blind"
 #: The "sealed" split, a third held-out set by another author, in its own folder.
 SEALED = ROOT / "tests" / "data" / "meetings_sealed"
+#: The "vault" split, a fourth held-out set by another author, kept for the language model.
+VAULT = ROOT / "tests" / "data" / "meetings_vault"
 #: The splits kept in a folder of their own.
-SPLIT_DIRS = {"unseen": UNSEEN, "blind": BLIND, "sealed": SEALED}
+SPLIT_DIRS = {"unseen": UNSEEN, "blind": BLIND, "sealed": SEALED, "vault": VAULT}
 SCRIPTED = ("planning", "retrospective", "one_on_one", "review")
-SPLITS = ("dev", "heldout", "fresh", "unseen", "blind", "sealed")
+SPLITS = ("dev", "heldout", "fresh", "unseen", "blind", "sealed", "vault")
 #: The eval standup has no date; a Monday makes "tomorrow" and "Tuesday" distinct.
 STANDUP_DATE = dt.date(2026, 11, 16)
 
@@ -147,7 +156,7 @@ def anonymous(segments: list[Segment]) -> list[Segment]:
 
 def new_set(split: str) -> list[str]:
     """Names of the issue-15 meetings in ``split`` ("dev", "heldout", "fresh",
-    "unseen", "blind" or "sealed", the last three read from their own folders)."""
+    "unseen", "blind", "sealed" or "vault", the last four read from their own folders)."""
     if split not in SPLITS:
         raise ValueError(f"unknown split {split!r}; expected one of {SPLITS}")
     folder = SPLIT_DIRS.get(split, SCRIPTS)
@@ -160,7 +169,7 @@ def new_set(split: str) -> list[str]:
 
 def script_dir(name: str) -> Path:
     """The folder holding the scripted meeting ``name`` (its TSV and expected JSON)."""
-    for folder in (SCRIPTS, BLIND, SEALED):
+    for folder in (SCRIPTS, BLIND, SEALED, VAULT):
         if (folder / f"{name}.tsv").is_file():
             return folder
     return UNSEEN
