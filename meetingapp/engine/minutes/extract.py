@@ -46,9 +46,9 @@ from meetingapp.engine.minutes.commitments import (
     clauses,
     commitment,
 )
-from meetingapp.engine.minutes.dates import find_due, resolve_due
+from meetingapp.engine.minutes.dates import find_due
 from meetingapp.engine.minutes.follow_ups import merge_follow_ups
-from meetingapp.engine.minutes.found import Found
+from meetingapp.engine.minutes.found import Found, said_at
 from meetingapp.engine.minutes.owners import addressee, name_by_also, possessive, vocative
 from meetingapp.engine.minutes.people import People, learn_people
 from meetingapp.engine.minutes.recap import merge_recap, recap_items, recap_sentences
@@ -261,14 +261,7 @@ def _action_in(
     elif kind == "self" and _TOPIC_FIRST.match(before):
         # "The minutes, I'll circulate them": the topic said first
         task = resolve_person(task, before, ("it", "them"))
-    item = ActionItem(
-        owner=owner,
-        task=task,
-        due=resolve_due(due, meeting_date) if due else None,
-        due_text=due,
-        start=s.start,
-        segment_index=s.segment_index,
-    )
+    item = said_at(s, owner, task, due, meeting_date)
     mine = kind in ("self", "volunteer", "leave", "progressive")
     found = "self" if mine else "named" if kind in ("named", "named_ing") else "request"
     return Found(item, k, found, s.speaker, to_anyone=kind == "anyone")

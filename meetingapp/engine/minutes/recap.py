@@ -10,8 +10,7 @@ from dataclasses import replace
 
 from meetingapp.domain.minutes import ActionItem
 from meetingapp.engine.minutes.commitments import FIRST_PERSON, NOT_BARE, NOT_TASKS
-from meetingapp.engine.minutes.dates import resolve_due
-from meetingapp.engine.minutes.found import Found, rename
+from meetingapp.engine.minutes.found import Found, rename, said_at
 from meetingapp.engine.minutes.owners import NAME, named, possessive
 from meetingapp.engine.minutes.people import People, is_label, name_word
 from meetingapp.engine.minutes.rewrite import base_verb, gerund_base
@@ -104,14 +103,7 @@ def _recap_item(
     task, due = task_and_due(rest, rest, 0, {"me": speaker, "my": possessive(speaker)}, people)
     if len(tokens(task)) < 2 or tokens(task)[0] in NOT_TASKS:
         return None
-    item = ActionItem(
-        owner=owner,
-        task=task,
-        due=resolve_due(due, meeting_date) if due else None,
-        due_text=due,
-        start=s.start,
-        segment_index=s.segment_index,
-    )
+    item = said_at(s, owner, task, due, meeting_date)
     return Found(item, k, kind, s.speaker)
 
 

@@ -10,11 +10,10 @@ import datetime as dt
 import re
 from dataclasses import replace
 
-from meetingapp.domain.minutes import ActionItem
 from meetingapp.engine.minutes.anaphora import echoed_object
 from meetingapp.engine.minutes.commitments import FIRST_PERSON
-from meetingapp.engine.minutes.dates import find_due, resolve_due
-from meetingapp.engine.minutes.found import Found
+from meetingapp.engine.minutes.dates import find_due
+from meetingapp.engine.minutes.found import Found, said_at
 from meetingapp.engine.minutes.people import People
 from meetingapp.engine.minutes.tasks import pointing, task_and_due
 from meetingapp.engine.minutes.text import Sentence, tokens, word_set
@@ -116,14 +115,7 @@ def asked_to(
     if due is None:  # "Should I ping the vendor?" - "Yes, today."
         said = next((d for d in (find_due(x.text) for x in answer) if d), None)
         due = said.phrase if said else None
-    item = ActionItem(
-        owner=speaker,
-        task=task,
-        due=resolve_due(due, meeting_date) if due else None,
-        due_text=due,
-        start=s.start,
-        segment_index=s.segment_index,
-    )
+    item = said_at(s, speaker, task, due, meeting_date)
     return Found(item, k, "request", s.speaker)
 
 
