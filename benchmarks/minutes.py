@@ -18,6 +18,8 @@ espeak-ng and transcribed with Whisper base (speakers from the reference RTTM):
   rules are frozen. It is not in the default ``--sets``; name it to score it.
 - ``blind``: eight more in ``tests/data/meetings_blind/``, held out the same way.
 - ``sealed``: eight more in ``tests/data/meetings_sealed/``, by a sixth author.
+- ``vault``: eight more in ``tests/data/meetings_vault/``, by a seventh, kept for
+  measuring a language model's minutes (no prompt has been tuned on it).
 
 Each is scored twice: with the voices named as if everyone were enrolled, and
 with every voice "Speaker N" as on a meeting nobody enrolled, where owners are
