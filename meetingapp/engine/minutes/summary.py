@@ -21,7 +21,7 @@ import numpy as np
 from meetingapp.domain.minutes import ActionItem, Item
 from meetingapp.engine.minutes.people import vocatives
 from meetingapp.engine.minutes.rewrite import third_person
-from meetingapp.engine.minutes.text import Sentence, tokens
+from meetingapp.engine.minutes.text import Sentence, tokens, word_set
 from meetingapp.engine.minutes.topics import STOP_WORDS, text_match
 
 EmbedFn = Callable[[list[str]], np.ndarray]
@@ -138,6 +138,16 @@ def _pagerank(sim: np.ndarray, damping: float = 0.85, iters: int = 50) -> np.nda
     return r
 
 
+#: Words a statement can open with and still follow "noted that".
+_CLAUSE_OPENERS = word_set(
+    """
+    the a an our my your their his her its this that these those there it they he she we
+    everyone everything nobody nothing someone something some all every each both no most
+    on in for with after before by at from since as if when once because so until while
+    """
+)
+
+
 def pick_key_points(
     scores: np.ndarray,
     sentences: list[Sentence],
@@ -182,5 +192,8 @@ def pick_key_points(
 
 
 def _plain_start(text: str) -> bool:
-    first = text.split(" ", 1)[0]
-    return first.lower() in STOP_WORDS
+    """Whether "X noted that ..." can go before ``text``: it opens with a subject ("the
+    team has", "they are") or a leading phrase ("on digital, ..."), not with a verb or
+    a fragment ("Take it, Sammy", "Quick stand-up for the team"), which keep "X: ..."."""
+    first = text.split(" ", 1)[0].lower().strip(",")
+    return first in _CLAUSE_OPENERS

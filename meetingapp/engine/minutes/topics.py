@@ -44,6 +44,17 @@ STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | _SPOKEN
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|[.,!?;:]")
 
 
+#: A word said after a determiner is a noun there ("the interview", "our budget"): a
+#: single word becomes a topic only if it is, so verbs ASR or speech leave recurring
+#: ("running", "seen") are not topics.
+_AFTER_DETERMINER = re.compile(
+    r"\b(?:the|a|an|this|that|these|those|our|your|my|their|his|her|its|some|any|no|every"
+    r"|each|new|next)\s+([A-Za-z][A-Za-z-]*)",
+    re.IGNORECASE,
+)
+#: Nouns said in passing ("this year", "the end") that name no subject on their own.
+_GENERIC_NOUNS = word_set("year years end start rest other others case fact")
+
 #: Below this word probability, Whisper was guessing.
 UNSURE = 0.4
 
@@ -79,6 +90,7 @@ def extract_topics(
             display.setdefault(key, " ".join(run))
             voices.setdefault(key, set()).add(s.speaker)
     phrases = _shared_cores(phrases, display, voices)
+    nouns = {m.lower() for s in sentences for m in _AFTER_DETERMINER.findall(s.text)}
     words: Counter[str] = Counter(
         _stem(w) for key, n in phrases.items() for w in key.split() for _ in range(n)
     )
@@ -93,8 +105,9 @@ def extract_topics(
         if any(stems <= {_stem(w) for w in c.split()} or {_stem(w) for w in c.split()} <= stems
                for c in chosen):  # fmt: skip
             continue
-        if len(stems) == 1:  # one word: a term several people use
-            recurring = phrases[key] >= 2 and len(voices[key]) >= 2
+        if len(stems) == 1:  # one word: a noun several people use ("the interview")
+            noun = key in nouns and key not in _GENERIC_NOUNS
+            recurring = phrases[key] >= 2 and len(voices[key]) >= 2 and noun
         else:
             recurring = phrases[key] >= 2 or sum(words[w] >= 2 for w in stems) >= 2
         if not recurring:
