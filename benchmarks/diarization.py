@@ -26,7 +26,6 @@ import csv
 import itertools
 import pickle
 import shutil
-import subprocess
 import tempfile
 import time
 from collections.abc import Callable
@@ -196,6 +195,8 @@ SCRIPTS = {
 
 
 def synthetic_part() -> None:
+    from tests import minutes_data
+
     print("\n== Synthetic meetings (espeak-ng voices, automatic speaker count)")
     if not shutil.which("espeak-ng") or not shutil.which("sox"):
         print("skipped: espeak-ng and sox are needed")
@@ -210,12 +211,8 @@ def synthetic_part() -> None:
             script = Path(tmp) / f"{name}.tsv"
             script.write_text("speaker\tvoice\ttext\n" + "".join("\t".join(r) + "\n" for r in rows))
             out = Path(tmp) / name
-            subprocess.run(
-                ["bash", str(EVAL / "meeting/make_meeting.sh"), str(script), str(out)],
-                check=True,
-                capture_output=True,
-            )
-            audio = load_audio(out / "meeting.wav")
+            wav, _ = minutes_data.synthesise(script, out)
+            audio = load_audio(wav)
             d = diarize(audio, detect_speech(audio), segmentation=default_segmentation())
             ref = read_rttm(out / "meeting.rttm")["meeting"]
             r = diarization_error(ref, turns_of(d))

@@ -48,6 +48,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -176,8 +177,15 @@ def script_dir(name: str) -> Path:
 
 
 def synthesise(script: Path, out: Path) -> tuple[Path, Path]:
+    """The script's audio and reference RTTM, the same on every run: sox dithers with a
+    fresh random seed when it cuts espeak-ng's output to 16 bits, so without
+    ``SOX_OPTS=-R`` (repeatable) each synthesis differed by a little noise, and Whisper's
+    transcript of it, and the scores read from it, by a few words from run to run."""
     subprocess.run(
-        [str(EVAL / "make_meeting.sh"), str(script), str(out)], check=True, capture_output=True
+        [str(EVAL / "make_meeting.sh"), str(script), str(out)],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "SOX_OPTS": "-R"},
     )
     return out / "meeting.wav", out / "meeting.rttm"
 
@@ -200,7 +208,7 @@ def scripted(name: str, workdir: Path) -> Meeting:
     folder = script_dir(name)
     expected = json.loads((folder / f"{name}_expected.json").read_text())
     script = folder / f"{name}.tsv"
-    key = hashlib.sha256(script.read_bytes() + (EVAL / "make_meeting.sh").read_bytes())
+    key = hashlib.sha256(script.read_bytes() + (EVAL / "make_meeting.sh").read_bytes() + b"sox -R")
     cached = workdir / name / f"transcript-{key.hexdigest()[:16]}.json"
     if cached.is_file():
         segs = [Segment.from_dict(d) for d in json.loads(cached.read_text())]

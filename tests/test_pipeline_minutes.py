@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,8 +14,8 @@ from evaluation.minutes_scoring import score_actions, score_decisions
 from meetingapp.engine.minutes.dates import resolve_due
 from meetingapp.store.db import open_db
 from meetingapp.store.minutes import load_minutes
+from tests import minutes_data
 
-MAKE_MEETING = EVAL / "meeting" / "make_meeting.sh"
 #: Each person enrolls once, from words they never say in the standup.
 VOICES = {
     "Alice": ("en-us+f2", "Welcome to the design review. Please keep your updates short today."),
@@ -33,12 +32,7 @@ def enrollment_clips(tmp_path: Path) -> dict[str, Path]:
     for name, (voice, text) in VOICES.items():
         script = tmp_path / f"{name}.tsv"
         script.write_text(f"speaker\tvoice\ttext\n{name}\t{voice}\t{text}\n")
-        subprocess.run(
-            ["bash", str(MAKE_MEETING), str(script), str(tmp_path / name)],
-            check=True,
-            capture_output=True,
-        )
-        clips[name] = tmp_path / name / "meeting.wav"
+        clips[name], _ = minutes_data.synthesise(script, tmp_path / name)
     return clips
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -19,9 +18,9 @@ from meetingapp.engine.speakers.known_voices import identify
 from meetingapp.store import speakers as sp
 from meetingapp.store.db import open_db
 from meetingapp.store.voice_index import VoiceIndex
+from tests import minutes_data
 
 ENROLL = EVAL / "enroll" / "librispeech"
-MAKE_MEETING = EVAL / "meeting" / "make_meeting.sh"
 
 
 def utterances(speaker: str) -> list[Path]:
@@ -85,9 +84,7 @@ def followup(tmp_path: Path) -> Path:
         pytest.skip("espeak-ng and sox are needed (installed by ./test.sh)")
     out = tmp_path / "followup"
     script = Path(__file__).parent / "data" / "followup.tsv"
-    subprocess.run(
-        ["bash", str(MAKE_MEETING), str(script), str(out)], check=True, capture_output=True
-    )
+    minutes_data.synthesise(script, out)
     return out
 
 
