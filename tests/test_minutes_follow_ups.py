@@ -66,3 +66,19 @@ def test_a_day_named_as_a_meetings_is_not_its_due_date() -> None:
     assert find_due("Here are the notes from today's session.") is None
     match = find_due("I'll bring a proposal to next Monday's review.")
     assert match is not None and match.phrase == "next Monday"
+
+
+def test_a_sum_up_in_the_first_person_repeats_items_and_adds_none() -> None:
+    items = [
+        item("Lin", "email the printers about the flyers", 10.0, "2028-05-02"),
+        item("Lin", "book the church hall for the open day", 70.0),
+        item("Ravi", "bring the urn", 80.0),
+        item("Lin", "email the printers and book the hall", 300.0, "2028-05-05"),
+        item("Lin", "book a taxi for the speaker", 320.0),
+    ]
+    assert said(items) == [
+        ("Lin", "email the printers about the flyers", "2028-05-02"),
+        ("Lin", "book the church hall for the open day", "2028-05-05"),
+        ("Ravi", "bring the urn", None),
+        ("Lin", "book a taxi for the speaker", None),
+    ]

@@ -6,7 +6,9 @@ list together?" "Sure." "… and I'll send it to the group chat by Sunday", or
 is a commitment on its own, so the extractor finds two items where minutes
 have one: one with the task, the other with the date. An item that follows its
 owner's previous item and points back to it (a pronoun, or the same words)
-is folded into it; two items with different dates stay two tasks.
+is folded into it; two items with different dates stay two tasks. A closing sum-up
+in the first person ("I send the photos tonight and book the room") repeats items
+already taken and adds none.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ _LIGHT = word_set("do get make have put take go sort send look")
 
 
 def merge_follow_ups(items: list[ActionItem]) -> list[ActionItem]:
-    """``items`` (in the order said) with each follow-up folded into the item before it."""
+    """``items`` (in the order said) with each follow-up folded into the item before it,
+    and without the ones that only say again what their owner took on earlier."""
     out: list[ActionItem] = []
     for item in items:
         last = out[-1] if out else None
@@ -34,6 +37,29 @@ def merge_follow_ups(items: list[ActionItem]) -> list[ActionItem]:
             out[-1] = _fold(last, item)
         else:
             out.append(item)
+    return _without_repeats(out)
+
+
+def _without_repeats(items: list[ActionItem]) -> list[ActionItem]:
+    """A sum-up said as commitments ("I send the photos tonight and book the room")
+    repeats items already taken: an item each of whose "and" parts has only words of
+    one earlier item of the same owner ("book the rehearsal room for the next four
+    Wednesdays") is dropped, its date kept where the earlier item had none, unless its
+    date is none of theirs."""
+    out: list[ActionItem] = []
+    for item in items:
+        earlier = [i for i, a in enumerate(out) if a.owner and a.owner == item.owner]
+        parts = [_stems(p) for p in item.task.split(" and ")]
+        said = [next((i for i in earlier if p and p <= _stems(out[i].task)), None) for p in parts]
+        redated = item.due and all(
+            out[i].due not in (None, item.due) for i in said if i is not None
+        )
+        if not earlier or None in said or redated:  # "email it again on Thursday" is new
+            out.append(item)
+            continue
+        for i in said:
+            if i is not None and out[i].due is None:
+                out[i] = replace(out[i], due=item.due, due_text=item.due_text)
     return out
 
 
