@@ -29,14 +29,17 @@ whatever it is called ("Speaker 2", or the name as ASR heard it).
 
 Speed: minutes for a 1-hour transcript built by repeating those transcripts
 with shifted timestamps, offline and with the LLM (SmolLM2-135M by default, or
---gguf PATH).
+--gguf PATH). With ``--llm-quality`` the sets are scored again on the minutes the
+LLM writes (the offline pass refined by ``--gguf``, as the app does with a model
+set): the measurement the offline rules are compared with.
 
 With ``--oracle`` the transcript is each script's own text with its speakers (no
 synthesis, no ASR): the gap to the normal run is what the speech recognition
 costs, the gap to 1.0 what the extractor misses.
 
 Run: PYTHONPATH=. python benchmarks/minutes.py [--sets old,dev,heldout,fresh,unseen] [--work DIR]
-[--gguf PATH] [--no-llm] [--oracle]; --work keeps the synthesised audio and transcripts.
+[--gguf PATH] [--no-llm] [--oracle] [--llm-quality]; --work keeps the synthesised audio and
+transcripts.
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from evaluation.minutes_scoring import Score, same_owner, score_actions, score_decisions
+from meetingapp.domain.minutes import Minutes
 from meetingapp.domain.transcript import Segment, Word
 from meetingapp.engine.minutes import build_minutes
 from meetingapp.engine.minutes.people import learn_people
@@ -136,7 +140,13 @@ def heard(meeting: minutes_data.Meeting, refs: list[dict[str, Any]]) -> list[dic
     return [r for r in refs if any(same_owner(w, r["owner"]) for w in names)]
 
 
-def score_set(meetings: list[minutes_data.Meeting], out: list[str]) -> None:
+#: Writes a meeting's minutes from its transcript, date and type.
+WriteFn = Callable[[list[Segment], dt.date, str], Minutes]
+
+
+def score_set(
+    meetings: list[minutes_data.Meeting], out: list[str], write: WriteFn = build_minutes
+) -> None:
     rows = (
         "enrolled (names)",
         "not enrolled, by name",
@@ -146,8 +156,8 @@ def score_set(meetings: list[minutes_data.Meeting], out: list[str]) -> None:
     totals = {r: (Score(), Score()) for r in rows}
     for m in meetings:
         blind = minutes_data.anonymous(m.segments)
-        named = build_minutes(m.segments, m.date, m.meeting_type)
-        anon = build_minutes(blind, m.date, m.meeting_type)
+        named = write(m.segments, m.date, m.meeting_type)
+        anon = write(blind, m.date, m.meeting_type)
         refs, decs = m.expected["action_items"], m.expected["decisions"]
         scores = {
             rows[0]: (score_actions(named.action_items, refs, m.date), named.decisions),
@@ -187,6 +197,29 @@ def score_set(meetings: list[minutes_data.Meeting], out: list[str]) -> None:
         )
 
 
+def default_gguf() -> Path:
+    """SmolLM2-135M from its pack: a fixture that exercises the LLM path, not a model
+    whose minutes are worth reading."""
+    return Path(next(p for p in sys.path if p.endswith("site-packages"))) / SMOLLM
+
+
+def llm_writer(gguf: Path) -> WriteFn:
+    """Minutes as the app writes them with ``gguf`` set: the offline pass, refined by
+    the model over the whole transcript (map-reduce), with the meeting type's template."""
+    from meetingapp.engine.minutes.llm import LlmConfig, LocalLlm, refine_minutes
+    from meetingapp.engine.minutes.templates import load_template
+
+    llm = LocalLlm(LlmConfig(gguf))
+    data = Path(tempfile.mkdtemp())
+
+    def write(segments: list[Segment], date: dt.date, meeting_type: str) -> Minutes:
+        offline = build_minutes(segments, date, meeting_type)
+        template = load_template(meeting_type, data)
+        return refine_minutes(offline, segments, date, template, llm)
+
+    return write
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument(
@@ -203,6 +236,11 @@ def main() -> None:
         help="score on the scripts' own text (perfect ASR; the recorded standup is left out)",
     )
     ap.add_argument("--llm-minutes", type=float, default=60.0, help="transcript length for LLM")
+    ap.add_argument(
+        "--llm-quality",
+        action="store_true",
+        help="also score the minutes the LLM (--gguf) writes, on the same sets",
+    )
     args = ap.parse_args()
 
     if not (args.oracle or minutes_data.can_synthesise()):
@@ -218,6 +256,13 @@ def main() -> None:
         out = [f"== {name} ({len(meetings)} meetings)", header]
         score_set(meetings, out)
         print("\n".join(out) + "\n", flush=True)
+    if args.llm_quality:
+        gguf = args.gguf or default_gguf()
+        write = llm_writer(gguf)
+        for name, meetings in sets.items():
+            out = [f"== {name} ({len(meetings)} meetings), minutes by {gguf.name}", header]
+            score_set(meetings, out, write)
+            print("\n".join(out) + "\n", flush=True)
     meetings = [m for ms in sets.values() for m in ms]
 
     long = hour_long(meetings)
@@ -244,8 +289,7 @@ def main() -> None:
     )
     from meetingapp.engine.minutes.templates import load_template
 
-    site = Path(next(p for p in sys.path if p.endswith("site-packages")))
-    gguf = args.gguf or site / SMOLLM
+    gguf = args.gguf or default_gguf()
     part = [s for s in long if s.end <= args.llm_minutes * 60]
     t0 = time.perf_counter()
     llm = LocalLlm(LlmConfig(gguf))
